@@ -1,0 +1,3 @@
+from jiaarchive.cli import main
+
+main()

@@ -1,0 +1,121 @@
+"""Command line: parse arguments, call the core, print text or --json.  Nothing else lives here.
+
+Imports of the core happen inside commands so that ``jiaarchive --help`` and quick commands
+start fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class JiaGroup(click.Group):
+    """Turns user errors into one Chinese sentence; tracebacks only with --debug."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the edge of the program
+            from ..errors import JiaError
+
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            if isinstance(exc, JiaError):
+                click.echo(f"错误：{exc}", err=True)
+                ctx.exit(exc.exit_code)
+            click.echo(f"内部错误：{type(exc).__name__}: {exc}。请加 --debug 重试并把输出发给维护人员。", err=True)
+            ctx.exit(2)
+
+
+def emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def open_archive(ctx: click.Context, *, read_only: bool = False):  # noqa: ANN201
+    from ..archive import open_archive as _open
+
+    arch = _open(ctx.obj.get("archive"), read_only=read_only)
+    ctx.call_on_close(arch.close)
+    return arch
+
+
+def parse_date_option(_ctx: click.Context, _param: click.Parameter, value: str | None):  # noqa: ANN201
+    if value is None:
+        return None
+    from ..errors import BadValue
+    from ..filing import parse_date
+
+    try:
+        return parse_date(value)
+    except BadValue as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def parse_year_range(value: str | None) -> int | tuple[int, int] | None:
+    if not value:
+        return None
+    from ..errors import BadValue
+
+    try:
+        if ".." in value:
+            a, b = value.split("..", 1)
+            return (int(a), int(b))
+        return int(value)
+    except ValueError:
+        raise BadValue(f"年度“{value}”无效，请写成 2021 或 2020..2021。") from None
+
+
+@click.group(cls=JiaGroup, context_settings=CONTEXT_SETTINGS, invoke_without_command=True)
+@click.option("--archive", "archive_path", type=click.Path(file_okay=False, path_type=Path), help="档案文件夹（默认：当前文件夹或其上级，或环境变量 JIAARCHIVE）")
+@click.option("--debug", is_flag=True, help="出错时显示详细的技术信息")
+@click.version_option(package_name="jiaarchive")
+@click.pass_context
+def main(ctx: click.Context, archive_path: Path | None, debug: bool) -> None:
+    """建家（职工之家）台账档案系统。不带命令时，在档案文件夹中打开图形界面（TUI）。"""
+    ctx.ensure_object(dict)
+    ctx.obj["archive"] = archive_path
+    ctx.obj["debug"] = debug
+    if ctx.invoked_subcommand is None:
+        from ..errors import ArchiveNotFound
+        from ..settings import find_root
+
+        try:
+            root = find_root(archive_path)
+        except ArchiveNotFound:
+            click.echo(ctx.get_help())
+            return
+        from ..tui import run
+
+        run(root)
+
+
+def _register() -> None:
+    from . import archive_cmds, catalog_cmds, records_cmds
+
+    for mod in (archive_cmds, catalog_cmds, records_cmds):
+        for cmd in mod.COMMANDS:
+            main.add_command(cmd)
+    # commands of later features register themselves the same way when present
+    for name in ("search_cmds", "photos_cmds", "report_cmds"):
+        try:
+            mod = __import__(f"{__name__}.{name}", fromlist=["COMMANDS"])
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{name}":
+                raise
+            continue
+        for cmd in mod.COMMANDS:
+            main.add_command(cmd)
+
+
+_register()

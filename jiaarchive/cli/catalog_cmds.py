@@ -1,0 +1,48 @@
+"""`jiaarchive catalog ...`: the official standards as data."""
+
+from __future__ import annotations
+
+import click
+
+from . import emit_json
+
+
+@click.group("catalog")
+def catalog_group() -> None:
+    """官方标准数据（目录、评分表、标准、否决条件）。"""
+
+
+@catalog_group.command("check")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
+@click.pass_context
+def check_cmd(ctx: click.Context, as_json: bool) -> None:
+    """校验 catalog/ 中的标准数据，列出所有不一致之处（包括官方原文本身的不一致）。"""
+    from .. import standards
+
+    result = standards.check()
+    if as_json:
+        emit_json(result.to_json())
+    else:
+        click.echo(standards.format_check(result))
+    ctx.exit(0 if result.ok and not result.problems else 1)
+
+
+@catalog_group.command("show")
+@click.option("--type", "unit_type", help="只显示适用于该单位类型的目录")
+@click.option("--level", default="之家", show_default=True)
+def show_cmd(unit_type: str | None, level: str) -> None:
+    """显示资料台帐参考目录（A–F 卷及各目录）。"""
+    from .. import standards
+
+    std = standards.load()
+    cat = std.catalogue
+    keep = set(cat.applicable(unit_type, level)) if unit_type else None
+    click.echo(f"{cat.title}（{cat.doc_no}）")
+    for vol in cat.volumes:
+        click.echo(vol.folder_name)
+        for e in vol.entries:
+            mark = "" if keep is None or e in keep else "  （不适用）"
+            click.echo(f"  {e.code}  {e.title}{mark}")
+
+
+COMMANDS = [catalog_group]

@@ -1,0 +1,236 @@
+"""Record commands: add, attach, ls, show, edit, rm, restore."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from . import emit_json, open_archive, parse_date_option, parse_year_range
+
+
+def _path_arg(value: str) -> Path:
+    return Path(value)
+
+
+def _print_filed(view, *, note: str = "") -> None:  # noqa: ANN001
+    d = view.date.isoformat() if view.date else "（无日期）"
+    click.echo(f"已归档  {view.archive_no}  {d}  {view.title}{note}")
+    for f in view.files:
+        click.echo(f"    → {f.path}")
+
+
+@click.command("add")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, exists=False))
+@click.option("--code", required=True, help="目录编号，如 A-1")
+@click.option("--title", help="题名（默认取文档属性或文件名）")
+@click.option("--date", "when", callback=parse_date_option, help="形成日期 YYYY-MM-DD（默认取文档属性、文件名或照片拍摄时间）")
+@click.option("--year", type=int, help="年度（默认为形成日期的年份）")
+@click.option("--doc-no", default="", help="文号，如 渝工组〔2008〕28号")
+@click.option("--responsible", default="", help="责任者（发文或形成单位）")
+@click.option("--retention", help="保管期限：永久、定期30年、定期10年（默认按目录）")
+@click.option("--pages", type=int, help="页数")
+@click.option("--secrecy", default="", help="密级（空、内部、秘密、机密）")
+@click.option("--remarks", default="", help="备注")
+@click.option("--tag", "tags", multiple=True, help="标签，可多次使用")
+@click.option("--item", "items", multiple=True, type=int, help="关联评分表项目序号，可多次使用")
+@click.option("--together", is_flag=True, help="所有文件合为一件（默认每个文件单独一件）")
+@click.option("--allow-duplicate", is_flag=True, help="允许归档内容重复的文件")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def add_cmd(ctx: click.Context, files: tuple[Path, ...], code: str, title: str | None, when: date | None, year: int | None,
+            doc_no: str, responsible: str, retention: str | None, pages: int | None, secrecy: str, remarks: str,
+            tags: tuple[str, ...], items: tuple[int, ...], together: bool, allow_duplicate: bool, as_json: bool) -> None:
+    """归档文件：复制到对应目录和年度文件夹，原文件不动。"""
+    from ..filing import Draft, file_document, file_each
+
+    arch = open_archive(ctx)
+    draft = Draft(code=code.strip().upper(), title=title, date=when, year=year, doc_no=doc_no, responsible=responsible,
+                  retention=retention, pages=pages, secrecy=secrecy, remarks=remarks, tags=tags, items=items)
+    views = [file_document(arch, list(files), draft, allow_duplicate=allow_duplicate)] if together else \
+        file_each(arch, list(files), draft, allow_duplicate=allow_duplicate)
+    if as_json:
+        emit_json([v.to_json() for v in views])
+        return
+    for v in views:
+        note = "（形成日期取自文件修改时间，请核对）" if v.date_source == "mtime" else ""
+        _print_filed(v, note=note)
+    if len(views) > 1:
+        click.echo(f"共归档 {len(views)} 件。")
+
+
+@click.command("attach")
+@click.argument("archive_no")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--allow-duplicate", is_flag=True)
+@click.pass_context
+def attach_cmd(ctx: click.Context, archive_no: str, files: tuple[Path, ...], allow_duplicate: bool) -> None:
+    """给已有记录追加文件（如会议纪要的签到表、照片）。"""
+    from ..filing import attach_files
+
+    view = attach_files(open_archive(ctx), archive_no, list(files), allow_duplicate=allow_duplicate)
+    _print_filed(view)
+
+
+@click.command("ls")
+@click.option("--code", help="目录编号（A-1）或卷（A）")
+@click.option("--year", help="年度，如 2021 或 2019..2021")
+@click.option("--item", type=int, help="关联的评分项目序号")
+@click.option("--tag", help="标签")
+@click.option("--text", help="题名中包含的文字")
+@click.option("--trash", is_flag=True, help="只列回收站中的记录")
+@click.option("--limit", type=int, help="最多显示条数")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def ls_cmd(ctx: click.Context, code: str | None, year: str | None, item: int | None, tag: str | None, text: str | None,
+           trash: bool, limit: int | None, as_json: bool) -> None:
+    """列出记录。"""
+    from .. import textfmt
+    from ..db.models import ACTIVE, TRASHED
+    from ..filing import list_records
+
+    arch = open_archive(ctx, read_only=True)
+    views = list_records(arch, code=code, year=parse_year_range(year), item=item, tag=tag, text=text,
+                         status=TRASHED if trash else ACTIVE, limit=limit)
+    if as_json:
+        out = []
+        for v in views:
+            d = v.to_json()
+            d["files"] = [{"path": f.path, "sha256": f.sha256, "size": f.size, "kind": f.kind} for f in v.files]
+            out.append(d)
+        emit_json(out)
+        return
+    if not views:
+        click.echo("（没有符合条件的记录）")
+        return
+    rows = [(v.archive_no, v.date.isoformat() if v.date else "", v.title, len(v.files)) for v in views]
+    click.echo(textfmt.table(("档号", "日期", "题名", "文件"), rows, (None, None, 50, None)))
+    click.echo(f"共 {len(views)} 件。")
+
+
+@click.command("show")
+@click.argument("archive_no")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def show_cmd(ctx: click.Context, archive_no: str, as_json: bool) -> None:
+    """显示一件记录的全部信息、文件和修改历史。"""
+    from .. import audit, textfmt
+    from ..derive import DATE_SOURCES
+    from ..filing import get_record
+
+    arch = open_archive(ctx, read_only=True)
+    v = get_record(arch, archive_no)
+    with arch.session() as s:
+        history = [h for n in (v.archive_no, *v.former_archive_nos) for h in audit.read(s, archive_no=n, limit=None)]
+    history.sort(key=lambda h: h.id)
+    if as_json:
+        d = v.to_json()
+        d["history"] = [h.to_json() for h in history]
+        emit_json(d)
+        return
+    entry = arch.catalogue.entry(v.code)
+    fields = [
+        ("档号", v.archive_no + ("（在回收站中）" if v.trashed else "")),
+        ("目录", f"{entry.code} {entry.title}"),
+        ("题名", v.title),
+        ("文号", v.doc_no),
+        ("责任者", v.responsible),
+        ("形成日期", (v.date.isoformat() if v.date else "") + (f"（来源：{DATE_SOURCES.get(v.date_source, v.date_source)}）" if v.date_source else "")),
+        ("年度", v.year),
+        ("保管期限", v.retention),
+        ("页数", v.pages if v.pages is not None else ""),
+        ("密级", v.secrecy),
+        ("归档日期", f"{v.filed_at:%Y-%m-%d %H:%M}"),
+        ("标签", "、".join(v.tags)),
+        ("评分项目", "、".join(f"第{i}项" for i in v.items)),
+        ("备注", v.remarks),
+        ("原档号", "、".join(v.former_archive_nos)),
+    ]
+    for k, val in fields:
+        if val not in ("", None):
+            click.echo(f"{textfmt.pad(k, 10)}{val}")
+    click.echo("文件：")
+    for f in v.files:
+        click.echo(f"  {f.path}")
+        click.echo(f"      原文件名：{f.original_name}　大小：{textfmt.human_size(f.size)}　类型：{f.kind}")
+        click.echo(f"      SHA-256：{f.sha256}")
+    click.echo("历史：")
+    for h in history:
+        click.echo(f"  {h.at:%Y-%m-%d %H:%M}  {h.who}  {h.action_label}  {h.archive_no}")
+
+
+@click.command("edit")
+@click.argument("archive_no")
+@click.option("--code", help="改归到另一个目录（文件随之移动，档号更新，原档号保留在历史中）")
+@click.option("--title")
+@click.option("--date", "when", callback=parse_date_option)
+@click.option("--year", type=int)
+@click.option("--doc-no")
+@click.option("--responsible")
+@click.option("--retention")
+@click.option("--pages", type=int)
+@click.option("--secrecy")
+@click.option("--remarks")
+@click.option("--tag", "tags", multiple=True, help="设置标签（替换原有标签），可多次使用")
+@click.option("--clear-tags", is_flag=True)
+@click.option("--item", "items", multiple=True, type=int, help="设置关联评分项目（替换原有），可多次使用")
+@click.option("--clear-items", is_flag=True)
+@click.pass_context
+def edit_cmd(ctx: click.Context, archive_no: str, code, title, when, year, doc_no, responsible, retention, pages,  # noqa: ANN001
+             secrecy, remarks, tags, clear_tags, items, clear_items) -> None:
+    """修改记录。改目录、年度或保管期限即为改档：文件移动，档号更新。"""
+    from ..filing import edit_record
+
+    changes = {k: v for k, v in dict(code=code, title=title, date=when, year=year, doc_no=doc_no, responsible=responsible,
+                                     retention=retention, pages=pages, secrecy=secrecy, remarks=remarks).items() if v is not None}
+    if tags or clear_tags:
+        changes["tags"] = tags
+    if items or clear_items:
+        changes["items"] = items
+    if not changes:
+        raise click.UsageError("没有要修改的内容。请用 --title、--date、--code 等选项指定。")
+    old = archive_no
+    v = edit_record(open_archive(ctx), archive_no, **changes)
+    click.echo(f"已修改  {v.archive_no}" + (f"（原档号 {old}）" if v.archive_no != old else ""))
+    for f in v.files:
+        click.echo(f"    → {f.path}")
+
+
+@click.command("rm")
+@click.argument("archive_nos", nargs=-1, required=True)
+@click.option("--yes", "-y", is_flag=True, help="不再询问，直接删除")
+@click.pass_context
+def rm_cmd(ctx: click.Context, archive_nos: tuple[str, ...], yes: bool) -> None:
+    """删除记录：文件移入“回收站”文件夹，可用 restore 恢复。"""
+    from ..filing import get_record, trash_record
+
+    arch = open_archive(ctx)
+    views = [get_record(arch, n) for n in archive_nos]
+    if not yes:
+        for v in views:
+            click.echo(f"  {v.archive_no}  {v.title}（{len(v.files)} 个文件）")
+        if not click.confirm("确定删除以上记录吗？文件将移入回收站，可恢复", default=False):
+            click.echo("已取消，未作任何改动。")
+            ctx.exit(1)
+    for v in views:
+        t = trash_record(arch, v.archive_no)
+        click.echo(f"已删除  {t.archive_no}（文件已移入回收站，可用 jiaarchive restore {t.archive_no} 恢复）")
+
+
+@click.command("restore")
+@click.argument("archive_nos", nargs=-1, required=True)
+@click.pass_context
+def restore_cmd(ctx: click.Context, archive_nos: tuple[str, ...]) -> None:
+    """从回收站恢复记录和文件。"""
+    from ..filing import restore_record
+
+    arch = open_archive(ctx)
+    for n in archive_nos:
+        v = restore_record(arch, n)
+        click.echo(f"已恢复  {v.archive_no}")
+        for f in v.files:
+            click.echo(f"    → {f.path}")
+
+
+COMMANDS = [add_cmd, attach_cmd, ls_cmd, show_cmd, edit_cmd, rm_cmd, restore_cmd]

@@ -1,0 +1,122 @@
+"""SQLAlchemy 2 typed models.
+
+Terms (DA/T 22-2015 归档文件整理规则): ``Record`` = 件, ``archive_no`` = 档号, ``seq`` = 件号,
+``retention`` = 保管期限, ``doc_no`` = 文号, ``responsible`` = 责任者, ``doc_date`` = 形成日期,
+``filed_at`` = 归档日期, ``secrecy`` = 密级, ``remarks`` = 备注.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+ACTIVE = "active"
+TRASHED = "trashed"
+
+
+class Record(Base):
+    __tablename__ = "records"
+    __table_args__ = (UniqueConstraint("code", "year", "seq", name="uq_records_code_year_seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    archive_no: Mapped[str] = mapped_column(String(80), unique=True)
+    code: Mapped[str] = mapped_column(String(20), index=True)
+    year: Mapped[int] = mapped_column(index=True)
+    seq: Mapped[int]
+    retention: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(300))
+    doc_no: Mapped[str] = mapped_column(String(120), default="")
+    responsible: Mapped[str] = mapped_column(String(200), default="")
+    doc_date: Mapped[date | None]
+    date_source: Mapped[str] = mapped_column(String(20), default="")
+    filed_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    pages: Mapped[int | None]
+    secrecy: Mapped[str] = mapped_column(String(20), default="")
+    remarks: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(10), default=ACTIVE, index=True)
+    trashed_at: Mapped[datetime | None]
+
+    files: Mapped[list["File"]] = relationship(
+        back_populates="record", order_by="File.position", cascade="all, delete-orphan"
+    )
+    tags: Mapped[list["RecordTag"]] = relationship(cascade="all, delete-orphan", order_by="RecordTag.tag")
+    items: Mapped[list["RecordItem"]] = relationship(
+        cascade="all, delete-orphan", order_by="(RecordItem.sheet_id, RecordItem.item_no)"
+    )
+    numbers: Mapped[list["ArchiveNumber"]] = relationship(order_by="ArchiveNumber.assigned_at")
+
+
+class File(Base):
+    __tablename__ = "files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    path: Mapped[str] = mapped_column(String(400), unique=True)  # relative, '/' separated
+    home_path: Mapped[str] = mapped_column(String(400), default="")  # where it lives when not trashed
+    original_name: Mapped[str] = mapped_column(String(400))
+    original_path: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(20))
+    mime: Mapped[str] = mapped_column(String(100), default="")
+    filed_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(10), default=ACTIVE)
+
+    record: Mapped[Record] = relationship(back_populates="files")
+
+
+class RecordTag(Base):
+    __tablename__ = "record_tags"
+
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), primary_key=True)
+    tag: Mapped[str] = mapped_column(String(60), primary_key=True, index=True)
+
+
+class RecordItem(Base):
+    """An explicit link from a record to a scoresheet item it supports."""
+
+    __tablename__ = "record_items"
+
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), primary_key=True)
+    sheet_id: Mapped[str] = mapped_column(String(60), primary_key=True)
+    item_no: Mapped[int] = mapped_column(primary_key=True)
+
+
+class ArchiveNumber(Base):
+    """Every 档号 ever issued; never reused, so a number stays unique and stable."""
+
+    __tablename__ = "archive_numbers"
+    __table_args__ = (Index("ix_archive_numbers_code_year", "code", "year"),)
+
+    archive_no: Mapped[str] = mapped_column(String(80), primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), index=True)
+    code: Mapped[str] = mapped_column(String(20))
+    year: Mapped[int]
+    seq: Mapped[int]
+    assigned_at: Mapped[datetime]
+    current: Mapped[bool] = mapped_column(default=True)
+
+
+class AuditEntry(Base):
+    """Append-only log of every change: who, when, what, before and after (JSON)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    who: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(40))
+    archive_no: Mapped[str] = mapped_column(String(80), default="", index=True)
+    record_id: Mapped[int | None]
+    before: Mapped[str] = mapped_column(Text, default="")
+    after: Mapped[str] = mapped_column(Text, default="")
+    detail: Mapped[str] = mapped_column(Text, default="")

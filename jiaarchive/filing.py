@@ -1,0 +1,748 @@
+"""The one way to file, edit, remove and restore a record (件).
+
+The CLI, the TUI, the sample-archive build and the tests all call these functions.  Each change
+is one database transaction plus journaled file operations (see ``storage``), and one audit
+entry; the search index follows in the same call (``indexing``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from . import audit, storage
+from .archive import Archive
+from .db.models import ACTIVE, TRASHED, ArchiveNumber, File, Record, RecordItem, RecordTag
+from .errors import BadValue, DuplicateFile, RecordNotFound
+from .settings import TRASH_DIR
+
+MAX_TITLE = 120
+SECRECY_LEVELS = ("", "内部", "秘密", "机密")
+
+
+# ---------------------------------------------------------------- views handed to the UIs
+
+
+@dataclass(frozen=True)
+class FileView:
+    id: int
+    path: str  # relative to the archive root, '/' separated
+    original_name: str
+    original_path: str
+    sha256: str
+    size: int
+    kind: str
+    mime: str
+    filed_at: datetime
+    status: str
+    home_path: str
+
+    @property
+    def name(self) -> str:
+        return self.path.rsplit("/", 1)[-1]
+
+
+@dataclass(frozen=True)
+class RecordView:
+    id: int
+    archive_no: str
+    code: str
+    year: int
+    seq: int
+    retention: str
+    title: str
+    doc_no: str
+    responsible: str
+    date: date | None
+    date_source: str
+    filed_at: datetime
+    updated_at: datetime
+    pages: int | None
+    secrecy: str
+    remarks: str
+    status: str
+    tags: tuple[str, ...]
+    items: tuple[int, ...]
+    files: tuple[FileView, ...]
+    former_archive_nos: tuple[str, ...]
+
+    @property
+    def trashed(self) -> bool:
+        return self.status == TRASHED
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "archive_no": self.archive_no,
+            "code": self.code,
+            "year": self.year,
+            "title": self.title,
+            "date": self.date.isoformat() if self.date else None,
+            "doc_no": self.doc_no,
+            "responsible": self.responsible,
+            "retention": self.retention,
+            "pages": self.pages,
+            "secrecy": self.secrecy,
+            "remarks": self.remarks,
+            "tags": list(self.tags),
+            "items": list(self.items),
+            "status": self.status,
+            "filed_at": self.filed_at.isoformat(timespec="seconds"),
+            "former_archive_nos": list(self.former_archive_nos),
+            "files": [
+                {
+                    "path": f.path,
+                    "sha256": f.sha256,
+                    "size": f.size,
+                    "kind": f.kind,
+                    "original_name": f.original_name,
+                    "original_path": f.original_path,
+                    "filed_at": f.filed_at.isoformat(timespec="seconds"),
+                }
+                for f in self.files
+            ],
+        }
+
+
+def _file_view(f: File) -> FileView:
+    return FileView(
+        id=f.id,
+        path=f.path,
+        original_name=f.original_name,
+        original_path=f.original_path,
+        sha256=f.sha256,
+        size=f.size,
+        kind=f.kind,
+        mime=f.mime,
+        filed_at=f.filed_at,
+        status=f.status,
+        home_path=f.home_path or f.path,
+    )
+
+
+def _view(r: Record) -> RecordView:
+    return RecordView(
+        id=r.id,
+        archive_no=r.archive_no,
+        code=r.code,
+        year=r.year,
+        seq=r.seq,
+        retention=r.retention,
+        title=r.title,
+        doc_no=r.doc_no,
+        responsible=r.responsible,
+        date=r.doc_date,
+        date_source=r.date_source,
+        filed_at=r.filed_at,
+        updated_at=r.updated_at,
+        pages=r.pages,
+        secrecy=r.secrecy,
+        remarks=r.remarks,
+        status=r.status,
+        tags=tuple(t.tag for t in r.tags),
+        items=tuple(sorted({i.item_no for i in r.items})),
+        files=tuple(_file_view(f) for f in r.files),
+        former_archive_nos=tuple(n.archive_no for n in r.numbers if not n.current),
+    )
+
+
+def _snapshot(r: Record) -> dict[str, Any]:
+    """A record's values for the audit log."""
+    v = _view(r)
+    return {
+        "archive_no": v.archive_no,
+        "code": v.code,
+        "year": v.year,
+        "title": v.title,
+        "date": v.date.isoformat() if v.date else None,
+        "doc_no": v.doc_no,
+        "responsible": v.responsible,
+        "retention": v.retention,
+        "pages": v.pages,
+        "secrecy": v.secrecy,
+        "remarks": v.remarks,
+        "tags": list(v.tags),
+        "items": list(v.items),
+        "status": v.status,
+        "files": [f.path for f in v.files],
+    }
+
+
+# ---------------------------------------------------------------- what a clerk sets
+
+
+@dataclass(frozen=True)
+class Draft:
+    """The fields a clerk may set when filing; None means "take it from the file"."""
+
+    code: str
+    title: str | None = None
+    date: date | None = None
+    year: int | None = None
+    doc_no: str = ""
+    responsible: str = ""
+    retention: str | None = None
+    pages: int | None = None
+    secrecy: str = ""
+    remarks: str = ""
+    tags: tuple[str, ...] = ()
+    items: tuple[int, ...] = field(default=())
+
+
+def check_title(title: str) -> str:
+    """A title typed by a clerk, or BadValue saying what is wrong with it."""
+    t = title.strip()
+    if not t:
+        raise BadValue("题名不能为空。")
+    if storage.has_control(t):
+        raise BadValue(f"题名“{t!r}”含有控制字符（如换行、制表符），请删除后再试。")
+    if "/" in t or "\\" in t:
+        raise BadValue(f"题名“{t}”含有“/”或“\\”，这会被当作文件夹分隔符。请改用“／”或“-”。")
+    if t.startswith("..") or set(t) <= {"."}:
+        raise BadValue(f"题名“{t}”以“..”开头，这在文件系统中表示上级文件夹，请修改。")
+    if len(t) > MAX_TITLE:
+        raise BadValue(f"题名过长（{len(t)} 字），最多 {MAX_TITLE} 字。请精简题名，详细内容可写在备注中。")
+    return t
+
+
+def check_date(d: date, what: str = "形成日期") -> date:
+    today = date.today()
+    if d.year < 1949 or d > today.replace(year=today.year + 1):
+        raise BadValue(f"{what} {d.isoformat()} 不合理（应在 1949 年至明年之间）。")
+    return d
+
+
+def parse_date(text: str, what: str = "日期") -> date:
+    """Dates as clerks type them: 2021-05-01, 2021/5/1, 2021.5.1, 2021年5月1日."""
+    t = text.strip()
+    m = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", t) or re.fullmatch(
+        r"(\d{4})(\d{2})(\d{2})", t
+    )
+    if not m:
+        raise BadValue(f"{what}“{text}”无法识别，请写成 2021-05-01 的形式。")
+    try:
+        return date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        raise BadValue(f"{what}“{text}”不存在（请检查月份和日期）。") from None
+
+
+def _check_items(archive: Archive, items: Iterable[int]) -> tuple[int, ...]:
+    items = tuple(sorted(set(int(i) for i in items)))
+    if not items:
+        return ()
+    sheet = archive.scoresheet
+    if sheet is None:
+        raise BadValue(f"{archive.unit_type}（{archive.level}）没有对应的先进评分表，不能关联评分项目。")
+    valid = {i.no for i in sheet.items}
+    bad = [i for i in items if i not in valid]
+    if bad:
+        raise BadValue(f"评分表“{sheet.title}”中没有第 {'、'.join(map(str, bad))} 项（共 {len(valid)} 项）。")
+    return items
+
+
+def _check_tags(tags: Iterable[str]) -> tuple[str, ...]:
+    out = []
+    for t in tags:
+        t = t.strip()
+        if not t:
+            continue
+        if storage.has_control(t) or len(t) > 30:
+            raise BadValue(f"标签“{t}”无效（最多 30 字，不能含控制字符）。")
+        if t not in out:
+            out.append(t)
+    return tuple(out)
+
+
+# ---------------------------------------------------------------- numbering and names
+
+
+def _allocate(s: Session, archive: Archive, code: str, year: int, retention: str) -> tuple[str, int]:
+    """The next 件号 for this entry and year (never reused), and the 档号 it makes."""
+    top = s.scalar(select(func.max(ArchiveNumber.seq)).where(ArchiveNumber.code == code, ArchiveNumber.year == year))
+    seq = (top or 0) + 1
+    pattern = archive.settings.archive_no_pattern
+    try:
+        number = pattern.format(code=code, year=year, seq=seq, retention=archive.standards.retention_code(retention))
+    except (KeyError, IndexError, ValueError) as exc:
+        raise BadValue(f"档号格式“{pattern}”无效（{exc}）。可用：{{code}} {{year}} {{retention}} {{seq}}。") from exc
+    return number, seq
+
+
+def _stored_name(d: date | None, title: str, ext: str, max_units: int) -> str:
+    stem = f"{d.isoformat()} {title}" if d else title
+    return storage.fit_file_name(stem, ext.lower(), max_units)
+
+
+def _plan_paths(archive: Archive, folder: str, d: date | None, title: str, exts: Sequence[str], taken: set[str]) -> list[str]:
+    room = storage.MAX_RELATIVE_PATH - storage.utf16_len(folder) - 1 - 6  # room for "（12）"
+    out = []
+    for i, ext in enumerate(exts):
+        name = _stored_name(d, title if i == 0 else f"{title}（附{i}）", ext, room)
+        rel = storage.unique_relative(archive.root, folder, name, taken)
+        storage.check_relative_length(rel)
+        taken.add(rel)
+        out.append(rel)
+    return out
+
+
+# ---------------------------------------------------------------- filing
+
+
+@dataclass(frozen=True)
+class _Source:
+    path: Path
+    sha256: str
+    size: int
+    kind: str
+    mime: str
+    ext: str
+    name: str
+
+
+def _inspect_sources(archive: Archive, s: Session, paths: Sequence[Path], allow_duplicate: bool) -> list[_Source]:
+    from .extract.sniff import sniff
+
+    out: list[_Source] = []
+    seen: dict[str, Path] = {}
+    for p in paths:
+        p = Path(p)
+        storage.check_readable(p)
+        sha, size = storage.hash_file(p)
+        shown = storage.display_path(p)
+        if not allow_duplicate:
+            existing = s.execute(
+                select(Record.archive_no, Record.status).join(File).where(File.sha256 == sha).limit(1)
+            ).first()
+            if existing is not None:
+                where = "（在回收站中）" if existing.status == TRASHED else ""
+                raise DuplicateFile(
+                    f"文件“{shown}”已经归档过，档号 {existing.archive_no}{where}。如确需重复归档，请加 --allow-duplicate。",
+                    existing.archive_no,
+                )
+            if sha in seen:
+                raise DuplicateFile(f"文件“{shown}”与“{storage.display_path(seen[sha])}”内容完全相同，请只保留一份。", "")
+        seen[sha] = p
+        ftype = sniff(p)
+        name = storage.decoded_name(p)
+        ext = ftype.ext if ftype.kind not in ("unknown", "text") else os.path.splitext(name)[1]
+        out.append(_Source(p, sha, size, ftype.kind, ftype.mime, ext or "", name))
+    return out
+
+
+def file_document(
+    archive: Archive, paths: Sequence[Path], draft: Draft, *, allow_duplicate: bool = False
+) -> RecordView:
+    """File one record (件) holding ``paths`` (one or more files) under ``draft.code``.
+
+    Every file is copied in; the originals are never moved or changed.  Raises a JiaError
+    subclass (and leaves the archive unchanged) for any input a clerk could get wrong.
+    """
+    archive.require_writable()
+    if not paths:
+        raise BadValue("没有要归档的文件。")
+    entry = archive.entry(draft.code)
+    with archive.session() as s:
+        sources = _inspect_sources(archive, s, paths, allow_duplicate)
+    items = _check_items(archive, draft.items)
+    tags = _check_tags(draft.tags)
+    if draft.secrecy not in SECRECY_LEVELS:
+        raise BadValue(f"密级“{draft.secrecy}”无效，可选：{'、'.join(x or '（空）' for x in SECRECY_LEVELS)}。")
+    if draft.pages is not None and draft.pages < 0:
+        raise BadValue("页数不能为负数。")
+
+    from .derive import propose
+
+    first = propose(sources[0].path)
+    title = check_title(draft.title) if draft.title is not None else first.title
+    when, when_source = (check_date(draft.date), "manual") if draft.date else (first.date, first.date_source)
+    year = draft.year or (when.year if when else archive.now().year)
+    retention = draft.retention or archive.retention_for(entry.code)
+    archive.standards.retention_code(retention)  # validates the name
+
+    now = archive.now()
+    folder = archive.year_folder(entry.code, year)
+    with archive.session() as s:
+        taken = set(s.scalars(select(File.path).where(File.path.like(f"{folder}/%"))))
+    rels = _plan_paths(archive, folder, when, title, [src.ext for src in sources], taken)
+
+    moves = [storage.Move(src="", dst=rel, sha256=src.sha256) for src, rel in zip(sources, rels)]
+    temps = [archive.journal.new_temp() for _ in sources]
+    for m, t in zip(moves, temps):
+        m.src = t.relative_to(archive.root).as_posix()
+    journal = archive.journal.write(moves)
+    committed = False
+    try:
+        storage.fault("file.after_journal")
+        for src, tmp in zip(sources, temps):
+            sha, _size = storage.copy_to_temp(src.path, tmp)
+            if sha != src.sha256:
+                raise BadValue(f"文件“{storage.display_path(src.path)}”在归档过程中被修改，请关闭正在编辑它的程序后重试。")
+        storage.fault("file.after_copy")
+        for attempt in range(5):
+            try:
+                with archive.session() as s, s.begin():
+                    number, seq = _allocate(s, archive, entry.code, year, retention)
+                    rec = Record(
+                        archive_no=number, code=entry.code, year=year, seq=seq, retention=retention,
+                        title=title, doc_no=draft.doc_no.strip(), responsible=draft.responsible.strip(),
+                        doc_date=when, date_source=when_source, filed_at=now, updated_at=now,
+                        pages=draft.pages, secrecy=draft.secrecy, remarks=draft.remarks.strip(), status=ACTIVE,
+                    )
+                    s.add(rec)
+                    s.flush()
+                    s.add(ArchiveNumber(archive_no=number, record_id=rec.id, code=entry.code, year=year, seq=seq, assigned_at=now, current=True))
+                    for pos, (src, rel) in enumerate(zip(sources, rels)):
+                        rec.files.append(
+                            File(
+                                position=pos, path=rel, home_path=rel, original_name=src.name,
+                                original_path=storage.display_path(src.path.absolute()), sha256=src.sha256,
+                                size=src.size, kind=src.kind, mime=src.mime, filed_at=now, status=ACTIVE,
+                            )
+                        )
+                    rec.tags = [RecordTag(tag=t) for t in tags]
+                    if items and archive.scoresheet is not None:
+                        rec.items = [RecordItem(sheet_id=archive.scoresheet.id, item_no=i) for i in items]
+                    s.flush()
+                    audit.log(s, "file", at=now, archive_no=number, record_id=rec.id, after=_snapshot(rec))
+                    storage.fault("file.before_commit")
+                committed = True
+                break
+            except IntegrityError:
+                if attempt == 4:
+                    raise
+        storage.fault("file.after_commit")
+        storage.apply_moves(archive.root, moves)
+        archive.journal.done(journal)
+    except Exception:
+        if not committed:
+            for t in temps:
+                storage.remove_quietly(t)
+            archive.journal.done(journal)
+        raise
+    view = get_record(archive, number)
+    _reindex(archive, [view.id])
+    return view
+
+
+def file_each(archive: Archive, paths: Sequence[Path], draft: Draft, *, allow_duplicate: bool = False) -> list[RecordView]:
+    """File every path as its own record.  All inputs are checked first: one bad file files none."""
+    archive.require_writable()
+    archive.entry(draft.code)
+    if draft.title is not None:
+        check_title(draft.title)
+    _check_items(archive, draft.items)
+    with archive.session() as s:
+        _inspect_sources(archive, s, [Path(p) for p in paths], allow_duplicate)
+    return [file_document(archive, [p], draft, allow_duplicate=allow_duplicate) for p in paths]
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _load(s: Session, ref: str | int) -> Record:
+    opts = (selectinload(Record.files), selectinload(Record.tags), selectinload(Record.items), selectinload(Record.numbers))
+    if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
+        rec = s.get(Record, int(ref), options=opts)
+    else:
+        rec = s.scalar(select(Record).options(*opts).where(Record.archive_no == ref.strip()))
+        if rec is None:  # a former number still finds the record
+            num = s.get(ArchiveNumber, ref.strip())
+            rec = s.get(Record, num.record_id, options=opts) if num else None
+    if rec is None:
+        raise RecordNotFound(f"找不到档号为“{ref}”的记录。可用 jiaarchive ls 查看全部档号。")
+    return rec
+
+
+def get_record(archive: Archive, ref: str | int) -> RecordView:
+    with archive.session() as s:
+        return _view(_load(s, ref))
+
+
+def list_records(
+    archive: Archive,
+    *,
+    code: str | None = None,
+    year: int | tuple[int, int] | None = None,
+    item: int | None = None,
+    tag: str | None = None,
+    text: str | None = None,
+    status: str | None = ACTIVE,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[RecordView]:
+    """Records in 档号 order.  ``code`` may be a volume letter (A), an entry (A-1) or a parent entry."""
+    q = select(Record).options(
+        selectinload(Record.files), selectinload(Record.tags), selectinload(Record.items), selectinload(Record.numbers)
+    )
+    if status:
+        q = q.where(Record.status == status)
+    if code:
+        c = code.strip().upper()
+        q = q.where(or_(Record.code == c, Record.code.like(f"{c}-%"))) if "-" in c else q.where(Record.code.like(f"{c}-%"))
+    if isinstance(year, tuple):
+        q = q.where(Record.year.between(*year))
+    elif year:
+        q = q.where(Record.year == year)
+    if item is not None:
+        q = q.where(Record.items.any(RecordItem.item_no == item))
+    if tag:
+        q = q.where(Record.tags.any(RecordTag.tag == tag))
+    if text:
+        q = q.where(Record.title.contains(text.strip()))
+    q = q.order_by(Record.code, Record.year, Record.seq).offset(offset)
+    if limit:
+        q = q.limit(limit)
+    with archive.session() as s:
+        return [_view(r) for r in s.scalars(q)]
+
+
+def counts(archive: Archive, status: str = ACTIVE) -> dict[tuple[str, int], int]:
+    """Record counts per (code, year), for the catalogue tree."""
+    with archive.session() as s:
+        rows = s.execute(select(Record.code, Record.year, func.count()).where(Record.status == status).group_by(Record.code, Record.year))
+        return {(c, y): n for c, y, n in rows}
+
+
+# ---------------------------------------------------------------- changing
+
+
+EDITABLE = ("code", "title", "date", "year", "doc_no", "responsible", "retention", "pages", "secrecy", "remarks", "tags", "items")
+
+
+def edit_record(archive: Archive, ref: str | int, **changes: Any) -> RecordView:
+    """Change a record's fields.  A new code, year or 保管期限 re-files it: a new 档号 (the old one
+    is kept in its history and still finds it) and its files move to the new folder."""
+    archive.require_writable()
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise BadValue(f"不能修改字段：{'、'.join(sorted(unknown))}。")
+    now = archive.now()
+    with archive.session() as s:
+        rec = _load(s, ref)
+        if rec.status == TRASHED:
+            raise BadValue(f"记录 {rec.archive_no} 在回收站中，请先恢复再修改。")
+        cur = _view(rec)
+    code = archive.entry(changes["code"]).code if changes.get("code") else cur.code
+    title = check_title(changes["title"]) if changes.get("title") is not None else cur.title
+    when = cur.date
+    when_source = cur.date_source
+    if "date" in changes and changes["date"] is not None:
+        when, when_source = check_date(changes["date"]), "manual"
+    year = int(changes["year"]) if changes.get("year") else (when.year if when and "date" in changes else cur.year)
+    retention = changes.get("retention") or cur.retention
+    archive.standards.retention_code(retention)
+    items = _check_items(archive, changes["items"]) if "items" in changes else cur.items
+    tags = _check_tags(changes["tags"]) if "tags" in changes else cur.tags
+    secrecy = changes.get("secrecy", cur.secrecy)
+    if secrecy not in SECRECY_LEVELS:
+        raise BadValue(f"密级“{secrecy}”无效。")
+    pages = changes.get("pages", cur.pages)
+    if pages is not None and int(pages) < 0:
+        raise BadValue("页数不能为负数。")
+
+    refile = (code, year, retention) != (cur.code, cur.year, cur.retention)
+    rename = refile or title != cur.title or when != cur.date
+    moves: list[storage.Move] = []
+    if rename:
+        folder = archive.year_folder(code, year)
+        exts = [os.path.splitext(f.path)[1] for f in cur.files]
+        own = {f.path for f in cur.files}
+        with archive.session() as s:
+            taken = set(s.scalars(select(File.path).where(File.path.like(f"{folder}/%")))) - own
+        # plan as if our own files were not there, so an unchanged name stays unchanged
+        planned = []
+        for i, ext in enumerate(exts):
+            name = _stored_name(when, title if i == 0 else f"{title}（附{i}）", ext, storage.MAX_RELATIVE_PATH - storage.utf16_len(folder) - 7)
+            rel = f"{folder}/{name}"
+            if rel in taken or (os.path.lexists(archive.root / rel) and rel not in own) or rel in planned:
+                rel = storage.unique_relative(archive.root, folder, name, taken | set(planned) | (own - {cur.files[i].path}))
+            storage.check_relative_length(rel)
+            planned.append(rel)
+        moves = [storage.Move(src=f.path, dst=dst, file_id=f.id) for f, dst in zip(cur.files, planned) if f.path != dst]
+    journal = archive.journal.write(moves) if moves else None
+    committed = False
+    try:
+        with archive.session() as s, s.begin():
+            rec = _load(s, cur.id)
+            before = _snapshot(rec)
+            if refile:
+                number, seq = _allocate(s, archive, code, year, retention)
+                for n in rec.numbers:
+                    n.current = False
+                s.add(ArchiveNumber(archive_no=number, record_id=rec.id, code=code, year=year, seq=seq, assigned_at=now, current=True))
+                rec.archive_no, rec.seq = number, seq
+            rec.code, rec.year, rec.retention, rec.title = code, year, retention, title
+            rec.doc_date, rec.date_source = when, when_source
+            for key in ("doc_no", "responsible", "remarks"):
+                if key in changes and changes[key] is not None:
+                    setattr(rec, key, str(changes[key]).strip())
+            rec.secrecy, rec.pages = secrecy, (int(pages) if pages is not None else None)
+            if "tags" in changes:
+                rec.tags = [RecordTag(tag=t) for t in tags]
+            if "items" in changes:
+                rec.items = (
+                    [RecordItem(sheet_id=archive.scoresheet.id, item_no=i) for i in items] if archive.scoresheet else []
+                )
+            by_id = {m.file_id: m.dst for m in moves}
+            for f in rec.files:
+                if f.id in by_id:
+                    f.path = f.home_path = by_id[f.id]
+            rec.updated_at = now
+            s.flush()
+            s.expire(rec, ["numbers"])
+            after = _snapshot(rec)
+            audit.log(s, "refile" if refile else "edit", at=now, archive_no=rec.archive_no, record_id=rec.id, before=before, after=after)
+            storage.fault("edit.before_commit")
+        committed = True
+        storage.fault("edit.after_commit")
+        if moves:
+            storage.apply_moves(archive.root, moves)
+        if journal:
+            archive.journal.done(journal)
+    except Exception:
+        if journal and not committed:
+            archive.journal.done(journal)
+        raise
+    _reindex(archive, [cur.id])
+    return get_record(archive, cur.id)
+
+
+def trash_record(archive: Archive, ref: str | int) -> RecordView:
+    """Delete a record: its files move to 回收站/<档号>/ and it is marked; ``restore_record`` undoes it."""
+    archive.require_writable()
+    with archive.session() as s:
+        rec = _load(s, ref)
+        if rec.status == TRASHED:
+            raise BadValue(f"记录 {rec.archive_no} 已在回收站中。")
+        cur = _view(rec)
+    folder = f"{TRASH_DIR}/{storage.safe_name(cur.archive_no)}"
+    taken: set[str] = set()
+    moves = []
+    for f in cur.files:
+        rel = storage.unique_relative(archive.root, folder, f.name, taken)
+        taken.add(rel)
+        moves.append(storage.Move(src=f.path, dst=rel, file_id=f.id))
+    return _switch(archive, cur, moves, TRASHED, "trash")
+
+
+def restore_record(archive: Archive, ref: str | int) -> RecordView:
+    archive.require_writable()
+    with archive.session() as s:
+        rec = _load(s, ref)
+        if rec.status != TRASHED:
+            raise BadValue(f"记录 {rec.archive_no} 不在回收站中，无需恢复。")
+        cur = _view(rec)
+    archive.entry(cur.code)  # the entry may have been removed from the catalogue since
+    taken: set[str] = set()
+    moves = []
+    for f in cur.files:
+        home = f.home_path
+        if os.path.lexists(archive.root / home) or home in taken:
+            folder, name = home.rsplit("/", 1)
+            home = storage.unique_relative(archive.root, folder, name, taken)
+        taken.add(home)
+        moves.append(storage.Move(src=f.path, dst=home, file_id=f.id))
+    return _switch(archive, cur, moves, ACTIVE, "restore")
+
+
+def _switch(archive: Archive, cur: RecordView, moves: list[storage.Move], status: str, action: str) -> RecordView:
+    now = archive.now()
+    journal = archive.journal.write(moves)
+    committed = False
+    try:
+        with archive.session() as s, s.begin():
+            rec = _load(s, cur.id)
+            before = _snapshot(rec)
+            by_id = {m.file_id: m.dst for m in moves}
+            for f in rec.files:
+                f.path = by_id[f.id]
+                f.status = status
+                if status == ACTIVE:
+                    f.home_path = f.path
+            rec.status = status
+            rec.trashed_at = now if status == TRASHED else None
+            rec.updated_at = now
+            s.flush()
+            audit.log(s, action, at=now, archive_no=rec.archive_no, record_id=rec.id, before=before, after=_snapshot(rec))
+            storage.fault(f"{action}.before_commit")
+        committed = True
+        storage.fault(f"{action}.after_commit")
+        storage.apply_moves(archive.root, moves)
+        archive.journal.done(journal)
+    except Exception:
+        if not committed:
+            archive.journal.done(journal)
+        raise
+    _reindex(archive, [cur.id])
+    return get_record(archive, cur.id)
+
+
+def attach_files(archive: Archive, ref: str | int, paths: Sequence[Path], *, allow_duplicate: bool = False) -> RecordView:
+    """Add more files to an existing record (e.g. the sign-in sheet to a meeting's minutes)."""
+    archive.require_writable()
+    with archive.session() as s:
+        cur = _view(_load(s, ref))
+        sources = _inspect_sources(archive, s, paths, allow_duplicate)
+    if cur.trashed:
+        raise BadValue(f"记录 {cur.archive_no} 在回收站中，请先恢复。")
+    folder = archive.year_folder(cur.code, cur.year)
+    with archive.session() as s:
+        taken = set(s.scalars(select(File.path).where(File.path.like(f"{folder}/%"))))
+    start = len(cur.files)
+    room = storage.MAX_RELATIVE_PATH - storage.utf16_len(folder) - 7
+    rels = []
+    for i, src in enumerate(sources):
+        name = _stored_name(cur.date, f"{cur.title}（附{start + i}）", src.ext, room)
+        rel = storage.unique_relative(archive.root, folder, name, taken)
+        taken.add(rel)
+        rels.append(rel)
+    temps = [archive.journal.new_temp() for _ in sources]
+    moves = [storage.Move(src=t.relative_to(archive.root).as_posix(), dst=rel, sha256=src.sha256) for t, rel, src in zip(temps, rels, sources)]
+    journal = archive.journal.write(moves)
+    now = archive.now()
+    committed = False
+    try:
+        for src, tmp in zip(sources, temps):
+            sha, _ = storage.copy_to_temp(src.path, tmp)
+            if sha != src.sha256:
+                raise BadValue(f"文件“{storage.display_path(src.path)}”在归档过程中被修改，请重试。")
+        with archive.session() as s, s.begin():
+            rec = _load(s, cur.id)
+            before = _snapshot(rec)
+            for i, (src, rel) in enumerate(zip(sources, rels)):
+                rec.files.append(
+                    File(position=start + i, path=rel, home_path=rel, original_name=src.name,
+                         original_path=storage.display_path(src.path.absolute()), sha256=src.sha256, size=src.size,
+                         kind=src.kind, mime=src.mime, filed_at=now, status=ACTIVE)
+                )
+            rec.updated_at = now
+            s.flush()
+            audit.log(s, "attach", at=now, archive_no=rec.archive_no, record_id=rec.id, before=before, after=_snapshot(rec))
+        committed = True
+        storage.apply_moves(archive.root, moves)
+        archive.journal.done(journal)
+    except Exception:
+        if not committed:
+            for t in temps:
+                storage.remove_quietly(t)
+            archive.journal.done(journal)
+        raise
+    _reindex(archive, [cur.id])
+    return get_record(archive, cur.id)
+
+
+def _reindex(archive: Archive, record_ids: list[int]) -> None:
+    """Bring the search index up to date for these records (see ``indexing``)."""
+    try:
+        from . import indexing
+    except ImportError:  # search not installed in this build
+        return
+    indexing.update(archive, record_ids)

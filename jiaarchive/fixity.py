@@ -1,0 +1,86 @@
+"""Fixity: are the files the database lists still there and unchanged, and is anything extra?
+
+Like a sanity checker: every registered file is re-hashed; files on disk that no record lists
+are reported as unregistered (the archive's own data folder and settings are not files of
+record).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+
+from . import storage
+from .archive import Archive
+from .db.models import File, Record
+from .settings import DATA_DIR, SETTINGS_NAME
+
+KIND_LABELS = {"missing": "文件缺失", "modified": "文件被修改", "unregistered": "未登记的文件"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: str  # missing | modified | unregistered
+    path: str
+    archive_no: str = ""
+    detail: str = ""
+
+    @property
+    def message(self) -> str:
+        if self.kind == "missing":
+            return f"{self.archive_no} 的文件“{self.path}”不见了。请从备份或回收站找回，放回原处。"
+        if self.kind == "modified":
+            return f"{self.archive_no} 的文件“{self.path}”与归档时不一致（{self.detail}），原件可能被改动。"
+        return f"“{self.path}”不属于任何档案记录。如需保存，请用 jiaarchive add 归档；否则请移出档案文件夹。"
+
+    def to_json(self) -> dict[str, str]:
+        return {"kind": self.kind, "path": self.path, "archive_no": self.archive_no, "message": self.message}
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    checked: int
+    problems: tuple[Problem, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def to_json(self) -> dict[str, object]:
+        return {"ok": self.ok, "checked": self.checked, "problems": [p.to_json() for p in self.problems]}
+
+
+def verify(archive: Archive, progress: Callable[[int, int], None] | None = None) -> VerifyResult:
+    with archive.session() as s:
+        rows = s.execute(select(File.path, File.sha256, File.size, Record.archive_no).join(Record)).all()
+    problems: list[Problem] = []
+    registered = set()
+    for i, (path, sha, size, number) in enumerate(rows, 1):
+        registered.add(path)
+        full = archive.root / path
+        if not full.is_file():
+            problems.append(Problem("missing", path, number))
+        else:
+            actual_size = full.stat().st_size
+            if actual_size != size:
+                problems.append(Problem("modified", path, number, f"大小由 {size} 字节变为 {actual_size} 字节"))
+            elif storage.hash_file(full)[0] != sha:
+                problems.append(Problem("modified", path, number, "内容校验值（SHA-256）不同"))
+        if progress:
+            progress(i, len(rows))
+    for dirpath, dirnames, filenames in os.walk(archive.root):
+        rel_dir = Path(dirpath).relative_to(archive.root).as_posix()
+        if rel_dir == ".":
+            dirnames[:] = [d for d in dirnames if d != DATA_DIR]
+            filenames = [f for f in filenames if f != SETTINGS_NAME]
+        for name in filenames:
+            rel = name if rel_dir == "." else f"{rel_dir}/{name}"
+            rel = storage.display_path(rel)
+            if rel not in registered:
+                problems.append(Problem("unregistered", rel))
+    problems.sort(key=lambda p: (p.kind, p.path))
+    return VerifyResult(checked=len(rows), problems=tuple(problems))

@@ -1,0 +1,1 @@
+"""Renderers: they lay out what the domain computed, never compute a score themselves."""

@@ -1,0 +1,36 @@
+"""Shared fixtures: the real-world corpus (skipped when absent) and a clean environment."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO.parent / "shared" / "corpus"
+OFFICIAL = REPO.parent / "shared" / "official"
+
+
+@pytest.fixture
+def corpus_dir() -> Path:
+    """../shared/corpus, or skip the test when it is not beside the checkout."""
+    if not CORPUS.is_dir():
+        pytest.skip("../shared/corpus 不存在")
+    return CORPUS
+
+
+@pytest.fixture
+def official_dir() -> Path:
+    if not OFFICIAL.is_dir():
+        pytest.skip("../shared/official 不存在")
+    return OFFICIAL
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Cancel the machine's state: no archive from the environment, a fixed user name."""
+    monkeypatch.delenv("JIAARCHIVE", raising=False)
+    monkeypatch.setenv("JIAARCHIVE_USER", "测试员")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    os.makedirs(tmp_path / "home", exist_ok=True)
