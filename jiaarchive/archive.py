@@ -162,6 +162,9 @@ def open_archive(
     if not read_only:
         db_session.upgrade(arch.engine)
         arch.recover()
+        # git and some copy tools drop empty folders: put back the entry folders a clerk expects
+        arch.make_folders()
+        arch.trash_dir.mkdir(exist_ok=True)
     return arch
 
 
