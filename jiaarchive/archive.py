@@ -159,8 +159,9 @@ def open_archive(
     """Find the archive (``--archive``, ``$JIAARCHIVE``, this folder or a parent) and open it."""
     root = settings_mod.find_root(explicit, start)
     arch = Archive(root, settings_mod.read(root), read_only=read_only)
+    # the schema is brought up to date even for inspectors: it changes no record or file
+    db_session.upgrade(arch.engine)
     if not read_only:
-        db_session.upgrade(arch.engine)
         arch.recover()
         # git and some copy tools drop empty folders: put back the entry folders a clerk expects
         arch.make_folders()

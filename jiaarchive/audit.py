@@ -24,6 +24,9 @@ ACTION_LABELS = {
     "restore": "从回收站恢复",
     "recover": "异常恢复",
     "settings": "修改设置",
+    "profile": "修改单位简况",
+    "score": "录入分数",
+    "photo_label": "照片说明",
 }
 
 

@@ -120,3 +120,29 @@ class AuditEntry(Base):
     before: Mapped[str] = mapped_column(Text, default="")
     after: Mapped[str] = mapped_column(Text, default="")
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class ProfileFact(Base):
+    """One fact of the unit profile (单位基本情况), e.g. ``employees`` = 职工总数; value is JSON."""
+
+    __tablename__ = "unit_profile"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime]
+    updated_by: Mapped[str] = mapped_column(String(100), default="")
+
+
+class ItemScore(Base):
+    """A score entered for one scoresheet item: the clerk's 自查分 (role ``self``) or the
+    inspector's 评定分 (role ``inspector``), with a remark, who and when."""
+
+    __tablename__ = "item_scores"
+
+    sheet_id: Mapped[str] = mapped_column(String(60), primary_key=True)
+    item_no: Mapped[int] = mapped_column(primary_key=True)
+    role: Mapped[str] = mapped_column(String(20), primary_key=True)
+    score: Mapped[float]
+    remark: Mapped[str] = mapped_column(Text, default="")
+    who: Mapped[str] = mapped_column(String(100), default="")
+    at: Mapped[datetime]

@@ -1,0 +1,237 @@
+"""The scoring dashboard: scoresheet items with status colours and points, the veto list, scores.
+
+``DashboardScreen(archive, inspector)`` is self-contained: it computes the report in a thread
+worker (``coverage.assess``), shows it, drills into an item's evidence on Enter, takes the
+自查分 (or, for an inspector, the 评定分 and a remark) in place, and writes the HTML/XLSX reports.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from sqlalchemy import select
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Input, Label, Static
+
+from ..archive import Archive
+from ..coverage.assess import Report, assess
+from ..db.models import Record
+
+STATUS_STYLE = {"充分": "bold green", "薄弱": "bold yellow", "缺失": "bold red", "通过": "green", "否决": "bold red", "未知": "dim"}
+MAX_DRILL = 300
+
+
+def _num(x: float | None) -> str:
+    return "—" if x is None else f"{x:g}"
+
+
+class EvidenceScreen(ModalScreen[None]):
+    """The evidence records of one item (archive number, date, title)."""
+
+    BINDINGS = [Binding("escape", "dismiss", "返回", id="close_evidence")]
+
+    def __init__(self, title: str, rows: list[tuple[str, str, str]], total: int) -> None:
+        super().__init__()
+        self._title, self._rows, self._total = title, rows, total
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="evidence-box"):
+            more = f"（显示前 {len(self._rows)} 件，共 {self._total} 件）" if self._total > len(self._rows) else f"（共 {self._total} 件）"
+            yield Label(f"{self._title} 的证明材料{more}")
+            yield DataTable(id="evidence-table", cursor_type="row")
+            yield Footer()
+
+    def on_mount(self) -> None:
+        t = self.query_one(DataTable)
+        t.add_column("档号", key="no")
+        t.add_column("日期", key="date")
+        t.add_column("题名", key="title")
+        t.add_rows(self._rows)
+
+
+class ScoreInput(ModalScreen[tuple[float | None, str] | None]):
+    """Ask for a score (and remark) for one item."""
+
+    BINDINGS = [Binding("escape", "cancel", "取消", id="cancel_score")]
+
+    def __init__(self, prompt: str) -> None:
+        super().__init__()
+        self._prompt = prompt
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="score-box"):
+            yield Label(self._prompt)
+            yield Input(placeholder="分数（留空清除）", id="score-value")
+            yield Input(placeholder="备注（可空）", id="score-remark")
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        raw = self.query_one("#score-value", Input).value.strip()
+        remark = self.query_one("#score-remark", Input).value
+        if not raw:
+            self.dismiss((None, remark))
+            return
+        try:
+            self.dismiss((float(raw), remark))
+        except ValueError:
+            self.notify(f"“{raw}”不是数字。", severity="error")
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class DashboardScreen(Screen[None]):
+    """迎检仪表盘. ``inspector``: scores entered are 评定分, records cannot change."""
+
+    DEFAULT_CSS = """
+    DashboardScreen #dash-summary { height: auto; padding: 0 1; }
+    DashboardScreen #dash-items { height: 2fr; }
+    DashboardScreen #dash-vetoes { height: 1fr; }
+    EvidenceScreen #evidence-box, ScoreInput #score-box { width: 90%; height: auto; max-height: 90%; background: $panel; padding: 1; }
+    EvidenceScreen, ScoreInput { align: center middle; }
+    """
+    BINDINGS = [
+        Binding("enter", "drill", "证明材料", id="drill"),
+        Binding("s", "score", "录入分数", id="score"),
+        Binding("w", "write_reports", "写出报告", id="write_reports"),
+        Binding("r", "refresh", "刷新", id="refresh"),
+        Binding("escape", "app.pop_screen", "返回", id="back"),
+    ]
+    PALETTE = (
+        ("报告: 生成迎检报告", "写出 HTML 和 XLSX 迎检报告", "write_reports"),
+        ("报告: 刷新仪表盘", "重新计算覆盖和缺口", "refresh"),
+    )
+
+    class Assessed(Message):
+        def __init__(self, report: Report) -> None:
+            super().__init__()
+            self.report = report
+
+    def __init__(self, archive: Archive, inspector: bool = False) -> None:
+        super().__init__()
+        self.archive = archive
+        self.inspector = inspector or archive.read_only
+        self.report: Report | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("正在计算……", id="dash-summary")
+        with Horizontal():
+            yield DataTable(id="dash-items", cursor_type="row", zebra_stripes=True)
+        yield DataTable(id="dash-vetoes", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        items = self.query_one("#dash-items", DataTable)
+        for label, key in (("项", "no"), ("项目", "sub"), ("状态", "status"), ("单项分", "points"), ("建议", "sugg"),
+                           ("自查", "self"), ("评定", "insp"), ("证据", "n"), ("缺口", "gap")):
+            items.add_column(label, key=key)
+        vetoes = self.query_one("#dash-vetoes", DataTable)
+        for label, key in (("条", "no"), ("结论", "verdict"), ("否决条件", "text"), ("依据", "reason")):
+            vetoes.add_column(label, key=key)
+        self.action_refresh()
+
+    # ------------------------------------------------------------------ computing
+    def action_refresh(self) -> None:
+        self._assess()
+
+    @work(thread=True, exclusive=True, group="dashboard")
+    def _assess(self) -> None:
+        report = assess(self.archive, check_materials=False)
+        self.post_message(self.Assessed(report))
+
+    @on(Assessed)
+    def _show(self, message: Assessed) -> None:
+        r = self.report = message.report
+        t = r.totals
+        who = "检查组" if self.inspector else "自查"
+        head = f"{r.unit}（{r.unit_type}·{r.level}）{r.years[0]}–{r.years[-1]} 年度  否决：{r.veto_verdict}  "
+        if r.sheet_id:
+            head += (f"建议 {_num(t.suggested)}  自查 {_num(t.self_total)}  评定 {_num(t.inspector_total)}"
+                     f"  门槛 {_num(t.threshold)}  [{who}]")
+        else:
+            head += r.sheet_note
+        self.query_one("#dash-summary", Static).update(head)
+        items = self.query_one("#dash-items", DataTable)
+        row = items.cursor_row
+        items.clear()
+        items.add_rows([
+            (str(it.no), it.subgroup, Text(it.status, style=STATUS_STYLE[it.status]), str(it.points or ""),
+             _num(it.suggested), _num(it.self_score.score if it.self_score else None),
+             _num(it.inspector_score.score if it.inspector_score else None), str(it.evidence_count),
+             "；".join(it.missing)[:60])
+            for it in (r.items or r.standard_items)
+        ])
+        if row:
+            items.move_cursor(row=min(row, items.row_count - 1))
+        vetoes = self.query_one("#dash-vetoes", DataTable)
+        vetoes.clear()
+        vetoes.add_rows([(str(v.no), Text(v.verdict, style=STATUS_STYLE[v.verdict]), v.text[:40], v.reason[:80])
+                         for v in r.vetoes])
+
+    def _current(self):  # noqa: ANN202
+        if self.report is None:
+            return None
+        items = self.report.items or self.report.standard_items
+        row = self.query_one("#dash-items", DataTable).cursor_row
+        return items[row] if 0 <= row < len(items) else None
+
+    # ------------------------------------------------------------------ actions
+    @on(DataTable.RowSelected, "#dash-items")
+    def _row_selected(self) -> None:  # the table takes Enter itself
+        self.action_drill()
+
+    def action_drill(self) -> None:
+        it = self._current()
+        if it is None:
+            return
+        numbers = list(it.evidence[:MAX_DRILL])
+        with self.archive.session() as s:
+            found = {n: (d, t) for n, d, t in s.execute(
+                select(Record.archive_no, Record.doc_date, Record.title).where(Record.archive_no.in_(numbers)))}
+        rows = [(n, found[n][0].isoformat() if found.get(n) and found[n][0] else "", found.get(n, ("", ""))[1]) for n in numbers]
+        self.app.push_screen(EvidenceScreen(f"第{it.no}项", rows, len(it.evidence)))
+
+    def action_score(self) -> None:
+        it = self._current()
+        if it is None or self.report is None or not self.report.sheet_id:
+            self.notify("没有评分表，不能录入分数。", severity="warning")
+            return
+        role = "inspector" if self.inspector else "self"
+        label = "评定分" if self.inspector else "自查分"
+
+        def done(result: tuple[float | None, str] | None) -> None:
+            if result is None:
+                return
+            from ..coverage import scores
+            from ..errors import JiaError
+
+            try:
+                scores.set_score(self.archive, int(it.no), role, result[0], result[1] or None)
+            except JiaError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.action_refresh()
+
+        self.app.push_screen(ScoreInput(f"第{it.no}项（单项分 {it.points}）{label}："), done)
+
+    def action_write_reports(self) -> None:
+        self._write()
+
+    @work(thread=True, exclusive=True, group="dashboard-write")
+    def _write(self) -> None:
+        from ..reports.coverage_html import write_html
+        from ..reports.coverage_xlsx import write_xlsx
+
+        r = assess(self.archive)
+        folder = Path(self.archive.root) / "报告"
+        folder.mkdir(exist_ok=True)
+        stem = f"迎检报告-{r.as_of.isoformat()}"
+        write_html(r, folder / f"{stem}.html")
+        write_xlsx(r, folder / f"{stem}.xlsx")
+        self.app.call_from_thread(self.notify, f"已写出 {folder / stem}.html 和 .xlsx")

@@ -1,0 +1,86 @@
+"""Small modal dialogs (error, confirmation) and the one place worker errors are reported."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, Static
+from textual.worker import Worker, WorkerState
+
+from .keys import SCREEN_BINDINGS, JiaButton
+
+
+class ReportsWorkerErrors:
+    """Mixin for screens and widgets that start workers.
+
+    ``Worker.StateChanged`` does not bubble, so each node that starts workers forwards failures
+    to the app, which owns the single error handler (``JiaApp.report_error``).
+    """
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            self.app.report_error(event.worker.error)  # type: ignore[attr-defined]
+
+
+class ErrorModal(ModalScreen[None]):
+    """A Chinese sentence saying what went wrong; any of Enter/Esc closes it."""
+
+    BINDINGS = SCREEN_BINDINGS + [
+        Binding("escape", "dismiss", "关闭", id="close"),
+        Binding("enter", "dismiss", "关闭", show=False),
+    ]
+
+    def __init__(self, message: str, *, title: str = "出错了") -> None:
+        super().__init__(classes="dialog-screen error-screen")
+        self.message = message
+        self.title_text = title
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Static(self.message, id="error-message", classes="dialog-body")
+            with Horizontal(classes="dialog-buttons"):
+                yield JiaButton("确定", variant="error", id="ok", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#ok", Button).focus()
+
+    @on(Button.Pressed, "#ok")
+    def _ok(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmModal(ModalScreen[bool]):
+    """A yes/no question; dismisses with True only on the confirming button or key."""
+
+    BINDINGS = SCREEN_BINDINGS + [
+        Binding("y", "answer(True)", "确认", id="yes"),
+        Binding("n,escape", "answer(False)", "取消", id="no"),
+    ]
+
+    def __init__(self, question: str, *, yes: str = "确认", title: str = "请确认") -> None:
+        super().__init__(classes="dialog-screen")
+        self.question = question
+        self.yes = yes
+        self.title_text = title
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Static(self.question, id="question", classes="dialog-body")
+            with Horizontal(classes="dialog-buttons"):
+                yield JiaButton(f"{self.yes}(Y)", variant="error", id="yes", compact=True)
+                yield JiaButton("取消(N)", id="no", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")

@@ -1,0 +1,435 @@
+"""The TUI: the real app over a temporary archive, driven with Pilot; a few snapshots.
+
+Every test builds the app through ``make_app`` over an archive made here, with a fixed clock
+and unit name; tests wait on workers and ``pilot.pause()``, never on time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, Select
+
+from jiaarchive import archive as archive_mod
+from jiaarchive import filing
+from jiaarchive.archive import init_archive, open_archive
+from jiaarchive.filing import Draft
+from jiaarchive.tui import make_app
+from jiaarchive.tui import browse as browse_mod
+from jiaarchive.tui.dialogs import ConfirmModal, ErrorModal
+from jiaarchive.tui.forms import RecordForm
+from jiaarchive.tui.trash import TrashScreen
+from jiaarchive.tui.widgets import CatalogueTree, PathSuggester, RecordDetail, RecordTable, Selection
+
+from .helpers import make_docx, make_text
+
+UNIT = "示例市第一中学工会"
+
+# (code, date, title, doc_no, responsible, tags): a small archive with Chinese-heavy content
+SAMPLE = [
+    ("A-1", date(2023, 3, 15), "关于开展2023年度劳动竞赛活动的通知", "示工〔2023〕5号", "校工会", ("劳动竞赛",)),
+    ("A-1", date(2023, 11, 20), "劳动竞赛总结表彰大会会议纪要", "", "校工会", ()),
+    ("A-1", date(2022, 4, 8), "2022年教职工岗位技能比武实施方案", "示工〔2022〕3号", "校工会", ()),
+    ("B-1", date(2023, 1, 10), "第五届教职工代表大会第三次会议决议", "", "教代会主席团", ("教代会", "决议")),
+    ("D-5", date(2023, 5, 1), "教职工春季趣味运动会活动照片及报道", "", "文体委员会", ()),
+]
+
+
+def run_async(test):
+    """Run an async test on its own event loop (no pytest-asyncio needed)."""
+
+    @functools.wraps(test)
+    def wrapper(*args, **kwargs):
+        return asyncio.run(test(*args, **kwargs))
+
+    return wrapper
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(archive_mod, "clock", lambda: datetime(2024, 5, 6, 9, 30))
+
+
+@pytest.fixture
+def make_archive(tmp_path: Path):
+    """Factory: an archive with ``records`` (default: SAMPLE) filed from small generated files."""
+    opened = []
+
+    def make(records=SAMPLE, *, read_only: bool = False):
+        root = tmp_path / "档案"
+        arch = init_archive(root, unit=UNIT, unit_type="事业单位")
+        for i, (code, when, title, doc_no, who, tags) in enumerate(records):
+            src = make_text(tmp_path / "来源" / f"{i:03d}.txt", f"{title}\n第 {i} 件")
+            filing.file_document(arch, [src], Draft(code=code, title=title, date=when, doc_no=doc_no, responsible=who, tags=tags))
+        if read_only:
+            arch.close()
+            arch = open_archive(root, read_only=True)
+        opened.append(arch)
+        return arch
+
+    yield make
+    for a in opened:
+        a.close()
+
+
+async def settle(pilot: Pilot) -> None:
+    """Wait until no worker runs and the messages they posted are handled (workers start workers)."""
+    app = pilot.app
+    for _ in range(20):
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if not any(w.is_running for w in app.workers):
+            return
+
+
+def tree_labels(app) -> dict[Selection, str]:
+    tree = app.screen.query_one(CatalogueTree)
+    out: dict[Selection, str] = {}
+
+    def walk(node) -> None:
+        for child in node.children:
+            out[child.data] = str(child.label)
+            walk(child)
+
+    walk(tree.root)
+    return out
+
+
+def footer_actions(app) -> set[str]:
+    return {b.action for (_, b, enabled, _) in app.screen.active_bindings.values() if enabled}
+
+
+async def go_to(pilot: Pilot, sel: Selection) -> None:
+    screen = pilot.app.screen
+    tree = screen.query_one(CatalogueTree)
+    tree.go_to(tree.find(sel))
+    await settle(pilot)
+    assert screen.selection == sel
+
+
+# ---------------------------------------------------------------- browsing
+
+
+@run_async
+async def test_main_screen_shows_counts_records_and_detail(make_archive) -> None:
+    app = make_app(make_archive())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        labels = tree_labels(app)
+        assert labels[Selection()] == "全部档案 5件"
+        assert labels[Selection(code="A", kind="volume")] == "A 3件 效益（绩效）之家"
+        assert labels[Selection(code="C", kind="volume")] == "C 温暖之家"  # nothing filed: no count
+        table = app.screen.query_one(RecordTable)
+        assert [r.archive_no for r in table.records][:2] == ["A-1·2022-D30-0001", "A-1·2023-D30-0001"]
+        assert [str(c.label) for c in table.columns.values()] == ["档号", "日期", "标题", "文件"]
+        assert list(table.columns) == ["archive_no", "date", "title", "files"]
+        detail = app.screen.query_one(RecordDetail).record
+        assert detail is not None and detail.title == "2022年教职工岗位技能比武实施方案"
+        assert "全部档案：共 5 件" in str(app.screen.query_one("#status").render())
+
+
+@run_async
+async def test_tree_loads_children_on_expand_and_table_follows(make_archive) -> None:
+    app = make_app(make_archive())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        tree = app.screen.query_one(CatalogueTree)
+        volume_a = next(n for n in tree.root.children if n.data == Selection(code="A", kind="volume"))
+        assert len(volume_a.children) == 0  # not loaded until expanded
+        await pilot.press("down", "space")
+        await settle(pilot)
+        assert [c.data.code for c in volume_a.children] == ["A-1", "A-2", "A-3", "A-4", "A-5"]
+        await pilot.press("down", "space")  # A-1, expanded: its years, newest first
+        await settle(pilot)
+        assert [str(c.label) for c in volume_a.children[0].children] == ["2023 2件", "2022 1件"]
+        await pilot.press("down")
+        await settle(pilot)
+        table = app.screen.query_one(RecordTable)
+        assert [r.title for r in table.records] == ["关于开展2023年度劳动竞赛活动的通知", "劳动竞赛总结表彰大会会议纪要"]
+        assert app.screen.selection == Selection(code="A-1", year=2023, kind="year")
+
+
+@run_async
+async def test_pages_are_loaded_in_sql(make_archive, monkeypatch) -> None:
+    monkeypatch.setattr(browse_mod, "PAGE_SIZE", 2)
+    app = make_app(make_archive())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(RecordTable)
+        assert len(table.records) == 2
+        assert "next_page" in footer_actions(app) and "prev_page" not in footer_actions(app)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert [r.archive_no for r in table.records] == ["A-1·2023-D30-0002", "B-1·2023-Y-0001"]
+        assert "第 3–4 件" in str(app.screen.query_one("#status").render())
+        assert "prev_page" in footer_actions(app)
+
+
+# ---------------------------------------------------------------- filing through the form
+
+
+@run_async
+async def test_file_a_document_and_find_it_in_tree_and_table(make_archive, tmp_path: Path) -> None:
+    arch = make_archive()
+    src = make_docx(tmp_path / "收件" / "2023年6月1日 教职工安全知识培训签到表.docx", "签到表")
+    app = make_app(arch)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await go_to(pilot, Selection(code="E-1", kind="entry"))
+        await pilot.press("a")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, RecordForm)
+        assert form.query_one("#code", Select).value == "E-1"  # preselected from the tree
+        form.query_one("#path", Input).value = str(src)
+        await settle(pilot)
+        # title and date prefilled from the file name
+        assert form.query_one("#title", Input).value == "教职工安全知识培训签到表"
+        assert form.query_one("#date", Input).value == "2023-06-01"
+        assert "取自文件名" in str(form.query_one("#form-status").render())
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, RecordForm)
+        # found in the tree (a new year under E-1, the cursor on it) and in the table
+        labels = tree_labels(app)
+        assert labels[Selection(code="E-1", year=2023, kind="year")] == "2023 1件"
+        assert labels[Selection(code="E", kind="volume")] == "E 1件 安全之家"
+        assert labels[Selection()] == "全部档案 6件"
+        assert app.screen.selection == Selection(code="E-1", year=2023, kind="year")
+        table = app.screen.query_one(RecordTable)
+        assert table.current is not None and table.current.archive_no == "E-1·2023-D30-0001"
+        assert table.current.date_source == "filename"  # the prefill did not turn into a manual date
+    rec = filing.get_record(arch, "E-1·2023-D30-0001")
+    assert rec.title == "教职工安全知识培训签到表"
+    assert (arch.root / rec.files[0].path).read_bytes() == src.read_bytes()
+
+
+@run_async
+async def test_form_checks_values_before_filing(make_archive, tmp_path: Path) -> None:
+    arch = make_archive([])
+    src = make_text(tmp_path / "x.txt", "内容")
+    app = make_app(arch)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        form = app.screen
+        form.query_one("#path", Input).value = str(src)
+        await settle(pilot)
+        await pilot.press("ctrl+s")  # no entry chosen (the tree is on 全部档案)
+        await settle(pilot)
+        assert "请选择目录条目" in str(form.query_one("#form-status").render())
+        form.query_one("#code", Select).value = "F-6"
+        form.query_one("#date", Input).value = "2023-13-45"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "不存在" in str(form.query_one("#form-status").render())
+        assert app.screen is form
+    assert filing.counts(arch) == {}
+
+
+@run_async
+async def test_refused_file_shows_chinese_error_and_keeps_the_form(make_archive, tmp_path: Path) -> None:
+    arch = make_archive()
+    again = tmp_path / "来源" / "000.txt"  # already filed as A-1·2023-D30-0001
+    app = make_app(arch)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await go_to(pilot, Selection(code="A-2", kind="entry"))
+        await pilot.press("a")
+        await settle(pilot)
+        app.screen.query_one("#path", Input).value = str(again)
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ErrorModal)
+        assert "已经归档过" in app.screen.message and "A-1·2023-D30-0001" in app.screen.message
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, RecordForm)  # nothing typed is lost
+        assert app.screen.query_one("#path", Input).value == str(again)
+    assert sum(filing.counts(arch).values()) == 5
+
+
+# ---------------------------------------------------------------- edit, delete, restore
+
+
+@run_async
+async def test_edit_a_record(make_archive) -> None:
+    arch = make_archive()
+    app = make_app(arch)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await go_to(pilot, Selection(code="B-1", kind="entry"))
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, RecordForm)
+        assert form.query_one("#title", Input).value == "第五届教职工代表大会第三次会议决议"
+        form.query_one("#title", Input).value = "第五届教代会第三次会议决议"
+        form.query_one("#remarks", Input).value = "原件存党政办"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        table = app.screen.query_one(RecordTable)
+        assert table.current is not None and table.current.title == "第五届教代会第三次会议决议"
+    rec = filing.get_record(arch, "B-1·2023-Y-0001")
+    assert rec.remarks == "原件存党政办" and rec.tags == ("决议", "教代会")
+
+
+@run_async
+async def test_delete_asks_first_and_trash_restores(make_archive) -> None:
+    arch = make_archive()
+    app = make_app(arch)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await go_to(pilot, Selection(code="D-5", kind="entry"))
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmModal)
+        assert "D-5·2023-D10-0001" in app.screen.question
+        await pilot.press("n")
+        await settle(pilot)
+        assert sum(filing.counts(arch).values()) == 5
+        await pilot.press("d", "y")
+        await settle(pilot)
+        assert tree_labels(app)[Selection()] == "全部档案 4件"
+        assert app.screen.query_one(RecordTable).records == []
+        assert "edit_record" not in footer_actions(app)  # nothing selected: no edit or delete
+        assert "delete_record" not in footer_actions(app)
+
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, TrashScreen)
+        trash_table = app.screen.query_one(RecordTable)
+        assert [r.archive_no for r in trash_table.records] == ["D-5·2023-D10-0001"]
+        await pilot.press("u")
+        await settle(pilot)
+        assert trash_table.records == []
+        await pilot.press("escape")
+        await settle(pilot)
+        assert tree_labels(app)[Selection()] == "全部档案 5件"
+    assert filing.get_record(arch, "D-5·2023-D10-0001").status == "active"
+
+
+# ---------------------------------------------------------------- inspector mode, palette
+
+
+@run_async
+async def test_inspector_mode_hides_every_change(make_archive) -> None:
+    app = make_app(make_archive(read_only=True))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "检查组只读" in app.sub_title
+        actions = footer_actions(app)
+        assert {"file_document", "edit_record", "delete_record"}.isdisjoint(actions)
+        assert "show_trash" in actions
+        await pilot.press("a", "e", "d")
+        await settle(pilot)
+        assert app.screen.id == "browse"
+        names = [c.title for c in app.get_system_commands(app.screen)]
+        assert not any(n.startswith(("归档", "记录")) for n in names)
+        await pilot.press("t")
+        await settle(pilot)
+        assert "restore_record" not in footer_actions(app)
+
+
+@run_async
+async def test_palette_commands_are_chinese(make_archive) -> None:
+    app = make_app(make_archive())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        names = [c.title for c in app.get_system_commands(app.screen)]
+        assert "归档: 归档文件" in names and "回收站: 查看并恢复" in names
+        assert all(any("\u4e00" <= ch <= "\u9fff" for ch in n) for n in names)
+        bindings = [b for (_, b, _, _) in app.screen.active_bindings.values() if b.show]
+        assert all(b.id for b in bindings)
+        assert all(any("\u4e00" <= ch <= "\u9fff" for ch in b.description) for b in bindings)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"归档文件")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, RecordForm)
+
+
+def test_run_opens_the_archive_read_only_for_inspectors(make_archive, monkeypatch) -> None:
+    from jiaarchive.tui import run
+    from jiaarchive.tui.app import JiaApp
+
+    root = make_archive().root
+    seen = []
+    monkeypatch.setattr(JiaApp, "run", lambda self: seen.append((self.archive.read_only, self.sub_title)))
+    run(root)
+    run(root, inspector=True)
+    assert seen == [(False, UNIT), (True, f"{UNIT}（检查组只读）")]
+
+
+@run_async
+async def test_path_suggester_completes_files_and_folders(tmp_path: Path) -> None:
+    (tmp_path / "会议纪要").mkdir()
+    (tmp_path / "会议纪要" / "2023年职代会.docx").write_bytes(b"x")
+    (tmp_path / "照片.jpg").write_bytes(b"x")
+    s = PathSuggester()
+    assert await s.get_suggestion(f"{tmp_path}/会") == f"{tmp_path}/会议纪要/"
+    assert await s.get_suggestion(f"{tmp_path}/会议纪要/2") == f"{tmp_path}/会议纪要/2023年职代会.docx"
+    assert await s.get_suggestion(f"{tmp_path}/照片.jpg") is None
+    assert await s.get_suggestion(f"{tmp_path}/无此文件") is None
+
+
+# ---------------------------------------------------------------- snapshots
+
+
+def test_snapshot_main_80x24(make_archive, snap_compare) -> None:
+    """Main screen at 80×24 on 全部档案: tree A–F with counts (C, E, F dim: nothing filed), the
+    table with 5 records (档号 / 日期 / 标题 / 文件, title cut to fit), the first record's detail
+    below, the status line "全部档案：共 5 件", and the footer 归档 修改 删除 回收站 刷新 退出 · ^p 命令."""
+    app = make_app(make_archive())
+
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_snapshot_entry_year_120x36(make_archive, snap_compare) -> None:
+    """Wider terminal, Chinese-heavy: volume A and entry A-1 expanded, cursor on the year 2023
+    (2 records), the table showing both with full titles, the second (会议纪要) highlighted with
+    its detail: 档号, 题名, 日期（手工填写）, 责任者 校工会, 保管期限 定期30年, 文件 path."""
+    app = make_app(make_archive())
+
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await go_to(pilot, Selection(code="A-1", year=2023, kind="year"))
+        await pilot.press("tab", "down")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(120, 36), run_before=run_before)
+
+
+def test_snapshot_file_form_80x24(make_archive, snap_compare, tmp_path: Path, monkeypatch) -> None:
+    """The 归档文件 form at 80×24 over the main screen: 文件 with a relative path, 目录 preselected
+    as "B-1 职代会制度成套文件及落实情况资料", 题名 and 日期 prefilled from the file name
+    (职代会提案征集通知, 2023-02-20), the note "文本；题名取自文件名，日期取自文件名。", and the
+    buttons 归档(^S) 取消(Esc)."""
+    monkeypatch.chdir(tmp_path)
+    make_text(tmp_path / "收件" / "2023-02-20 职代会提案征集通知.txt", "提案征集")
+    app = make_app(make_archive())
+
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await go_to(pilot, Selection(code="B-1", kind="entry"))
+        await pilot.press("a")
+        await settle(pilot)
+        for box in pilot.app.screen.query(Input):
+            box.cursor_blink = False
+        await pilot.press(*"收件/2023-02-20 职代会提案征集通知.txt")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
