@@ -888,7 +888,7 @@ def assess(archive: Archive, as_of: date | None = None, *, window_years: int | N
     """Assess the archive's evidence against its scoresheet, veto list and application materials."""
     cov = rules_mod.load(archive.standards, archive.settings.extra.get("coverage"))
     std = archive.standards
-    as_of = as_of or archive.now().date()
+    as_of = as_of or cov.settings.as_of or archive.now().date()
     n = window_years or cov.settings.window_years
     years = tuple(range(as_of.year - n + 1, as_of.year + 1))
     window = (date(years[0], 1, 1), as_of)

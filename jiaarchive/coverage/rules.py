@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import re
+from datetime import date
 import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -101,6 +102,7 @@ class CoverageSettings:
     current_year_grace_until: tuple[int, int] | None = (9, 30)
     suggest_step: float = 0.5
     default_grade: str = "先进"
+    as_of: date | None = None  # the planned inspection date; None: today
 
 
 @dataclass(frozen=True)
@@ -175,6 +177,14 @@ def _settings(raw: dict[str, Any], where: str) -> CoverageSettings:
             if value not in ("sheet", "standard"):
                 raise _fail(where, "membership_decided_by 应为 sheet 或 standard")
             out[key] = value
+        elif key == "as_of":
+            if not value:
+                out[key] = None
+                continue
+            try:
+                out[key] = value if isinstance(value, date) else date.fromisoformat(str(value))
+            except ValueError:
+                raise _fail(where, f"as_of（报告日期）应为 YYYY-MM-DD，现为{value!r}") from None
         elif key == "window_years":
             if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 10:
                 raise _fail(where, f"window_years 应为 1 到 10 的整数，现为{value!r}")
@@ -259,7 +269,10 @@ def load(standards: Standards, overrides: dict[str, Any] | None = None, folder: 
 
 def _raw_settings(s: CoverageSettings) -> dict[str, Any]:
     grace = s.current_year_grace_until
-    return {"current_year_grace_until": f"{grace[0]:02d}-{grace[1]:02d}" if grace else ""}
+    return {
+        "current_year_grace_until": f"{grace[0]:02d}-{grace[1]:02d}" if grace else "",
+        "as_of": s.as_of.isoformat() if s.as_of else "",
+    }
 
 
 def check(rules: CoverageRules, standards: Standards) -> None:

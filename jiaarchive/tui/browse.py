@@ -34,6 +34,7 @@ class BrowseScreen(ReportsWorkerErrors, Screen[None]):
         Binding("e", "edit_record", "修改", id="edit"),
         Binding("d,delete", "delete_record", "删除", id="delete"),
         Binding("t", "show_trash", "回收站", id="trash"),
+        Binding("c", "show_dashboard", "自查", id="dashboard"),
         Binding("r", "refresh", "刷新", id="refresh"),
         Binding("left_square_bracket", "prev_page", "上页", id="prev_page"),
         Binding("right_square_bracket", "next_page", "下页", id="next_page"),
@@ -46,6 +47,7 @@ class BrowseScreen(ReportsWorkerErrors, Screen[None]):
         ("记录: 修改选中的记录", "修改题名、日期、目录等", "edit_record"),
         ("记录: 删除选中的记录", "移入回收站，可恢复", "delete_record"),
         ("回收站: 查看并恢复", "已删除的记录", "show_trash"),
+        ("报告: 迎检自查仪表盘", "对照评分表看证明材料、缺口、否决条件，录入自查分", "show_dashboard"),
         ("视图: 刷新", "重新读取目录计数和记录", "refresh"),
         ("视图: 下一页", "当前选择的下一页记录", "next_page"),
         ("视图: 上一页", "当前选择的上一页记录", "prev_page"),
@@ -241,3 +243,8 @@ class BrowseScreen(ReportsWorkerErrors, Screen[None]):
         from .trash import TrashScreen
 
         self.app.push_screen(TrashScreen(), lambda restored: self.reload() if restored else None)
+
+    def action_show_dashboard(self) -> None:
+        from .dashboard import DashboardScreen
+
+        self.app.push_screen(DashboardScreen(self.app.archive, inspector=self.app.archive.read_only))
