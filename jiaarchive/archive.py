@@ -110,6 +110,10 @@ class Archive:
         return clock()
 
     def close(self) -> None:
+        search_index = getattr(self, "_search_index", None)
+        if search_index is not None:
+            search_index.close()
+            self._search_index = None
         self.engine.dispose()
 
     def __enter__(self) -> "Archive":
@@ -127,6 +131,14 @@ class Archive:
             for journal_path, moves in pending:
                 for m in moves:
                     src, dst = self.root / m.src, self.root / m.dst
+                    if m.file_id is not None and m.dst.startswith(f"{DATA_DIR}/"):
+                        # a superseded version leaving its place (photo labelling): finish it when
+                        # the row already holds the new content, else the old file stays put
+                        row = s.get(File, m.file_id)
+                        if row is not None and row.sha256 == m.sha256 and os.path.lexists(src) and not os.path.lexists(dst):
+                            storage.move_noclobber(src, dst)
+                            done.append(f"已完成中断的照片旧版本保存：{m.src}")
+                        continue
                     if m.file_id is None:
                         row = s.scalar(select(File).where(File.path == m.dst, File.sha256 == m.sha256))
                     else:
@@ -204,4 +216,7 @@ def init_archive(
     settings_mod.write(root, settings)
     with arch.session() as s, s.begin():
         audit.log(s, "init", at=now, after={"unit": unit, "unit_type": unit_type, "level": level})
+    from . import indexing
+
+    indexing.rebuild(arch)  # an empty index, so the first filings are indexed as they happen
     return arch

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from . import audit, storage
 from .archive import Archive
-from .db.models import ACTIVE, TRASHED, ArchiveNumber, File, Record, RecordItem, RecordTag
+from .db.models import ACTIVE, TRASHED, ArchiveNumber, File, PhotoLabelRow, Record, RecordItem, RecordTag
 from .errors import BadValue, DuplicateFile, RecordNotFound
 from .settings import TRASH_DIR
 
@@ -320,6 +320,9 @@ def _inspect_sources(archive: Archive, s: Session, paths: Sequence[Path], allow_
         if not allow_duplicate:
             existing = s.execute(
                 select(Record.archive_no, Record.status).join(File).where(File.sha256 == sha).limit(1)
+            ).first() or s.execute(  # a photo as received, before its label changed the archive copy
+                select(Record.archive_no, Record.status).join(File).join(PhotoLabelRow, PhotoLabelRow.file_id == File.id)
+                .where(PhotoLabelRow.original_sha256 == sha).limit(1)
             ).first()
             if existing is not None:
                 where = "（在回收站中）" if existing.status == TRASHED else ""
@@ -412,6 +415,7 @@ def file_document(
                         rec.items = [RecordItem(sheet_id=archive.scoresheet.id, item_no=i) for i in items]
                     s.flush()
                     audit.log(s, "file", at=now, archive_no=number, record_id=rec.id, after=_snapshot(rec))
+                    mark_for_index(archive, rec.id)
                     storage.fault("file.before_commit")
                 committed = True
                 break
@@ -428,7 +432,7 @@ def file_document(
             archive.journal.done(journal)
         raise
     view = get_record(archive, number)
-    _reindex(archive, [view.id])
+    reindex(archive, [view.id])
     return view
 
 
@@ -557,10 +561,16 @@ def edit_record(archive: Archive, ref: str | int, **changes: Any) -> RecordView:
         own = {f.path for f in cur.files}
         with archive.session() as s:
             taken = set(s.scalars(select(File.path).where(File.path.like(f"{folder}/%")))) - own
+            # a labelled photo keeps the name its label gave it (date and 内容说明)
+            labelled = set(s.scalars(select(PhotoLabelRow.file_id).where(
+                PhotoLabelRow.file_id.in_([f.id for f in cur.files]), PhotoLabelRow.labelled_at.is_not(None))))
         # plan as if our own files were not there, so an unchanged name stays unchanged
         planned = []
         for i, ext in enumerate(exts):
-            name = _stored_name(when, title if i == 0 else f"{title}（附{i}）", ext, storage.MAX_RELATIVE_PATH - storage.utf16_len(folder) - 7)
+            if cur.files[i].id in labelled:
+                name = cur.files[i].name
+            else:
+                name = _stored_name(when, title if i == 0 else f"{title}（附{i}）", ext, storage.MAX_RELATIVE_PATH - storage.utf16_len(folder) - 7)
             rel = f"{folder}/{name}"
             if rel in taken or (os.path.lexists(archive.root / rel) and rel not in own) or rel in planned:
                 rel = storage.unique_relative(archive.root, folder, name, taken | set(planned) | (own - {cur.files[i].path}))
@@ -600,6 +610,7 @@ def edit_record(archive: Archive, ref: str | int, **changes: Any) -> RecordView:
             s.expire(rec, ["numbers"])
             after = _snapshot(rec)
             audit.log(s, "refile" if refile else "edit", at=now, archive_no=rec.archive_no, record_id=rec.id, before=before, after=after)
+            mark_for_index(archive, rec.id)
             storage.fault("edit.before_commit")
         committed = True
         storage.fault("edit.after_commit")
@@ -611,7 +622,7 @@ def edit_record(archive: Archive, ref: str | int, **changes: Any) -> RecordView:
         if journal and not committed:
             archive.journal.done(journal)
         raise
-    _reindex(archive, [cur.id])
+    reindex(archive, [cur.id])
     return get_record(archive, cur.id)
 
 
@@ -672,6 +683,7 @@ def _switch(archive: Archive, cur: RecordView, moves: list[storage.Move], status
             rec.updated_at = now
             s.flush()
             audit.log(s, action, at=now, archive_no=rec.archive_no, record_id=rec.id, before=before, after=_snapshot(rec))
+            mark_for_index(archive, rec.id)
             storage.fault(f"{action}.before_commit")
         committed = True
         storage.fault(f"{action}.after_commit")
@@ -681,7 +693,7 @@ def _switch(archive: Archive, cur: RecordView, moves: list[storage.Move], status
         if not committed:
             archive.journal.done(journal)
         raise
-    _reindex(archive, [cur.id])
+    reindex(archive, [cur.id])
     return get_record(archive, cur.id)
 
 
@@ -726,6 +738,7 @@ def attach_files(archive: Archive, ref: str | int, paths: Sequence[Path], *, all
             rec.updated_at = now
             s.flush()
             audit.log(s, "attach", at=now, archive_no=rec.archive_no, record_id=rec.id, before=before, after=_snapshot(rec))
+            mark_for_index(archive, rec.id)
         committed = True
         storage.apply_moves(archive.root, moves)
         archive.journal.done(journal)
@@ -735,14 +748,24 @@ def attach_files(archive: Archive, ref: str | int, paths: Sequence[Path], *, all
                 storage.remove_quietly(t)
             archive.journal.done(journal)
         raise
-    _reindex(archive, [cur.id])
+    reindex(archive, [cur.id])
     return get_record(archive, cur.id)
 
 
-def _reindex(archive: Archive, record_ids: list[int]) -> None:
-    """Bring the search index up to date for these records (see ``indexing``)."""
-    try:
-        from . import indexing
-    except ImportError:  # search not installed in this build
-        return
-    indexing.update(archive, record_ids)
+def reindex(archive: Archive, record_ids: list[int]) -> bool:
+    """Bring the search index up to date for these records (see ``indexing``).
+
+    False when the index could not be updated now; the records stay marked behind and the
+    next search or start catches up.  The filing itself has succeeded either way.
+    """
+    from . import indexing
+
+    return indexing.update(archive, record_ids)
+
+
+def mark_for_index(archive: Archive, record_id: int) -> None:
+    """Inside the filing transaction, before it commits: a crash after the commit leaves the
+    record marked behind, so the index catches up on the next start."""
+    from . import indexing
+
+    indexing.mark_behind(archive, [record_id])

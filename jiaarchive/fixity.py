@@ -19,6 +19,9 @@ from .archive import Archive
 from .db.models import File, Record
 from .settings import DATA_DIR, SETTINGS_NAME
 
+# Superseded versions of files (a photo as received, before labelling), named <sha256><ext>.
+VERSIONS_DIR = f"{DATA_DIR}/versions"
+
 KIND_LABELS = {"missing": "文件缺失", "modified": "文件被修改", "unregistered": "未登记的文件"}
 
 
@@ -82,5 +85,30 @@ def verify(archive: Archive, progress: Callable[[int, int], None] | None = None)
             rel = storage.display_path(rel)
             if rel not in registered:
                 problems.append(Problem("unregistered", rel))
+    problems.extend(_check_versions(archive))
     problems.sort(key=lambda p: (p.kind, p.path))
     return VerifyResult(checked=len(rows), problems=tuple(problems))
+
+
+def _check_versions(archive: Archive) -> list[Problem]:
+    """Every original a photo label points at must be in the versions store, unchanged."""
+    from .db.models import PhotoLabelRow
+
+    with archive.session() as s:
+        wanted = s.execute(
+            select(PhotoLabelRow.original_sha256, Record.archive_no)
+            .join(File, File.id == PhotoLabelRow.file_id)
+            .join(Record, Record.id == File.record_id)
+            .where(PhotoLabelRow.original_sha256.is_not(None))
+        ).all()
+    folder = archive.root / VERSIONS_DIR
+    stored = {p.name.split(".", 1)[0]: p for p in folder.iterdir() if p.is_file()} if folder.is_dir() else {}
+    problems = []
+    for sha, number in wanted:
+        if sha not in stored:
+            problems.append(Problem("missing", f"{VERSIONS_DIR}/{sha}", number, "照片原件"))
+    for sha, path in sorted(stored.items()):
+        if storage.hash_file(path)[0] != sha:
+            rel = f"{VERSIONS_DIR}/{path.name}"
+            problems.append(Problem("modified", rel, "", "内容校验值（SHA-256）与文件名不符"))
+    return problems

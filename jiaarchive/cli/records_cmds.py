@@ -37,19 +37,24 @@ def _print_filed(view, *, note: str = "") -> None:  # noqa: ANN001
 @click.option("--item", "items", multiple=True, type=int, help="关联评分表项目序号，可多次使用")
 @click.option("--together", is_flag=True, help="所有文件合为一件（默认每个文件单独一件）")
 @click.option("--allow-duplicate", is_flag=True, help="允许归档内容重复的文件")
+@click.option("--batch", is_flag=True, help="批处理：不询问；照片有错误时拒绝归档（标准输入不是终端时同样如此）")
+@click.option("--force", is_flag=True, help="照片检查有错误时仍然归档")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def add_cmd(ctx: click.Context, files: tuple[Path, ...], code: str, title: str | None, when: date | None, year: int | None,
             doc_no: str, responsible: str, retention: str | None, pages: int | None, secrecy: str, remarks: str,
-            tags: tuple[str, ...], items: tuple[int, ...], together: bool, allow_duplicate: bool, as_json: bool) -> None:
-    """归档文件：复制到对应目录和年度文件夹，原文件不动。"""
+            tags: tuple[str, ...], items: tuple[int, ...], together: bool, allow_duplicate: bool, batch: bool, force: bool,
+            as_json: bool) -> None:
+    """归档文件：复制到对应目录和年度文件夹，原文件不动。照片先经检查，有错误时需确认。"""
     from ..filing import Draft, file_document, file_each
 
     arch = open_archive(ctx)
+    photo_reports = _check_photos_before_filing(ctx, arch, files, batch=batch, force=force)
     draft = Draft(code=code.strip().upper(), title=title, date=when, year=year, doc_no=doc_no, responsible=responsible,
                   retention=retention, pages=pages, secrecy=secrecy, remarks=remarks, tags=tags, items=items)
     views = [file_document(arch, list(files), draft, allow_duplicate=allow_duplicate)] if together else \
         file_each(arch, list(files), draft, allow_duplicate=allow_duplicate)
+    _after_filing_photos(arch, views, photo_reports)
     if as_json:
         emit_json([v.to_json() for v in views])
         return
@@ -58,6 +63,43 @@ def add_cmd(ctx: click.Context, files: tuple[Path, ...], code: str, title: str |
         _print_filed(v, note=note)
     if len(views) > 1:
         click.echo(f"共归档 {len(views)} 件。")
+
+
+# ---------------------------------------------------------------- photo checks at filing time
+
+
+def _check_photos_before_filing(ctx: click.Context, arch, files, *, batch: bool, force: bool) -> list:  # noqa: ANN001
+    """Check the photos among ``files``; a photo with an error needs --force, or a yes when asked."""
+    import sys
+
+    from ..photos.records import check_incoming
+
+    reports = check_incoming(arch, list(files))
+    bad = [r for r in reports if r.errors]
+    if bad and not force:
+        for r in bad:
+            for e in r.errors:
+                click.echo(f"错误：{e}", err=True)
+        if batch or not sys.stdin.isatty():
+            click.echo("照片有错误，批处理模式下不归档。确需归档请加 --force。", err=True)
+            ctx.exit(1)
+        if not click.confirm("以上照片不能作为证据，仍然归档吗？", default=False):
+            click.echo("已取消，未作任何改动。")
+            ctx.exit(1)
+    return reports
+
+
+def _after_filing_photos(arch, views, reports) -> None:  # noqa: ANN001
+    """Store what the check found for the filed photos and print its warnings, one line each."""
+    if not reports:
+        return
+    from ..photos.records import list_photos, note_filed
+
+    note_filed(arch, views, reports)
+    ids = [f.id for v in views for f in v.files]
+    for p in list_photos(arch, file_ids=ids):
+        for w in p.warnings:
+            click.echo(f"提示：{w}", err=True)
 
 
 @click.command("attach")

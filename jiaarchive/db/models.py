@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -146,3 +146,50 @@ class ItemScore(Base):
     remark: Mapped[str] = mapped_column(Text, default="")
     who: Mapped[str] = mapped_column(String(100), default="")
     at: Mapped[datetime]
+
+
+class PhotoLabelRow(Base):
+    """What the archive knows about one filed photo (照片说明 and check results).
+
+    The label (``taken_at`` 拍摄时间, ``subject`` 事由, ``place`` 地点, ``people`` 人物,
+    ``photographer`` 摄影者, as DA/T 50 asks), what the last check found (dimensions, format,
+    difference hash for near-duplicates, errors and warnings as JSON lists), and the SHA-256 of
+    the photo as received once labelling has changed the archive copy's metadata.
+    """
+
+    __tablename__ = "photo_labels"
+
+    file_id: Mapped[int] = mapped_column(ForeignKey("files.id"), primary_key=True)
+    taken_at: Mapped[datetime | None]
+    taken_at_source: Mapped[str] = mapped_column(String(20), default="")
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    place: Mapped[str] = mapped_column(String(200), default="")
+    people: Mapped[str] = mapped_column(String(300), default="")
+    photographer: Mapped[str] = mapped_column(String(100), default="")
+    width: Mapped[int | None]
+    height: Mapped[int | None]
+    format: Mapped[str] = mapped_column(String(10), default="")
+    dhash: Mapped[str | None] = mapped_column(String(16), index=True)
+    original_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    errors: Mapped[str] = mapped_column(Text, default="[]")
+    warnings: Mapped[str] = mapped_column(Text, default="[]")
+    checked_at: Mapped[datetime | None]
+    labelled_at: Mapped[datetime | None]
+
+
+class FileText(Base):
+    """Text extracted from a file's content, cached by SHA-256 (derived data for the index).
+
+    ``status`` and ``reason`` say why a file has no readable text (无文字层, 已加密, 已损坏 …);
+    the file stays filed either way.
+    """
+
+    __tablename__ = "file_texts"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), default="")
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    chars: Mapped[int] = mapped_column(default=0)
+    text: Mapped[bytes] = mapped_column(LargeBinary, default=b"")  # zlib-compressed UTF-8
+    extractor: Mapped[str] = mapped_column(String(20), default="")

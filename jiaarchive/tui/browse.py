@@ -35,6 +35,8 @@ class BrowseScreen(ReportsWorkerErrors, Screen[None]):
         Binding("d,delete", "delete_record", "删除", id="delete"),
         Binding("t", "show_trash", "回收站", id="trash"),
         Binding("c", "show_dashboard", "自查", id="dashboard"),
+        Binding("p", "show_photos", "照片", id="photos"),
+        Binding("P", "show_photo_problems", "照片问题", show=False, id="photo_problems"),
         Binding("r", "refresh", "刷新", id="refresh"),
         Binding("left_square_bracket", "prev_page", "上页", id="prev_page"),
         Binding("right_square_bracket", "next_page", "下页", id="next_page"),
@@ -48,6 +50,8 @@ class BrowseScreen(ReportsWorkerErrors, Screen[None]):
         ("记录: 删除选中的记录", "移入回收站，可恢复", "delete_record"),
         ("回收站: 查看并恢复", "已删除的记录", "show_trash"),
         ("报告: 迎检自查仪表盘", "对照评分表看证明材料、缺口、否决条件，录入自查分", "show_dashboard"),
+        ("照片: 查看选中记录的照片", "预览、检查结果，补充事由和拍摄时间，按规则命名", "show_photos"),
+        ("照片: 照片问题", "档案中有错误或提示的全部照片，逐张处理", "show_photo_problems"),
         ("视图: 刷新", "重新读取目录计数和记录", "refresh"),
         ("视图: 下一页", "当前选择的下一页记录", "next_page"),
         ("视图: 上一页", "当前选择的上一页记录", "prev_page"),
@@ -182,6 +186,10 @@ class BrowseScreen(ReportsWorkerErrors, Screen[None]):
             return writable
         if action in ("edit_record", "delete_record"):
             return writable and self.current is not None
+        if action == "show_photos":
+            from ..photos.records import view_has_photos
+
+            return self.current is not None and view_has_photos(self.current)
         if action == "next_page":
             return self.more
         if action == "prev_page":
@@ -248,3 +256,16 @@ class BrowseScreen(ReportsWorkerErrors, Screen[None]):
         from .dashboard import DashboardScreen
 
         self.app.push_screen(DashboardScreen(self.app.archive, inspector=self.app.archive.read_only))
+
+    def action_show_photos(self) -> None:
+        r = self.current
+        if r is None or not self.check_action("show_photos", ()):
+            return
+        from .photos import PhotoScreen
+
+        self.app.push_screen(PhotoScreen(r.id), lambda saved: self.reload(focus_id=r.id) if saved else None)
+
+    def action_show_photo_problems(self) -> None:
+        from .photos import PhotoProblemsScreen
+
+        self.app.push_screen(PhotoProblemsScreen(), lambda _: self.reload(focus_id=self.current.id if self.current else None))

@@ -91,6 +91,7 @@ class RecordForm(ReportsWorkerErrors, ModalScreen[RecordView | None]):
         self.initial_path = path
         self._auto: dict[str, str] = {}  # values we filled in ourselves; replaced when the file changes
         self._saving = False
+        self._force = False  # file a photo even though its check found errors (the clerk confirmed)
 
     @property
     def editing(self) -> bool:
@@ -149,6 +150,7 @@ class RecordForm(ReportsWorkerErrors, ModalScreen[RecordView | None]):
     # ------------------------------------------------------------------ prefill from the file
     @on(Input.Changed, "#path")
     def _path_changed(self, event: Input.Changed) -> None:
+        self._force = False  # a confirmation was for the previous file
         self.propose_from(event.value)
 
     @work(thread=True, exclusive=True, group="propose", exit_on_error=False)
@@ -229,8 +231,19 @@ class RecordForm(ReportsWorkerErrors, ModalScreen[RecordView | None]):
         arch = self.app.archive
         try:
             if self.record is None:
+                from ..photos.records import check_incoming, note_filed
+
+                reports = check_incoming(arch, paths)  # photo checks at filing time
+                errors = [e for r in reports for e in r.errors]
+                if errors and not self._force:
+                    self.post_message(self.PhotoErrors(errors))
+                    return
                 draft = filing.Draft(**{k: v for k, v in fields.items()})
                 view = filing.file_document(arch, paths, draft)
+                if reports:
+                    note_filed(arch, [view], reports)
+                    for w in (w for r in reports for w in r.warnings):
+                        self.app.call_from_thread(self.app.notify, w, title="照片提示", severity="warning", timeout=8)
             else:
                 view = filing.edit_record(arch, self.record.id, **_changes(self.record, fields))
         finally:
@@ -244,6 +257,24 @@ class RecordForm(ReportsWorkerErrors, ModalScreen[RecordView | None]):
 
     def on_record_form_saved(self, event: Saved) -> None:
         self.dismiss(event.record)
+
+    class PhotoErrors(Message):
+        """The photo to file has errors: it cannot serve as evidence unless the clerk insists."""
+
+        def __init__(self, errors: list[str]) -> None:
+            super().__init__()
+            self.errors = errors
+
+    def on_record_form_photo_errors(self, event: PhotoErrors) -> None:
+        from .dialogs import ConfirmModal
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._force = True
+                self.action_save()
+
+        question = "\n".join(event.errors) + "\n这张照片不能作为证据，仍然归档吗？"
+        self.app.push_screen(ConfirmModal(question, yes="仍然归档", title="照片有错误"), answered)
 
     @on(Button.Pressed, "#save")
     def _save_pressed(self) -> None:

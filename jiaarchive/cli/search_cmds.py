@@ -1,0 +1,149 @@
+"""`jiaarchive search` and `jiaarchive index ...`: full-text search for clerks and inspectors."""
+
+from __future__ import annotations
+
+import click
+
+from . import emit_json, open_archive
+
+
+def _progress_printer(label: str):  # noqa: ANN202
+    """A one-line progress bar on stderr (replaced in place), quiet when not a terminal."""
+    import sys
+
+    state = {"last": -1}
+
+    def show(done: int, total: int | None) -> None:
+        if not sys.stderr.isatty():
+            return
+        pct = int(done * 100 / total) if total else 0
+        if pct == state["last"] and done != total:
+            return
+        state["last"] = pct
+        bar = "█" * (pct // 4) + "░" * (25 - pct // 4)
+        click.echo(f"\r{label} {bar} {done}/{total or '?'}", nl=False, err=True)
+        if total and done >= total:
+            click.echo("", err=True)
+
+    return show
+
+
+@click.command("search")
+@click.argument("query", nargs=-1, required=True)
+@click.option("--code", help="只查某卷（A）或某目录（A-1）")
+@click.option("--year", help="年度，如 2020 或 2020..2021")
+@click.option("--item", type=int, help="关联的评分项目序号")
+@click.option("--type", "kind", help="文件类型，如 照片、Word 文档、PDF 文档、Excel 表格")
+@click.option("--limit", default=20, show_default=True, help="最多显示几条")
+@click.option("--trash", "include_trashed", is_flag=True, help="也查回收站中的记录")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def search_cmd(ctx: click.Context, query: tuple[str, ...], code: str | None, year: str | None, item: int | None,
+               kind: str | None, limit: int, include_trashed: bool, as_json: bool) -> None:
+    """全文检索：在题名、文号、责任者和文件正文中查找（多个词须同时出现）。
+
+    \b
+    例：jiaarchive search 职代会 集体合同 --year 2020
+        jiaarchive search "渝工组〔2008〕28号"
+        jiaarchive search 安全生产月 OR 安康杯 -通知 code:E
+    """
+    from .. import indexing
+    from . import parse_year_range
+
+    arch = open_archive(ctx, read_only=True)
+    note = indexing.ensure(arch, progress=_progress_printer("正在建立检索索引"))
+    if note and not as_json:
+        click.echo(note, err=True)
+    years = parse_year_range(year)
+    if isinstance(years, int):
+        years = (years, years)
+    result = indexing.search(arch, " ".join(query), code=code, years=years, item=item, kind=kind,
+                             include_trashed=include_trashed, limit=limit)
+    if as_json:
+        emit_json(result.to_json())
+        return
+    if not result.hits:
+        click.echo("没有找到符合条件的记录。")
+        return
+    for h in result.hits:
+        trashed = "（回收站）" if h.trashed else ""
+        click.echo(f"{h.archive_no}  {h.date or ''}  {h.title}{trashed}")
+        if h.snippet:
+            click.echo(f"    {h.snippet}")
+        if h.path:
+            click.echo(f"    → {h.path}")
+    shown = f"，显示前 {len(result.hits)} 件" if result.total > len(result.hits) else ""
+    click.echo(f"共找到 {result.total} 件{shown}。")
+    for name, label in (("volume", "按卷"), ("year", "按年度")):
+        counts = result.facets.get(name) or {}
+        if counts:
+            click.echo(f"{label}：" + "　".join(f"{k} {v}件" for k, v in sorted(counts.items())))
+
+
+@click.group("index")
+def index_group() -> None:
+    """检索索引（可随时由数据库和文件重建）。"""
+
+
+@index_group.command("rebuild")
+@click.option("--reextract", is_flag=True, help="重新提取全部文件的文字（不用缓存）")
+@click.pass_context
+def rebuild_cmd(ctx: click.Context, reextract: bool) -> None:
+    """由数据库和档案文件重建检索索引。"""
+    from .. import indexing
+
+    arch = open_archive(ctx, read_only=True)
+    n = indexing.rebuild(arch, progress=_progress_printer("正在重建检索索引"), reextract=reextract)
+    click.echo(f"检索索引已重建：{n} 件记录。")
+    bad = indexing.unreadable(arch)
+    if bad:
+        click.echo(f"其中 {len(bad)} 个文件无法读出文字（仍已归档），可用 jiaarchive index status 查看原因。")
+
+
+@index_group.command("check")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def check_cmd(ctx: click.Context, as_json: bool) -> None:
+    """核对索引与数据库：缺少的、过时的、多余的记录（有问题时返回非零）。"""
+    from .. import indexing
+    from ..errors import IndexDamaged
+
+    arch = open_archive(ctx, read_only=True)
+    try:
+        res = indexing.check(arch)
+    except IndexDamaged as exc:
+        if as_json:
+            emit_json({"ok": False, "damaged": str(exc)})
+        else:
+            click.echo(f"错误：{exc}", err=True)
+        ctx.exit(1)
+    if as_json:
+        emit_json({"ok": res.ok, "missing": res.missing, "stale": res.stale, "orphans": res.orphans, "pending": res.pending})
+    else:
+        for label, ids in (("索引中缺少", res.missing), ("索引已过时", res.stale), ("索引中多余", res.orphans), ("待补建", res.pending)):
+            if ids:
+                click.echo(f"{label}：{len(ids)} 件（记录编号 {', '.join(map(str, ids[:20]))}{' …' if len(ids) > 20 else ''}）")
+        click.echo("检索索引与数据库一致。" if res.ok else "检索索引与数据库不一致，请运行 jiaarchive index rebuild。")
+    ctx.exit(0 if res.ok else 1)
+
+
+@index_group.command("status")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def status_cmd(ctx: click.Context, as_json: bool) -> None:
+    """列出无法读出文字的文件及原因（这些文件仍已归档，只是正文检索不到）。"""
+    from .. import indexing
+
+    arch = open_archive(ctx, read_only=True)
+    indexing.ensure(arch, progress=_progress_printer("正在建立检索索引"))
+    bad = indexing.unreadable(arch)
+    if as_json:
+        emit_json([{"archive_no": b.archive_no, "path": b.path, "status": b.status, "reason": b.reason} for b in bad])
+        return
+    for b in bad:
+        click.echo(f"{b.archive_no}  [{b.status_label}] {b.reason}")
+        click.echo(f"    {b.path}")
+    click.echo(f"共 {len(bad)} 个文件无法读出文字。" if bad else "所有文件的文字都已读出。")
+
+
+COMMANDS = [search_cmd, index_group]

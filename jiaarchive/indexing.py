@@ -1,0 +1,296 @@
+"""The search index kept in step with the database: the bridge between records and ``search``.
+
+* ``update(archive, ids)`` runs in the same operation as every filing change (``filing.reindex``).
+  The records are marked "behind" *inside* the filing transaction (``mark_behind``), so a crash
+  between the commit and the index update is caught up on the next start (``ensure``); an index
+  failure never undoes a filing.
+* Extracted text is cached per file content (``file_texts``, keyed by SHA-256) with its status
+  and a Chinese reason when a file has no readable text, so a rebuild does not re-parse every
+  file and unreadable files can be listed.  The cache is derived data: ``rebuild(reextract=True)``
+  ignores it, and the index can always be rebuilt from the database and the files.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from .archive import Archive
+from .db.models import TRASHED, File, FileText, PhotoLabelRow, Record
+
+if TYPE_CHECKING:
+    from .search.index import IndexCheck, SearchDoc, SearchIndex, SearchResult
+
+EXTRACTOR_VERSION = "1"
+BATCH = 400
+
+Progress = Callable[[int, int | None], None]
+
+
+def index_dir(archive: Archive) -> Path:
+    return archive.data_dir / "index"
+
+
+def open_index(archive: Archive) -> "SearchIndex":
+    """The archive's index, kept open on the archive object (the TUI reuses one searcher).
+
+    Raises IndexDamaged when it is missing or unreadable: only ``rebuild`` creates an index,
+    so an empty index is never mistaken for a complete one.
+    """
+    idx = getattr(archive, "_search_index", None)
+    if idx is None:
+        from .search import SearchIndex
+
+        idx = SearchIndex.open(index_dir(archive), create=False)
+        archive._search_index = idx  # type: ignore[attr-defined]
+    return idx
+
+
+def close(archive: Archive) -> None:
+    idx = getattr(archive, "_search_index", None)
+    if idx is not None:
+        idx.close()
+        archive._search_index = None  # type: ignore[attr-defined]
+
+
+def mark_behind(archive: Archive, record_ids: Iterable[int]) -> None:
+    from .search import mark_behind as _mark
+
+    _mark(index_dir(archive), set(record_ids))
+
+
+# ---------------------------------------------------------------- text of files
+
+
+@dataclass(frozen=True)
+class TextStatus:
+    archive_no: str
+    path: str
+    status: str
+    status_label: str
+    reason: str
+
+
+def _cached(session, sha: str) -> FileText | None:
+    row = session.get(FileText, sha)
+    return row if row is not None and row.extractor == EXTRACTOR_VERSION else None
+
+
+def _store(session, sha: str, kind: str, ext) -> None:  # noqa: ANN001
+    text = ext.text or ""
+    row = session.get(FileText, sha) or FileText(sha256=sha)
+    row.kind, row.status, row.reason = kind, ext.status, ext.reason
+    row.chars = len(text)
+    row.text = zlib.compress(text.encode("utf-8"), 6)
+    row.extractor = EXTRACTOR_VERSION
+    session.merge(row)
+
+
+def _decode(row: FileText) -> str:
+    return zlib.decompress(row.text).decode("utf-8") if row.text else ""
+
+
+def _extract_missing(archive: Archive, files: list[File], *, reextract: bool, workers: int = 1) -> None:
+    """Fill the text cache for these files (parsed in sandboxed workers)."""
+    from .extract import extract, extract_many
+
+    with archive.session() as s:
+        todo = {}
+        for f in files:
+            if reextract or _cached(s, f.sha256) is None:
+                todo.setdefault(f.sha256, (archive.root / f.path, f.kind))
+    if not todo:
+        return
+    by_path = {p: (sha, kind) for sha, (p, kind) in todo.items()}
+    results = []
+    if len(by_path) == 1 or workers <= 1:
+        for p in by_path:
+            try:
+                results.append((p, extract(p)))
+            except OSError:
+                continue  # a missing file: `verify` reports it; nothing to index
+    else:
+        results = list(extract_many(list(by_path), workers=workers))
+    with archive.session() as s, s.begin():
+        for p, ext in results:
+            sha, kind = by_path[p]
+            _store(s, sha, kind, ext)
+
+
+# ---------------------------------------------------------------- records as search documents
+
+
+def _kinds(kind: str) -> tuple[str, ...]:
+    from .extract.sniff import IMAGE_KINDS, _INFO
+
+    label = _INFO.get(kind, ("", "", kind))[2]
+    out = [kind, label]
+    if kind in IMAGE_KINDS:
+        out.append("照片")
+    return tuple(dict.fromkeys(x for x in out if x))
+
+
+def _photo_text(label: PhotoLabelRow | None) -> str:
+    if label is None:
+        return ""
+    parts = [label.subject, label.place, label.people, label.photographer]
+    if label.taken_at:
+        parts.append(label.taken_at.strftime("%Y-%m-%d %H:%M"))
+    return " ".join(p for p in parts if p)
+
+
+def version_of(r: Record) -> str:
+    """What makes an indexed record stale: its fields or any of its files changed."""
+    return f"{r.updated_at.isoformat()}|{r.status}|{','.join(f.sha256 for f in r.files)}|{EXTRACTOR_VERSION}"
+
+
+def _docs(archive: Archive, records: list[Record], texts: dict[str, str], labels: dict[int, PhotoLabelRow]) -> list["SearchDoc"]:
+    from .search import SearchDoc, SearchFile
+
+    out = []
+    for r in records:
+        files = []
+        kinds: list[str] = []
+        for f in r.files:
+            text = texts.get(f.sha256, "")
+            photo = _photo_text(labels.get(f.id))
+            files.append(SearchFile(file_id=f.id, path=f.path, text=f"{photo}\n{text}" if photo else text))
+            kinds.extend(_kinds(f.kind))
+        out.append(
+            SearchDoc(
+                record_id=r.id,
+                archive_no=r.archive_no,
+                code=r.code,
+                volume=r.code.split("-")[0],
+                year=r.year,
+                date=r.doc_date.isoformat() if r.doc_date else None,
+                title=r.title,
+                doc_no=r.doc_no,
+                responsible=r.responsible,
+                tags=tuple(t.tag for t in r.tags),
+                items=tuple(sorted({i.item_no for i in r.items})),
+                kinds=tuple(dict.fromkeys(kinds)),
+                trashed=r.status == TRASHED,
+                remarks=r.remarks,
+                files=tuple(files),
+                version=version_of(r),
+                former_archive_nos=tuple(n.archive_no for n in r.numbers if not n.current),
+            )
+        )
+    return out
+
+
+def _load(archive: Archive, ids: Iterable[int] | None, *, reextract: bool = False, workers: int = 1) -> Iterator["SearchDoc"]:
+    """Search documents for these record ids (all records when None), in batches."""
+    with archive.session() as s:
+        all_ids = sorted(ids) if ids is not None else list(s.scalars(select(Record.id).order_by(Record.id)))
+    for start in range(0, len(all_ids), BATCH):
+        chunk = all_ids[start : start + BATCH]
+        with archive.session() as s:
+            records = list(
+                s.scalars(
+                    select(Record)
+                    .where(Record.id.in_(chunk))
+                    .options(selectinload(Record.files), selectinload(Record.tags), selectinload(Record.items), selectinload(Record.numbers))
+                )
+            )
+            files = [f for r in records for f in r.files]
+        _extract_missing(archive, files, reextract=reextract, workers=workers)
+        with archive.session() as s:
+            shas = {f.sha256 for f in files}
+            texts = {row.sha256: _decode(row) for row in s.scalars(select(FileText).where(FileText.sha256.in_(shas)))}
+            labels = {row.file_id: row for row in s.scalars(select(PhotoLabelRow).where(PhotoLabelRow.file_id.in_([f.id for f in files])))}
+        yield from _docs(archive, records, texts, labels)
+
+
+# ---------------------------------------------------------------- keeping the index in step
+
+
+def update(archive: Archive, record_ids: Iterable[int]) -> bool:
+    """Index these records now; False (and they stay marked behind) when the index failed."""
+    from .errors import IndexDamaged
+
+    ids = set(record_ids)
+    if not ids:
+        return True
+    try:
+        idx = open_index(archive)
+    except IndexDamaged:
+        return False  # no usable index: the next search rebuilds it from the database
+    try:
+        docs = list(_load(archive, ids))
+        return idx.apply(upserts=docs, deletes=ids - {d.record_id for d in docs})
+    except Exception:  # noqa: BLE001 - the filing stands; the mark makes the next start catch up
+        mark_behind(archive, ids)
+        return False
+
+
+def needs_rebuild(archive: Archive) -> bool:
+    from .errors import IndexDamaged
+
+    try:
+        open_index(archive)
+    except IndexDamaged:
+        return True
+    from .search import pending
+
+    return -1 in pending(index_dir(archive))
+
+
+def ensure(archive: Archive, progress: Progress | None = None) -> str:
+    """Make the index usable: rebuild it when missing or damaged, else catch up what is behind.
+
+    Returns a Chinese sentence when something was done, '' otherwise.
+    """
+    if needs_rebuild(archive):
+        n = rebuild(archive, progress=progress)
+        return f"检索索引不存在或已损坏，已重建（{n} 件）。"
+    idx = open_index(archive)
+    n = idx.catch_up(lambda ids: list(_load(archive, ids)))
+    return f"已补建 {n} 件记录的检索索引。" if n else ""
+
+
+def rebuild(archive: Archive, *, progress: Progress | None = None, reextract: bool = False, workers: int = 2) -> int:
+    """Rebuild the whole index from the database and the files; returns the record count."""
+    from .search import SearchIndex
+
+    close(archive)
+    with archive.session() as s:
+        total = len(list(s.scalars(select(Record.id))))
+    idx = SearchIndex(index_dir(archive))
+    idx.rebuild(_load(archive, None, reextract=reextract, workers=workers), progress=progress, total=total)
+    idx.close()
+    return total
+
+
+def check(archive: Archive) -> "IndexCheck":
+    with archive.session() as s:
+        records = s.scalars(select(Record).options(selectinload(Record.files))).all()
+        versions = {r.id: version_of(r) for r in records}
+    return open_index(archive).check(versions)
+
+
+def search(archive: Archive, query: str, **filters) -> "SearchResult":  # noqa: ANN003
+    ensure(archive)
+    return open_index(archive).search(query, **filters)
+
+
+def unreadable(archive: Archive) -> list[TextStatus]:
+    """Filed files whose text could not be read, with the reason (they stay filed)."""
+    from .extract.result import STATUS_LABELS
+
+    with archive.session() as s:
+        rows = s.execute(
+            select(Record.archive_no, File.path, FileText.status, FileText.reason)
+            .join(File, File.record_id == Record.id)
+            .join(FileText, FileText.sha256 == File.sha256)
+            .where(FileText.status.not_in(("ok", "empty")))
+            .order_by(Record.code, Record.year, Record.seq)
+        ).all()
+    return [TextStatus(n, p, st, STATUS_LABELS.get(st, st), reason) for n, p, st, reason in rows]

@@ -1,0 +1,620 @@
+"""Photos in the archive (档案中的照片): stored check results, labels written into the archive copy,
+captions and the A4 photo sheets of an entry.
+
+The photo library (``inspect``, ``label``, ``caption``) works on files; this module ties it to
+the archive. A ``PhotoLabelRow`` per filed photo keeps its label (拍摄时间、事由、地点、人物、
+摄影者), what the last check found, and the difference hash used to spot the same picture filed
+twice. ``label_photo`` changes the archive copy's metadata (never its pixels): the superseded
+bytes go to the versions store ``.jiaarchive/versions/<sha256><ext>`` first, in the same
+journaled, crash-safe way ``filing`` moves files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time
+from pathlib import Path, PurePosixPath
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jiaarchive import audit, filing, storage
+from jiaarchive.archive import Archive
+from jiaarchive.db.models import ACTIVE, File, PhotoLabelRow, Record
+from jiaarchive.errors import BadValue, JiaError, RecordNotFound, UnreadableFile
+from jiaarchive.extract.sniff import IMAGE_KINDS
+from jiaarchive.fixity import VERSIONS_DIR
+from jiaarchive.photos import meta
+from jiaarchive.photos.errors import NotAPhoto
+from jiaarchive.photos.formats import EXTENSION_FORMATS, read_head, sniff
+from jiaarchive.photos.inspect import NEAR_DUPLICATE_BITS, PhotoReport, _name_warnings, check_photos
+from jiaarchive.photos.label import PhotoLabel, label_filename, write_label
+
+# Suffixes treated as photos even when the content is not (a broken .jpg is a broken photo).
+PHOTO_SUFFIXES = frozenset(EXTENSION_FORMATS) | {".gif", ".bmp", ".tif", ".tiff"}
+_EXT_FOR = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "HEIF": ".heic"}
+_SOURCE_LABELS = {"exif": "EXIF", "xmp": "XMP", "filename": "文件名", "record": "登记"}
+
+
+@dataclass(frozen=True)
+class PhotoInfo:
+    """One photo of the archive: where it is, its label, and what the last check found (照片)."""
+
+    file_id: int
+    record_id: int
+    archive_no: str
+    record_title: str
+    record_date: date | None
+    path: str  # relative to the archive root, '/' separated
+    sha256: str
+    taken_at: datetime | None
+    taken_at_source: str | None
+    subject: str
+    place: str
+    people: str
+    photographer: str
+    width: int | None
+    height: int | None
+    format: str | None
+    errors: tuple[str, ...]
+    warnings: tuple[str, ...]
+    checked_at: datetime | None
+    labelled_at: datetime | None
+    original_sha256: str | None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def name(self) -> str:
+        return self.path.rsplit("/", 1)[-1]
+
+    @property
+    def label(self) -> PhotoLabel:
+        return PhotoLabel(self.taken_at, self.subject, self.place or None, self.people or None, self.photographer or None)
+
+    def caption(self) -> str:
+        """The caption to print: the label's description, else the record's date and title."""
+        if self.subject:
+            return self.label.description()
+        when = self.taken_at.strftime("%Y-%m-%d") if self.taken_at else (self.record_date.isoformat() if self.record_date else "")
+        return f"{when} {self.record_title}".strip()
+
+    def to_json(self) -> dict:
+        return {
+            "path": self.path,
+            "ok": self.ok,
+            "errors": list(self.errors),
+            "warnings": list(self.warnings),
+            "taken_at": self.taken_at.strftime("%Y-%m-%d %H:%M") if self.taken_at else None,
+            "taken_at_source": self.taken_at_source,
+            "width": self.width,
+            "height": self.height,
+            "format": self.format,
+            "archive_no": self.archive_no,
+            "subject": self.subject,
+            "place": self.place,
+            "people": self.people,
+            "photographer": self.photographer,
+            "original_sha256": self.original_sha256,
+        }
+
+
+def source_label(source: str | None) -> str:
+    """Where a capture time came from, in Chinese."""
+    return _SOURCE_LABELS.get(source or "", "无")
+
+
+def looks_like_photo(path: Path | str) -> bool:
+    """True for files a clerk means as photos: a photo suffix, or image content under any name."""
+    path = Path(path)
+    if path.suffix.lower() in PHOTO_SUFFIXES:
+        return True
+    try:
+        head = read_head(path)
+    except OSError:
+        return False
+    return sniff(head) is not None
+
+
+def _is_photo_row(kind: str, path: str) -> bool:
+    return kind in IMAGE_KINDS or PurePosixPath(path).suffix.lower() in PHOTO_SUFFIXES
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _info(f: File, r: Record, row: PhotoLabelRow | None) -> PhotoInfo:
+    row = row or PhotoLabelRow(file_id=f.id)
+    return PhotoInfo(
+        file_id=f.id,
+        record_id=r.id,
+        archive_no=r.archive_no,
+        record_title=r.title,
+        record_date=r.doc_date,
+        path=f.path,
+        sha256=f.sha256,
+        taken_at=row.taken_at,
+        taken_at_source=row.taken_at_source or None,
+        subject=row.subject or "",
+        place=row.place or "",
+        people=row.people or "",
+        photographer=row.photographer or "",
+        width=row.width,
+        height=row.height,
+        format=row.format or None,
+        errors=tuple(json.loads(row.errors or "[]")),
+        warnings=tuple(json.loads(row.warnings or "[]")),
+        checked_at=row.checked_at,
+        labelled_at=row.labelled_at,
+        original_sha256=row.original_sha256,
+    )
+
+
+def _query(s: Session, *, record_id: int | None = None, file_ids: Iterable[int] | None = None):
+    q = (
+        select(File, Record, PhotoLabelRow)
+        .join(Record, Record.id == File.record_id)
+        .outerjoin(PhotoLabelRow, PhotoLabelRow.file_id == File.id)
+        .where(Record.status == ACTIVE, File.status == ACTIVE)
+        .order_by(File.id)
+    )
+    if record_id is not None:
+        q = q.where(File.record_id == record_id)
+    if file_ids is not None:
+        q = q.where(File.id.in_(list(file_ids)))
+    return [(f, r, row) for f, r, row in s.execute(q) if _is_photo_row(f.kind, f.path)]
+
+
+def list_photos(archive: Archive, *, record_id: int | None = None, file_ids: Iterable[int] | None = None) -> list[PhotoInfo]:
+    """The photos of the archive (or of one record), as stored; no file is read."""
+    with archive.session() as s:
+        return [_info(f, r, row) for f, r, row in _query(s, record_id=record_id, file_ids=file_ids)]
+
+
+def record_photos(archive: Archive, record_id: int, *, check_unchecked: bool = True) -> list[PhotoInfo]:
+    """The photos of one record, checking first those never checked."""
+    if check_unchecked:
+        unchecked = [p.file_id for p in list_photos(archive, record_id=record_id) if p.checked_at is None]
+        if unchecked and not archive.read_only:
+            check_archive_photos(archive, file_ids=unchecked)
+    return list_photos(archive, record_id=record_id)
+
+
+def photo_problems(archive: Archive, *, check_unchecked: bool = True) -> list[PhotoInfo]:
+    """Every photo with an error or a warning (照片问题), errors first, then in filing order."""
+    if check_unchecked and not archive.read_only:
+        unchecked = [p.file_id for p in list_photos(archive) if p.checked_at is None]
+        if unchecked:
+            check_archive_photos(archive, file_ids=unchecked)
+    rows = [p for p in list_photos(archive) if p.errors or p.warnings]
+    return sorted(rows, key=lambda p: (not p.errors, p.file_id))
+
+
+def view_has_photos(view: filing.RecordView) -> bool:
+    """Whether a record holds a photo (from its view: no database or file access)."""
+    return any(_is_photo_row(f.kind, f.path) for f in view.files)
+
+
+# ---------------------------------------------------------------- checking
+
+
+def _held_hashes(s: Session, exclude: set[int]) -> tuple[dict[str, str], list[tuple[int, str, str]]]:
+    """(sha256 → path) of archive photos and their originals, and (dhash, sha256, path) for near-duplicates."""
+    held: dict[str, str] = {}
+    near: list[tuple[int, str, str]] = []
+    for f, _r, row in _query(s):
+        if f.id in exclude:
+            continue
+        held.setdefault(f.sha256, f.path)
+        if row is not None and row.original_sha256:
+            held.setdefault(row.original_sha256, f.path)
+        if row is not None and row.dhash:
+            near.append((int(row.dhash, 16), f.sha256, f.path))
+    return held, near
+
+
+def _near_archive(rep: PhotoReport, near: list[tuple[int, str, str]]) -> PhotoReport:
+    if rep.dhash is None:
+        return rep
+    value = int(rep.dhash, 16)
+    for other, sha, path in near:
+        if sha != rep.sha256 and (value ^ other).bit_count() <= NEAR_DUPLICATE_BITS:
+            if any("画面几乎相同" in w or "内容完全相同" in w for w in rep.warnings):
+                return rep  # one duplicate finding per photo is enough
+            note = (
+                f"照片“{rep.path.name}”与档案中的“{PurePosixPath(path).name}”画面几乎相同，"
+                "可能是同一张照片的转发或压缩副本，请只保留原图。"
+            )
+            return replace(rep, warnings=rep.warnings + (note,))
+    return rep
+
+
+def check_files(archive: Archive, paths: Sequence[Path | str], *, workers: int = 1) -> list[PhotoReport]:
+    """Check photos not (yet) in the archive; duplicates are checked against every archive photo."""
+    with archive.session() as s:
+        held, near = _held_hashes(s, set())
+    reports = check_photos([Path(p) for p in paths], workers=workers, now=archive.now(), known_hashes=held)
+    return [_near_archive(r, near) for r in reports]
+
+
+def check_incoming(archive: Archive, paths: Sequence[Path | str]) -> list[PhotoReport]:
+    """The filing-time check: the photos among ``paths`` (by suffix or content), others skipped."""
+    photos = [Path(p) for p in paths if looks_like_photo(p)]
+    return check_files(archive, photos) if photos else []
+
+
+def check_archive_photos(
+    archive: Archive,
+    *,
+    file_ids: Iterable[int] | None = None,
+    workers: int = 1,
+) -> list[PhotoReport]:
+    """Check the archive's photos (all, or ``file_ids``) and store what was found.
+
+    Report paths are relative to the archive root. A photo's label time stays as the clerk set
+    it; an unlabelled photo takes the time the check found.
+    """
+    ids = set(file_ids) if file_ids is not None else None
+    with archive.session() as s:
+        rows = _query(s, file_ids=ids)
+        held, near = _held_hashes(s, {f.id for f, _r, _row in rows}) if ids is not None else ({}, [])
+        originals = {} if ids is not None else {row.original_sha256: f.path for f, _r, row in rows if row and row.original_sha256}
+    targets = [(f.id, f.path) for f, _r, _row in rows]
+    reports = check_photos([archive.root / p for _, p in targets], workers=workers, now=archive.now(), known_hashes={**originals, **held})
+    out = []
+    for (fid, rel), rep in zip(targets, reports):
+        rep = _near_archive(replace(rep, path=Path(PurePosixPath(rel))), near)
+        out.append(rep)
+    times = _store(archive, [fid for fid, _ in targets], out)
+    # the time the archive holds (set by the clerk, or found at filing) is the one reported
+    return [replace(rep, taken_at=when, taken_at_source=source) if when else rep for rep, (when, source) in zip(out, times)]
+
+
+def _store(archive: Archive, file_ids: Sequence[int], reports: Sequence[PhotoReport]) -> list[tuple[datetime | None, str | None]]:
+    """Store the findings; return the capture time and source each row now holds."""
+    if archive.read_only or not file_ids:
+        return [(None, None)] * len(file_ids)
+    now = archive.now()
+    times = []
+    with archive.session() as s, s.begin():
+        for fid, rep in zip(file_ids, reports):
+            row = s.get(PhotoLabelRow, fid)
+            if row is None:
+                row = PhotoLabelRow(file_id=fid)
+                s.add(row)
+            _fill(row, rep, now)
+            times.append((row.taken_at, row.taken_at_source or None))
+    return times
+
+
+def _fill(row: PhotoLabelRow, rep: PhotoReport, now: datetime) -> None:
+    # A time the clerk set stays; so does one found at filing, where the source name (e.g.
+    # mmexport…) said more than the archive name, which only carries the record's date.
+    weak = rep.taken_at_source == "filename" and row.taken_at is not None
+    if row.labelled_at is None and not weak:
+        row.taken_at = rep.taken_at
+        row.taken_at_source = rep.taken_at_source or ""
+    row.width, row.height, row.format = rep.width, rep.height, rep.format or ""
+    row.dhash = rep.dhash
+    row.errors = json.dumps(list(rep.errors), ensure_ascii=False)
+    row.warnings = json.dumps(list(rep.warnings), ensure_ascii=False)
+    row.checked_at = now
+
+
+def note_filed(archive: Archive, views: Iterable[filing.RecordView], reports: Sequence[PhotoReport]) -> None:
+    """Fill the label rows of just-filed photos from the filing-time check (no second decode).
+
+    Findings are re-worded for the archive copy: its name replaces the source name, and the
+    file-name advice is given for the archive name.
+    """
+    by_sha = {r.sha256: r for r in reports if r.sha256}
+    now = archive.now()
+    with archive.session() as s, s.begin():
+        for view in views:
+            for f in view.files:
+                rep = by_sha.get(f.sha256)
+                if rep is None:
+                    continue
+                src_name = rep.path.name
+                naming = set(_name_warnings(src_name))
+
+                def renamed(text: str) -> str:
+                    return text.replace(f"“{src_name}”", f"“{f.name}”")
+
+                warns = tuple(renamed(w) for w in rep.warnings if w not in naming) + tuple(_name_warnings(f.name))
+                fixed = replace(rep, errors=tuple(renamed(e) for e in rep.errors), warnings=warns)
+                row = s.get(PhotoLabelRow, f.id) or PhotoLabelRow(file_id=f.id)
+                s.add(row)
+                _fill(row, fixed, now)
+
+
+# ---------------------------------------------------------------- finding a photo
+
+
+def resolve(archive: Archive, ref: str) -> list[int]:
+    """File ids of the photos ``ref`` names: an archive path (relative or absolute) or a 档号."""
+    text = ref.strip()
+    candidates = []
+    p = Path(text).expanduser()
+    try:
+        candidates.append(p.resolve().relative_to(archive.root.resolve()).as_posix())
+    except (ValueError, OSError):
+        pass
+    candidates.append(text.replace("\\", "/"))
+    with archive.session() as s:
+        for rel in candidates:
+            f = s.scalar(select(File).where(File.path == rel))
+            if f is not None:
+                if not _is_photo_row(f.kind, f.path):
+                    raise NotAPhoto(f"“{rel}”不是照片，不能著录照片说明。")
+                return [f.id]
+    try:
+        view = filing.get_record(archive, text)
+    except RecordNotFound:
+        raise RecordNotFound(f"找不到“{ref}”：既不是档案中的照片路径，也不是档号。") from None
+    ids = [p.file_id for p in list_photos(archive, record_id=view.id)]
+    if not ids:
+        raise NotAPhoto(f"记录 {view.archive_no} 中没有照片。")
+    return ids
+
+
+# ---------------------------------------------------------------- labelling
+
+
+def _check_text(value: str | None, what: str, limit: int) -> str:
+    text = (value or "").strip()
+    if storage.has_control(text):
+        raise BadValue(f"{what}“{text!r}”含有控制字符，请删除后再试。")
+    if len(text) > limit:
+        raise BadValue(f"{what}过长（{len(text)} 字），最多 {limit} 字。")
+    return text
+
+
+def time_from_record(archive: Archive, file_id: int) -> datetime:
+    """The record's 形成日期 as a capture date (no time of day), for the clerk to confirm."""
+    with archive.session() as s:
+        f = s.get(File, file_id)
+        if f is None:
+            raise RecordNotFound(f"找不到编号为 {file_id} 的照片文件。")
+        rec = s.get(Record, f.record_id)
+        if rec.doc_date is None:
+            raise BadValue(f"记录 {rec.archive_no} 没有形成日期，无法作为照片的拍摄日期，请直接填写拍摄时间。")
+        return datetime.combine(rec.doc_date, time())
+
+
+def _version_dst(archive: Archive, sha: str, ext: str) -> tuple[str, bool]:
+    """Where the superseded bytes go; (path, False) when that content is already stored."""
+    folder = archive.root / VERSIONS_DIR
+    if folder.is_dir() and any(folder.glob(f"{sha}*")):
+        tmp = archive.journal.new_temp().with_suffix(".superseded")
+        return tmp.relative_to(archive.root).as_posix(), False
+    return f"{VERSIONS_DIR}/{sha}{ext}", True
+
+
+def label_photo(archive: Archive, file_id: int, label: PhotoLabel, *, apply_name: bool = True) -> filing.RecordView:
+    """Label a filed photo: write date and description into its metadata and, with ``apply_name``,
+    rename it ``YYYY-MM-DD[ HH.MM] 内容说明.ext``.
+
+    The pixels stay byte-identical; the bytes before the change are kept at
+    ``.jiaarchive/versions/<sha256><ext>`` and the label row keeps the SHA-256 of the photo as
+    received. HEIC files are only renamed (their label lives in the database): a sidecar beside
+    them would be a file no record lists.
+    """
+    archive.require_writable()
+    subject = _check_text(label.subject, "内容说明（事由）", 120)
+    if not subject:
+        raise BadValue("照片的内容说明（事由）不能为空。")
+    label = PhotoLabel(
+        taken_at=label.taken_at,
+        subject=subject,
+        place=_check_text(label.place, "地点", 100) or None,
+        people=_check_text(label.people, "人物", 200) or None,
+        photographer=_check_text(label.photographer, "摄影者", 50) or None,
+    )
+    if label.taken_at is not None and not meta.plausible(label.taken_at, archive.now()):
+        raise BadValue(f"拍摄时间 {label.taken_at:%Y-%m-%d %H:%M} 不合理（应在 {meta.MIN_PHOTO_YEAR} 年之后且不晚于今天）。")
+    with archive.session() as s:
+        f = s.get(File, file_id)
+        if f is None:
+            raise RecordNotFound(f"找不到编号为 {file_id} 的照片文件。")
+        rec = s.get(Record, f.record_id)
+        if rec.status != ACTIVE or f.status != ACTIVE:
+            raise BadValue(f"记录 {rec.archive_no} 在回收站中，请先恢复再著录照片说明。")
+        cur_path, cur_sha, record_id = f.path, f.sha256, rec.id
+        row = s.get(PhotoLabelRow, file_id)
+        old_time = (row.taken_at, row.taken_at_source) if row else (None, "")
+        taken = set(s.scalars(select(File.path).where(File.path.like(f"{cur_path.rsplit('/', 1)[0]}/%"))))
+    src = archive.root / cur_path
+    name_shown = cur_path.rsplit("/", 1)[-1]
+    if not src.is_file():
+        raise UnreadableFile(f"照片“{cur_path}”不在档案文件夹中，请先运行 jiaarchive verify 检查。")
+    kind = sniff(read_head(src))
+    if kind is None:
+        raise NotAPhoto(f"“{name_shown}”不是 JPEG、PNG、WebP 或 HEIC 照片，无法著录照片说明。")
+
+    new_rel = cur_path
+    if apply_name:
+        if label.taken_at is None:
+            raise BadValue(f"照片“{name_shown}”缺少拍摄日期，无法按“YYYY-MM-DD 内容说明”命名，请先填写拍摄时间。")
+        folder = cur_path.rsplit("/", 1)[0]
+        ext = _EXT_FOR[kind]
+        room = storage.MAX_RELATIVE_PATH - storage.utf16_len(folder) - 1 - 6  # room for "（12）"
+        name = storage.fit_file_name(label_filename(label, ext).removesuffix(ext), ext, room)
+        new_rel = f"{folder}/{name}"
+        if new_rel != cur_path and (new_rel in taken or os.path.lexists(archive.root / new_rel)):
+            new_rel = storage.unique_relative(archive.root, folder, name, taken - {cur_path})
+        storage.check_relative_length(new_rel)
+
+    now = archive.now()
+    tmp = archive.journal.new_temp()
+    try:
+        sha, _ = storage.copy_to_temp(src, tmp)
+        if sha != cur_sha:
+            raise BadValue(f"照片“{cur_path}”与归档时的校验值不一致，可能被改动过，请先运行 jiaarchive verify 检查。")
+        if kind != "HEIF":
+            try:
+                write_label(tmp, label, now=now)
+            except JiaError as exc:
+                raise type(exc)(str(exc).replace(tmp.name, name_shown)) from exc
+        new_sha, new_size = storage.hash_file(tmp)
+    except BaseException:
+        storage.remove_quietly(tmp)
+        raise
+
+    moves: list[storage.Move] = []
+    kept_version = False
+    if new_sha != cur_sha:
+        vdst, kept_version = _version_dst(archive, cur_sha, PurePosixPath(cur_path).suffix.lower() or _EXT_FOR[kind])
+        moves.append(storage.Move(src=cur_path, dst=vdst, file_id=file_id, sha256=new_sha))
+        moves.append(storage.Move(src=tmp.relative_to(archive.root).as_posix(), dst=new_rel, file_id=file_id, sha256=new_sha))
+    else:
+        storage.remove_quietly(tmp)
+        if new_rel != cur_path:
+            moves.append(storage.Move(src=cur_path, dst=new_rel, file_id=file_id))
+    journal = archive.journal.write(moves) if moves else None
+
+    if label.taken_at is None:
+        source = ""
+    elif label.taken_at == old_time[0] and old_time[1]:
+        source = old_time[1]
+    else:
+        source = "record"  # set by the clerk (typed, or the record's date confirmed)
+    committed = False
+    try:
+        with archive.session() as s, s.begin():
+            f = s.get(File, file_id)
+            rec = s.get(Record, f.record_id)
+            row = s.get(PhotoLabelRow, file_id)
+            if row is None:
+                row = PhotoLabelRow(file_id=file_id)
+                s.add(row)
+            before = _label_snapshot(f, row)
+            if new_sha != cur_sha and not row.original_sha256:
+                row.original_sha256 = cur_sha
+            f.path = f.home_path = new_rel
+            f.sha256, f.size = new_sha, new_size
+            row.taken_at, row.taken_at_source = label.taken_at, source
+            row.subject, row.place = label.subject, label.place or ""
+            row.people, row.photographer = label.people or "", label.photographer or ""
+            row.labelled_at = now
+            rec.updated_at = now
+            s.flush()
+            audit.log(s, "photo_label", at=now, archive_no=rec.archive_no, record_id=rec.id, before=before, after=_label_snapshot(f, row))
+            filing.mark_for_index(archive, record_id)
+            storage.fault("label.before_commit")
+        committed = True
+        storage.fault("label.after_commit")
+        storage.apply_moves(archive.root, moves)
+        if journal:
+            archive.journal.done(journal)
+    except Exception:
+        if not committed:
+            storage.remove_quietly(tmp)
+            if journal:
+                archive.journal.done(journal)
+        raise
+    if new_sha != cur_sha and not kept_version:
+        storage.remove_quietly(archive.root / moves[0].dst)  # that content was already in the store
+    check_archive_photos(archive, file_ids=[file_id])
+    filing.reindex(archive, [record_id])
+    return filing.get_record(archive, record_id)
+
+
+def _label_snapshot(f: File, row: PhotoLabelRow) -> dict:
+    return {
+        "path": f.path,
+        "sha256": f.sha256,
+        "taken_at": row.taken_at.strftime("%Y-%m-%d %H:%M") if row.taken_at else None,
+        "subject": row.subject or "",
+        "place": row.place or "",
+        "people": row.people or "",
+        "photographer": row.photographer or "",
+    }
+
+
+def original_version(archive: Archive, file_id: int) -> Path | None:
+    """The photo as received, from the versions store (None when it was never changed)."""
+    with archive.session() as s:
+        row = s.get(PhotoLabelRow, file_id)
+        sha = row.original_sha256 if row else None
+    if not sha:
+        return None
+    folder = archive.root / VERSIONS_DIR
+    return next(iter(sorted(folder.glob(f"{sha}*"))), None) if folder.is_dir() else None
+
+
+# ---------------------------------------------------------------- captions and sheets
+
+
+def caption_photo(archive: Archive, file_id: int, dst: Path) -> Path:
+    """Write a captioned copy of an archive photo to ``dst`` (outside the archive, usually)."""
+    from jiaarchive.photos.caption import caption_image
+
+    [info] = list_photos(archive, file_ids=[file_id]) or [None]
+    if info is None:
+        raise RecordNotFound(f"找不到编号为 {file_id} 的照片文件。")
+    lines = [info.caption(), f"档号：{info.archive_no}"]
+    caption_image(archive.root / info.path, dst, lines)
+    return dst
+
+
+def sheet_for_entry(
+    archive: Archive,
+    code: str,
+    year: int | None,
+    dst_pdf: Path,
+    *,
+    per_page: int = 4,
+    progress: Callable[[str], None] | None = None,
+) -> int:
+    """Lay out the photos of an entry (and year) on A4 pages with captions; returns pages written.
+
+    Photos whose last check found an error (cannot be decoded) are left out and named through
+    ``progress``.
+    """
+    from jiaarchive.photos.caption import photo_sheet
+
+    entry = archive.entry(code.strip().upper())
+    records = filing.list_records(archive, code=entry.code, year=year)
+    items: list[tuple[Path, str]] = []
+    for view in records:
+        photos = record_photos(archive, view.id, check_unchecked=True)
+        for p in photos:
+            if p.errors:
+                if progress:
+                    progress(f"照片“{p.path}”无法解码，未排入照片页。")
+                continue
+            items.append((archive.root / p.path, f"{p.archive_no}　{p.caption()}"))
+    when = f"{year} 年" if year else "全部年度"
+    if not items:
+        raise BadValue(f"目录 {entry.code}（{when}）中没有可排版的照片。")
+    title = f"{archive.settings.unit}　{entry.code} {entry.title}　{when}照片"
+    return photo_sheet(items, dst_pdf, title=title, per_page=per_page)
+
+
+__all__ = [
+    "PHOTO_SUFFIXES",
+    "PhotoInfo",
+    "caption_photo",
+    "check_archive_photos",
+    "check_files",
+    "check_incoming",
+        "label_photo",
+    "list_photos",
+    "looks_like_photo",
+    "note_filed",
+    "original_version",
+    "photo_problems",
+    "record_photos",
+    "resolve",
+    "sheet_for_entry",
+    "source_label",
+    "time_from_record",
+    "view_has_photos",
+]

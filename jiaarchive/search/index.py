@@ -1,0 +1,624 @@
+"""The Whoosh index: one document per record, written with retries, rebuilt atomically.
+
+Layout of the index directory (kept inside the archive, always rebuildable)::
+
+    index/CURRENT        {"gen": "gen-000003", "schema": 1}, replaced atomically
+    index/gen-000003/    the Whoosh index in use
+    index/pending.json   record ids whose index update has not been done (behind)
+
+A rebuild writes a new ``gen-*`` directory and then replaces ``CURRENT``, so searchers
+never see a half-built index.  Writers take Whoosh's write lock; when another process
+holds it they retry with backoff for a bounded time (:data:`LOCK_TIMEOUT`) and then
+raise :class:`IndexBusy`.  Crash safety is the caller's protocol, packaged as
+:meth:`SearchIndex.apply`: mark the records behind, update, clear the mark; on the next
+start :meth:`SearchIndex.catch_up` finishes whatever is still marked.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import os
+import random
+import shutil
+import time
+import zlib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Mapping
+
+from ..errors import IndexDamaged, JiaError
+from . import analyzer as an
+from .query import (ParsedQuery, build_query, highlight_pattern, make_snippet, parse_query,
+                    synonym_variants)
+from .synonyms import load_synonyms
+
+SCHEMA_VERSION = 1
+LOCK_TIMEOUT = 30.0
+CURRENT = "CURRENT"
+PENDING = "pending.json"
+
+
+class IndexBusy(JiaError):
+    """Another process kept the index write lock longer than the retry bound."""
+
+
+# -- what the database hands us ------------------------------------------------------
+
+@dataclass(frozen=True)
+class SearchFile:
+    file_id: int
+    path: str  # relative to the archive root
+    text: str
+
+
+@dataclass(frozen=True)
+class SearchDoc:
+    """One record (件) as the database knows it, with its files' extracted text."""
+
+    record_id: int
+    archive_no: str  # 档号
+    code: str
+    volume: str
+    year: int | None
+    date: str | None
+    title: str
+    doc_no: str = ""  # 文号
+    responsible: str = ""  # 责任者
+    tags: tuple[str, ...] = ()
+    items: tuple[int, ...] = ()
+    kinds: tuple[str, ...] = ()
+    trashed: bool = False
+    remarks: str = ""
+    files: tuple[SearchFile, ...] = ()
+    version: str = ""
+    former_archive_nos: tuple[str, ...] = ()
+
+
+# -- what a search gives back --------------------------------------------------------
+
+@dataclass(frozen=True)
+class Hit:
+    record_id: int
+    archive_no: str
+    code: str
+    title: str
+    date: str | None
+    score: float
+    snippet: str  # matched words marked with 【】
+    path: str | None  # the matching file, relative to the archive root
+    file_id: int | None
+    snippet_text: str = ""  # the same passage unmarked
+    spans: tuple[tuple[int, int], ...] = ()  # matched words in snippet_text
+    trashed: bool = False
+
+    def to_json(self) -> dict:
+        return {"archive_no": self.archive_no, "code": self.code, "title": self.title,
+                "date": self.date, "score": round(self.score, 4), "snippet": self.snippet,
+                "path": self.path}
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    total: int
+    hits: list[Hit]
+    facets: dict[str, dict[str, int]]
+    query: ParsedQuery | None = None
+
+    def to_json(self) -> dict:
+        return {"total": self.total, "hits": [h.to_json() for h in self.hits],
+                "facets": self.facets}
+
+
+@dataclass(frozen=True)
+class IndexCheck:
+    """What `jiaarchive index check` reports."""
+
+    missing: list[int] = field(default_factory=list)  # in the database, not in the index
+    stale: list[int] = field(default_factory=list)  # indexed from an older version
+    orphans: list[int] = field(default_factory=list)  # in the index, not in the database
+    pending: list[int] = field(default_factory=list)  # marked behind
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing or self.stale or self.orphans or self.pending)
+
+
+# -- "behind" marks ------------------------------------------------------------------
+
+def _filelock(index_dir: Path, name: str):
+    from whoosh.util.filelock import FileLock
+
+    index_dir.mkdir(parents=True, exist_ok=True)
+    return FileLock(str(index_dir / name))
+
+
+class _Locked:
+    """Blocking file lock for short read-modify-write of small state files."""
+
+    def __init__(self, index_dir: Path, name: str, timeout: float = LOCK_TIMEOUT):
+        self.lock = _filelock(index_dir, name)
+        self.timeout = timeout
+        self.index_dir = index_dir
+
+    def __enter__(self):
+        deadline = time.monotonic() + self.timeout
+        delay = 0.005
+        while not self.lock.acquire(blocking=False):
+            if time.monotonic() > deadline:
+                raise IndexBusy(f"检索索引 {self.index_dir} 被其他程序长时间占用，请稍后再试。")
+            time.sleep(delay)
+            delay = min(delay * 2, 0.2)
+        return self
+
+    def __exit__(self, *exc):
+        self.lock.release()
+
+
+def _write_json_atomic(path: Path, data) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, ensure_ascii=False)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def pending(index_dir: str | Path) -> set[int]:
+    """Record ids whose index update has not been done (the index is "behind")."""
+    p = Path(index_dir) / PENDING
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+        return {int(i) for i in data.get("records", [])}
+    except FileNotFoundError:
+        return set()
+    except (ValueError, AttributeError, TypeError):
+        # An unreadable mark must not hide work: treat the whole index as suspect.
+        return {-1}
+
+
+def mark_behind(index_dir: str | Path, record_ids: Iterable[int]) -> None:
+    """Add ``record_ids`` to the behind list (atomic, safe across processes)."""
+    ids = {int(i) for i in record_ids}
+    if not ids:
+        return
+    d = Path(index_dir)
+    with _Locked(d, "pending.lock"):
+        cur = pending(d) - {-1}
+        _write_json_atomic(d / PENDING, {"records": sorted(cur | ids)})
+
+
+def clear_pending(index_dir: str | Path, record_ids: Iterable[int] | None = None) -> None:
+    """Remove ``record_ids`` (or everything, when None) from the behind list."""
+    d = Path(index_dir)
+    if not (d / PENDING).exists():
+        return
+    with _Locked(d, "pending.lock"):
+        cur = pending(d)
+        left = set() if record_ids is None else cur - {int(i) for i in record_ids}
+        if left:
+            _write_json_atomic(d / PENDING, {"records": sorted(left)})
+        else:
+            try:
+                os.remove(d / PENDING)
+            except FileNotFoundError:
+                pass
+
+
+# -- the index -----------------------------------------------------------------------
+
+def _schema():
+    from whoosh import fields
+
+    from .analyzer import UnitBigramTokenizer, UnitPositions
+
+    ana = UnitBigramTokenizer()
+
+    def text_field(**kw):
+        f = fields.TEXT(analyzer=ana, phrase=True, **kw)
+        f.format = UnitPositions()
+        return f
+    return fields.Schema(
+        rid=fields.ID(stored=True, unique=True, sortable=True),
+        ver=fields.ID(sortable=True),
+        archive_no=fields.STORED,
+        date=fields.STORED,
+        files=fields.STORED,
+        title=text_field(stored=True),
+        meta=text_field(),
+        body=text_field(),
+        ids=fields.KEYWORD(commas=True, scorable=True),
+        docno=fields.KEYWORD(commas=True, scorable=True),
+        code=fields.ID(stored=True),
+        volume=fields.ID(sortable=True),
+        year=fields.ID(sortable=True),
+        items=fields.KEYWORD(commas=True),
+        kinds=fields.KEYWORD(commas=True),
+        trashed=fields.ID(stored=True),
+    )
+
+
+def _fields(doc: SearchDoc) -> dict:
+    ids = set(an.id_parts(doc.archive_no))
+    for old in doc.former_archive_nos:
+        ids.update(an.id_parts(old))
+    ids.update(an.id_parts(doc.code))
+    body = "\n".join(f.text for f in doc.files if f.text)
+    meta = "\n".join([doc.doc_no, doc.responsible, doc.remarks, *doc.tags])
+    files = [(f.file_id, f.path, zlib.compress(f.text.encode("utf-8"), 1)) for f in doc.files]
+    return dict(
+        rid=str(doc.record_id), ver=doc.version, archive_no=doc.archive_no, date=doc.date,
+        files=files, title=doc.title, meta=meta, body=body,
+        ids=",".join(sorted(ids)), docno=",".join(an.id_parts(doc.doc_no)),
+        code=doc.code, volume=doc.volume or "", year=str(doc.year) if doc.year else "",
+        items=",".join(str(i) for i in doc.items), kinds=",".join(doc.kinds),
+        trashed="1" if doc.trashed else "0",
+    )
+
+
+def _codec():
+    from ._codec import ArchiveCodec
+
+    return ArchiveCodec()
+
+
+def _damaged(index_dir: Path, reason: str) -> IndexDamaged:
+    return IndexDamaged(f"检索索引 {index_dir} 无法读取（{reason}），"
+                        f"请运行 jiaarchive index rebuild 重建索引。")
+
+
+class SearchIndex:
+    """An opened index directory.  Keep one per process: it holds a searcher open."""
+
+    def __init__(self, index_dir: Path, lock_timeout: float = LOCK_TIMEOUT):
+        self.dir = Path(index_dir)
+        self.lock_timeout = lock_timeout
+        self._gen: str | None = None
+        self._current_stat = None
+        self._ix = None
+        self._searcher = None
+        self._facet_cols = None
+
+    # opening ------------------------------------------------------------------------
+    @classmethod
+    def open(cls, index_dir: str | Path, *, create: bool = True,
+             lock_timeout: float = LOCK_TIMEOUT) -> "SearchIndex":
+        """Open (or create) the index; raises IndexDamaged when it cannot be read."""
+        self = cls(Path(index_dir), lock_timeout)
+        if not (self.dir / CURRENT).exists():
+            if not create:
+                raise _damaged(self.dir, "索引不存在")
+            with _Locked(self.dir, "create.lock", lock_timeout):
+                if not (self.dir / CURRENT).exists():
+                    self._create_generation(self._next_gen_name())
+        self._open_current()
+        return self
+
+    def _read_current(self) -> str:
+        try:
+            data = json.loads((self.dir / CURRENT).read_text(encoding="utf-8"))
+            gen = data["gen"]
+            schema = data.get("schema")
+        except FileNotFoundError:
+            raise _damaged(self.dir, "缺少 CURRENT 文件") from None
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+            raise _damaged(self.dir, "CURRENT 文件损坏") from None
+        if schema != SCHEMA_VERSION:
+            raise _damaged(self.dir, "索引格式已过时")
+        if not isinstance(gen, str) or "/" in gen or not gen.startswith("gen-"):
+            raise _damaged(self.dir, "CURRENT 文件损坏")
+        return gen
+
+    def _stat_current(self):
+        try:
+            st = os.stat(self.dir / CURRENT)
+            return (st.st_ino, st.st_mtime_ns, st.st_size)
+        except FileNotFoundError:
+            return None
+
+    def _open_current(self):
+        from whoosh import index as wi
+
+        stat = self._stat_current()
+        gen = self._read_current()
+        try:
+            ix = wi.open_dir(str(self.dir / gen))
+            searcher = ix.searcher()
+        except Exception as exc:  # any failure to read the files means a damaged index
+            raise _damaged(self.dir, type(exc).__name__) from exc
+        self._close_searcher()
+        self._gen, self._ix, self._searcher, self._current_stat = gen, ix, searcher, stat
+        self._facet_cols = None
+
+    def _next_gen_name(self) -> str:
+        nums = [int(p.name[4:]) for p in self.dir.glob("gen-*") if p.name[4:].isdigit()]
+        return f"gen-{max(nums, default=0) + 1:06d}"
+
+    def _create_generation(self, gen: str):
+        from whoosh import index as wi
+
+        d = self.dir / gen
+        d.mkdir(parents=True, exist_ok=False)
+        ix = wi.create_in(str(d), _schema())
+        _write_json_atomic(self.dir / CURRENT, {"gen": gen, "schema": SCHEMA_VERSION})
+        return ix
+
+    def _fresh_searcher(self):
+        """The kept-open searcher, refreshed when another writer or a rebuild changed things."""
+        if self._stat_current() != self._current_stat:
+            self._open_current()
+        elif not self._searcher.up_to_date():
+            # Not Searcher.refresh(): it reuses segment readers whose cached deletion sets
+            # are then stale (deleted or replaced records keep matching), and it fails on
+            # an empty index.
+            self._close_searcher()
+            self._searcher = self._ix.searcher()
+            self._facet_cols = None
+        return self._searcher
+
+    def close(self) -> None:
+        self._close_searcher()
+        self._ix = None
+
+    def _close_searcher(self):
+        if self._searcher is not None:
+            try:
+                self._searcher.close()
+            except Exception:
+                pass
+            self._searcher = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # writing -------------------------------------------------------------------------
+    def _write(self, fn: Callable) -> None:
+        """Run ``fn(writer)`` under the write lock of the current generation, with retries."""
+        from whoosh.index import LockError
+
+        deadline = time.monotonic() + self.lock_timeout
+        delay = 0.01
+        while True:
+            if self._stat_current() != self._current_stat:
+                self._open_current()
+            try:
+                w = self._ix.writer(codec=_codec())
+            except LockError:
+                if time.monotonic() > deadline:
+                    raise IndexBusy(f"检索索引 {self.dir} 正被其他程序写入，等待超时，"
+                                    f"本次更改已记下，下次启动时补上。") from None
+                time.sleep(delay * (0.5 + random.random()))
+                delay = min(delay * 2, 0.5)
+                continue
+            except JiaError:
+                raise
+            except Exception as exc:
+                raise _damaged(self.dir, type(exc).__name__) from exc
+            # A rebuild may have swapped generations while we waited for the lock.
+            if self._stat_current() != self._current_stat:
+                w.cancel()
+                continue
+            try:
+                fn(w)
+                w.commit()
+            except BaseException:
+                w.cancel()
+                raise
+            return
+
+    def upsert(self, docs: Iterable[SearchDoc]) -> None:
+        """Replace everything indexed for these records."""
+        docs = list(docs)
+        if not docs:
+            return
+        prepared = [_fields(d) for d in docs]
+
+        def fn(w):
+            for f in prepared:
+                w.update_document(**f)
+        self._write(fn)
+
+    def delete(self, record_ids: Iterable[int]) -> None:
+        ids = [str(int(i)) for i in record_ids]
+        if not ids:
+            return
+
+        def fn(w):
+            for i in ids:
+                w.delete_by_term("rid", i)
+        self._write(fn)
+
+    def apply(self, upserts: Iterable[SearchDoc] = (), deletes: Iterable[int] = ()) -> bool:
+        """Index a change crash-safely: mark behind, update, clear the mark.
+
+        Returns False (and leaves the records marked behind for :meth:`catch_up`) when
+        the update failed; the caller's filing has already succeeded and stands.
+        """
+        upserts, deletes = list(upserts), [int(i) for i in deletes]
+        ids = {d.record_id for d in upserts} | set(deletes)
+        if not ids:
+            return True
+        mark_behind(self.dir, ids)
+        try:
+            self.upsert(upserts)
+            self.delete(deletes)
+        except Exception:
+            return False
+        clear_pending(self.dir, ids)
+        return True
+
+    def catch_up(self, load_docs: Callable[[set[int]], Iterable[SearchDoc]]) -> int:
+        """Finish the updates marked behind; ``load_docs(ids)`` gives those still in the DB.
+
+        Records it does not return are removed from the index.  Returns how many were
+        caught up.  (A pending list that cannot be read comes back as ``{-1}``: the
+        caller should then rebuild.)
+        """
+        ids = pending(self.dir) - {-1}
+        if not ids:
+            return 0
+        docs = [d for d in load_docs(ids) if d.record_id in ids]
+        self.upsert(docs)
+        self.delete(ids - {d.record_id for d in docs})
+        clear_pending(self.dir, ids)
+        return len(ids)
+
+    def rebuild(self, docs: Iterable[SearchDoc], *,
+                progress: Callable[[int, int | None], None] | None = None,
+                total: int | None = None, limitmb: int = 128) -> None:
+        """Index ``docs`` into a fresh generation, then swap it in atomically.
+
+        Writers of the old generation wait (bounded) while the rebuild holds its lock;
+        the pending list is cleared, since the rebuild read everything afresh.
+        """
+        from whoosh import index as wi
+
+        old_lock = None
+        if self._ix is not None:
+            old_lock = self._ix.lock("WRITELOCK")
+            deadline = time.monotonic() + self.lock_timeout
+            while not old_lock.acquire(blocking=False):
+                if time.monotonic() > deadline:
+                    raise IndexBusy(f"检索索引 {self.dir} 正被其他程序写入，请稍后再重建。")
+                time.sleep(0.05)
+        try:
+            gen = self._next_gen_name()
+            d = self.dir / gen
+            d.mkdir(parents=True)
+            ix = wi.create_in(str(d), _schema())
+            w = ix.writer(limitmb=limitmb, codec=_codec())
+            try:
+                n = 0
+                for doc in docs:
+                    w.add_document(**_fields(doc))
+                    n += 1
+                    if progress is not None:
+                        progress(n, total)
+                w.commit()
+            except BaseException:
+                w.cancel()
+                shutil.rmtree(d, ignore_errors=True)
+                raise
+            _write_json_atomic(self.dir / CURRENT, {"gen": gen, "schema": SCHEMA_VERSION})
+            clear_pending(self.dir)
+        finally:
+            if old_lock is not None:
+                old_lock.release()
+        self._open_current()
+        self._remove_old_generations()
+
+    def _remove_old_generations(self):
+        # Keep the previous generation: another process may still be reading it.
+        gens = sorted(p for p in self.dir.glob("gen-*") if p.is_dir())
+        for p in gens[:-2]:
+            if p.name != self._gen:
+                shutil.rmtree(p, ignore_errors=True)
+
+    # reading -------------------------------------------------------------------------
+    def versions(self) -> dict[int, str]:
+        """record id → version stamp of what is indexed, for `index check`."""
+        try:
+            r = self._fresh_searcher().reader()
+            if r.doc_count_all() == 0:
+                return {}
+            rids = r.column_reader("rid")
+            vers = r.column_reader("ver")
+            return {int(rids[d]): vers[d] for d in r.all_doc_ids()}
+        except JiaError:
+            raise
+        except Exception as exc:
+            raise _damaged(self.dir, type(exc).__name__) from exc
+
+    def check(self, db_versions: Mapping[int, str]) -> IndexCheck:
+        """Compare with the database: missing, stale, orphaned and pending records."""
+        have = self.versions()
+        missing = sorted(i for i in db_versions if i not in have)
+        stale = sorted(i for i, v in db_versions.items() if i in have and have[i] != v)
+        orphans = sorted(i for i in have if i not in db_versions)
+        return IndexCheck(missing, stale, orphans, sorted(pending(self.dir)))
+
+    def doc_count(self) -> int:
+        return self._fresh_searcher().doc_count()
+
+    def search(self, query: str | ParsedQuery, *, code: str | None = None,
+               years: tuple[int, int] | None = None, item: int | None = None,
+               kind: str | None = None, include_trashed: bool = False, limit: int = 20,
+               synonyms: dict | None = None) -> SearchResult:
+        """Records matching ``query`` (all words), best first, with facets over all matches."""
+        parsed = parse_query(query) if isinstance(query, str) else query
+        syn = load_synonyms() if synonyms is None else synonyms
+        for attempt in (0, 1):
+            try:
+                return self._search(parsed, syn, code, years, item, kind, include_trashed, limit)
+            except JiaError:
+                raise
+            except Exception as exc:
+                # A rebuild in another process may have removed files under us: reopen once.
+                if attempt == 0 and self._stat_current() != self._current_stat:
+                    self._open_current()
+                    continue
+                raise _damaged(self.dir, type(exc).__name__) from exc
+        raise AssertionError("unreachable")
+
+    def _search(self, parsed, syn, code, years, item, kind, include_trashed, limit):
+        from whoosh import query as wq
+
+        s = self._fresh_searcher()
+        if s.doc_count_all() == 0:
+            return SearchResult(0, [], {"volume": {}, "year": {}}, parsed)
+        q = build_query(parsed, s.reader(), syn, code=code, years=years, item=item, kind=kind,
+                        include_trashed=include_trashed)
+        if q is wq.NullQuery:
+            return SearchResult(0, [], {"volume": {}, "year": {}}, parsed)
+        ctx = s.context()
+        scored: list[tuple[float, int]] = []
+        for sub, offset in s.leaf_searchers():
+            m = q.matcher(sub, ctx)
+            while m.is_active():
+                scored.append((m.score(), offset + m.id()))
+                m.next()
+        vols, years_col = self._facet_columns(s)
+        vol_count = Counter(vols[d] for _, d in scored)
+        year_count = Counter(years_col[d] for _, d in scored)
+        facets = {"volume": {k: v for k, v in sorted(vol_count.items()) if k},
+                  "year": {k: v for k, v in sorted(year_count.items()) if k}}
+        top = heapq.nlargest(limit, scored, key=lambda x: (x[0], -x[1])) if limit else []
+        pattern = highlight_pattern(self._highlight_words(parsed, syn))
+        hits = [self._hit(s, d, score, pattern) for score, d in top]
+        return SearchResult(len(scored), hits, facets, parsed)
+
+    def _facet_columns(self, s):
+        if self._facet_cols is None:
+            r = s.reader()
+            self._facet_cols = (list(r.column_reader("volume")), list(r.column_reader("year")))
+        return self._facet_cols
+
+    @staticmethod
+    def _highlight_words(parsed: ParsedQuery, syn) -> list[str]:
+        words = []
+        for w in parsed.highlight_words():
+            words += synonym_variants(w, syn)
+        return words
+
+    @staticmethod
+    def _hit(s, docnum: int, score: float, pattern) -> Hit:
+        st = s.stored_fields(docnum)
+        best = None
+        for file_id, path, ztext in st.get("files") or []:
+            text = zlib.decompress(ztext).decode("utf-8")
+            snip = make_snippet(text, pattern)
+            if best is None or snip.matches > best[0].matches:
+                best = (snip, path, file_id)
+        if best is None:
+            snip = make_snippet(st.get("title", ""), pattern)
+            best = (snip, None, None)
+        snip, path, file_id = best
+        return Hit(record_id=int(st["rid"]), archive_no=st.get("archive_no", ""),
+                   code=st.get("code", ""), title=st.get("title", ""), date=st.get("date"),
+                   score=float(score), snippet=snip.marked, path=path, file_id=file_id,
+                   snippet_text=snip.text, spans=tuple(snip.spans),
+                   trashed=st.get("trashed") == "1")

@@ -1,0 +1,357 @@
+"""The query language: parse what a clerk types, plan it into a Whoosh query, make snippets.
+
+Grammar (words are ANDed)::
+
+    工会经费  "职工代表大会 决议"  年假 OR 年休假  -草稿  code:A-1  year:2020..2021
+    item:3  文号:渝工组〔2008〕28号  档号:D30-0003  type:照片  title:章程  tag:表彰
+
+A bare word shaped like a catalogue code (``A-1``) is searched in the code and 档号
+fields only; a word shaped like an identifier (``D30-0003``, ``〔2008〕28号``, ``28号``)
+in the 档号 / 文号 fields and as exact text; a year (``2021``) in the year field and as
+text; every other word as a phrase in title, remarks/tags and body, with its synonyms.
+Nothing here imports Whoosh until a query is planned (``build_query``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import analyzer as an
+
+# Field names a clerk may type, in English or Chinese, and what they mean.
+FIELD_ALIASES = {
+    "code": "code", "分类": "code", "类目": "code", "卷": "code", "volume": "code",
+    "year": "year", "年度": "year", "年": "year",
+    "item": "item", "项": "item", "条目": "item",
+    "文号": "doc_no", "docno": "doc_no", "doc_no": "doc_no",
+    "档号": "archive_no", "archive_no": "archive_no",
+    "type": "kind", "kind": "kind", "类型": "kind",
+    "title": "title", "题名": "title", "标题": "title",
+    "tag": "tag", "标签": "tag",
+}
+FILTER_FIELDS = {"code", "year", "item", "kind"}
+
+_FIELD_LABELS = {
+    "code": "分类", "year": "年度", "item": "评分项", "doc_no": "文号", "archive_no": "档号",
+    "kind": "类型", "title": "题名", "tag": "标签",
+}
+
+_TOKEN_RE = re.compile(
+    r'(?P<neg>-)?(?:(?P<field>[^\s:："“”]+)[:：])?'
+    r'(?:"(?P<q1>[^"]*)"?|“(?P<q2>[^”]*)”?|(?P<word>[^\s"“]+))'
+)
+_YEAR_RE = re.compile(r"^(\d{4})(?:\s*(?:\.\.|~|～|-|—|至|到)\s*(\d{4}))?$")
+
+
+@dataclass(frozen=True)
+class QTerm:
+    """One searched thing: ``text`` in ``field`` (None = everywhere)."""
+
+    text: str
+    field: str | None = None
+    phrase: bool = False  # typed in quotes
+
+    def describe(self) -> str:
+        t = f"“{self.text}”" if self.phrase else self.text
+        return f"{_FIELD_LABELS[self.field]}:{t}" if self.field else t
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """A parsed query: every group must match (a group is alternatives joined by OR)."""
+
+    groups: tuple[tuple[QTerm, ...], ...] = ()
+    negated: tuple[QTerm, ...] = ()
+    raw: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.groups
+
+    def describe(self) -> str:
+        """A Chinese one-line account of what is searched, for the TUI."""
+        parts = [" 或 ".join(t.describe() for t in g) for g in self.groups]
+        parts += [f"不含 {t.describe()}" for t in self.negated]
+        return "，且 ".join(parts) if parts else "（空查询）"
+
+    def highlight_words(self) -> list[str]:
+        return [t.text for g in self.groups for t in g if t.field not in FILTER_FIELDS]
+
+
+def parse_query(text: str) -> ParsedQuery:
+    """Parse a query string; never raises (unknown ``x:`` prefixes are searched as text)."""
+    groups: list[list[QTerm]] = []
+    negated: list[QTerm] = []
+    join_next = False
+    for m in _TOKEN_RE.finditer(text.replace("\u3000", " ")):
+        neg, fname = m.group("neg"), m.group("field")
+        quoted = m.group("q1") if m.group("q1") is not None else m.group("q2")
+        value = quoted if quoted is not None else m.group("word")
+        if quoted is None and fname is None and not neg and value in ("OR", "|", "或"):
+            join_next = bool(groups)
+            continue
+        field_ = None
+        if fname is not None:
+            field_ = FIELD_ALIASES.get(fname.lower()) or FIELD_ALIASES.get(fname)
+            if field_ is None:  # not a field: keep the colon as text
+                value = f"{fname}:{value}"
+        value = value.strip()
+        if not value:
+            continue
+        term = QTerm(value, field_, quoted is not None)
+        if neg and (len(value) > 0):
+            negated.append(term)
+            join_next = False
+            continue
+        if join_next and groups:
+            groups[-1].append(term)
+        else:
+            groups.append([term])
+        join_next = False
+    return ParsedQuery(tuple(tuple(g) for g in groups), tuple(negated), text)
+
+
+def year_range(text: str) -> tuple[int, int] | None:
+    m = _YEAR_RE.match(an.normalize(text).strip())
+    if not m:
+        return None
+    a = int(m.group(1))
+    b = int(m.group(2) or a)
+    return (min(a, b), max(a, b))
+
+
+def normalize_code(text: str) -> str:
+    """``a-1`` → ``A-1``, ``a`` → ``A`` (catalogue codes are stored upper-case)."""
+    return an.id_key(text).upper()
+
+
+# -- planning ---------------------------------------------------------------------
+
+TITLE_BOOST = 3.0
+DOCNO_BOOST = 3.0
+META_BOOST = 1.5
+MAX_EXPANSION = 400  # terms a one-character query may expand to per field
+MAX_VARIANTS = 8
+
+
+def synonym_variants(word: str, synonyms: dict[str, tuple[str, ...]]) -> list[str]:
+    """``word`` and what the synonym table makes of it (whole word or a part of it)."""
+    out = [word]
+    key = an.normalize(word)
+    for syn in synonyms.get(key, ()):
+        if syn not in out:
+            out.append(syn)
+    if len(out) == 1:
+        # A table word inside a longer query word: 职代会决议 → 职工代表大会决议.
+        for k, syns in synonyms.items():
+            if len(k) >= 2 and k in key and k != key:
+                for s in syns:
+                    v = key.replace(k, s)
+                    if v not in out:
+                        out.append(v)
+                if len(out) >= MAX_VARIANTS:
+                    break
+    return out[:MAX_VARIANTS]
+
+
+def _text_query(word: str, fields: list[tuple[str, float]], reader):
+    """Or over fields of ``word`` as an exact phrase (None when it cannot match)."""
+    from whoosh import query as wq
+
+    from ._phrase import OffsetPhrase
+
+    plan = an.query_tokens(word)
+    if plan is None:
+        return None
+    subs = []
+    for fname, boost in fields:
+        if isinstance(plan, str):
+            terms = an.single_unit_terms(
+                plan, (t.decode("utf-8") if isinstance(t, bytes) else t
+                       for t in reader.expand_prefix(fname, plan))
+            )[:MAX_EXPANSION]
+            if terms:
+                subs.append(wq.Or([wq.Term(fname, t) for t in terms], boost=boost))
+        else:
+            subs.append(OffsetPhrase(fname, plan, boost=boost))
+    if not subs:
+        return None
+    return subs[0] if len(subs) == 1 else wq.Or(subs)
+
+
+_TEXT_FIELDS = [("title", TITLE_BOOST), ("meta", META_BOOST), ("body", 1.0)]
+
+
+def term_query(term: QTerm, reader, synonyms: dict[str, tuple[str, ...]]):
+    """The Whoosh query for one QTerm, or a query matching nothing."""
+    from whoosh import query as wq
+
+    text = term.text
+    f = term.field
+    if f == "code":
+        code = normalize_code(text)
+        if len(code) == 1:
+            return wq.Term("volume", code)
+        return wq.Term("code", code)
+    if f == "year":
+        yr = year_range(text)
+        if yr is None:
+            return wq.NullQuery
+        return wq.Or([wq.Term("year", str(y)) for y in range(yr[0], yr[1] + 1)])
+    if f == "item":
+        digits = re.sub(r"\D", "", an.normalize(text))
+        return wq.Term("items", str(int(digits))) if digits else wq.NullQuery
+    if f == "kind":
+        return wq.Term("kinds", text.strip())
+    if f == "doc_no":
+        return wq.Term("docno", an.id_key(text), boost=DOCNO_BOOST)
+    if f == "archive_no":
+        return wq.Term("ids", an.id_key(text), boost=DOCNO_BOOST)
+    if f == "title":
+        q = _text_query(text, [("title", TITLE_BOOST)], reader)
+        return q or wq.NullQuery
+    if f == "tag":
+        q = _text_query(text, [("meta", 1.0)], reader)
+        return q or wq.NullQuery
+
+    # A bare word.
+    if not term.phrase and an.looks_like_code(text):
+        key = normalize_code(text)
+        return wq.Or([wq.Term("code", key, boost=DOCNO_BOOST),
+                      wq.Term("ids", an.id_key(text), boost=DOCNO_BOOST)])
+    subs = []
+    if not term.phrase and an.looks_like_identifier(text):
+        key = an.id_key(text)
+        subs += [wq.Term("ids", key, boost=DOCNO_BOOST), wq.Term("docno", key, boost=DOCNO_BOOST)]
+    yr = year_range(text) if not term.phrase else None
+    if yr is not None and yr[0] == yr[1] and 1900 <= yr[0] <= 2100:
+        subs.append(wq.Term("year", str(yr[0])))
+    for variant in synonym_variants(text, synonyms):
+        q = _text_query(variant, _TEXT_FIELDS, reader)
+        if q is not None:
+            subs.append(q)
+    if not subs:
+        return wq.NullQuery
+    return subs[0] if len(subs) == 1 else wq.Or(subs)
+
+
+def build_query(parsed: ParsedQuery, reader, synonyms, *, code=None, years=None, item=None,
+                kind=None, include_trashed=False):
+    """Plan a parsed query plus the command-line filters into one Whoosh query."""
+    from whoosh import query as wq
+
+    musts = []
+    for group in parsed.groups:
+        alts = [term_query(t, reader, synonyms) for t in group]
+        alts = [a for a in alts if a is not wq.NullQuery]
+        if not alts:
+            return wq.NullQuery
+        musts.append(alts[0] if len(alts) == 1 else wq.Or(alts))
+    if code:
+        musts.append(term_query(QTerm(code, "code"), reader, synonyms))
+    if years:
+        musts.append(wq.Or([wq.Term("year", str(y)) for y in range(years[0], years[1] + 1)]))
+    if item is not None:
+        musts.append(wq.Term("items", str(int(item))))
+    if kind:
+        musts.append(wq.Term("kinds", kind))
+    if not musts:
+        return wq.NullQuery
+    # Filters score nothing, so put scoring clauses first and let filters only narrow.
+    q = musts[0] if len(musts) == 1 else wq.And(musts)
+    nots = [term_query(t, reader, synonyms) for t in parsed.negated]
+    if not include_trashed:
+        nots.append(wq.Term("trashed", "1"))
+    nots = [n for n in nots if n is not wq.NullQuery]
+    if nots:
+        from ._phrase import Exclude
+
+        q = Exclude(q, nots[0] if len(nots) == 1 else wq.Or(nots))
+    return q
+
+
+# -- snippets ---------------------------------------------------------------------
+
+SNIPPET_BEFORE = 24
+SNIPPET_LEN = 96
+
+
+@dataclass
+class Snippet:
+    text: str  # plain text
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    matches: int = 0  # distinct words matched in the whole source text
+
+    @property
+    def marked(self) -> str:
+        out, last = [], 0
+        for a, b in self.spans:
+            out += [self.text[last:a], "【", self.text[a:b], "】"]
+            last = b
+        out.append(self.text[last:])
+        return "".join(out)
+
+
+def highlight_pattern(words: list[str]) -> re.Pattern | None:
+    alts = set()
+    for w in words:
+        w = w.strip()
+        if not w:
+            continue
+        alts.add(w)
+        alts.add(an.normalize(w))
+    if not alts:
+        return None
+    ordered = sorted(alts, key=len, reverse=True)
+    return re.compile("|".join(re.escape(a) for a in ordered), re.IGNORECASE)
+
+
+def make_snippet(text: str, pattern: re.Pattern | None) -> Snippet:
+    """A short passage of ``text`` around the first match, matches as spans."""
+    if pattern is None:
+        return Snippet(_squash(text[:SNIPPET_LEN]))
+    found = list(pattern.finditer(text))
+    if not found:
+        return Snippet(_squash(text[:SNIPPET_LEN]))
+    distinct = {m.group().lower() for m in found}
+    # Start near the first place where the most distinct words are close together.
+    best = found[0].start()
+    best_n = 0
+    for i, m in enumerate(found[:200]):
+        words = {x.group().lower() for x in found[i:i + 12] if x.start() - m.start() < SNIPPET_LEN - 10}
+        if len(words) > best_n:
+            best, best_n = m.start(), len(words)
+    start = max(0, best - SNIPPET_BEFORE)
+    window = text[start:start + SNIPPET_LEN]
+    plain, mapping = _squash_map(window)
+    spans = []
+    for m in pattern.finditer(window):
+        a, b = mapping[m.start()], mapping[m.end() - 1] + 1
+        if not spans or a >= spans[-1][1]:
+            spans.append((a, b))
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if start + SNIPPET_LEN < len(text) else ""
+    spans = [(a + len(prefix), b + len(prefix)) for a, b in spans]
+    return Snippet(prefix + plain + suffix, spans, len(distinct))
+
+
+def _squash(s: str) -> str:
+    return _squash_map(s)[0]
+
+
+def _squash_map(s: str) -> tuple[str, list[int]]:
+    """Collapse runs of whitespace to one space; map each input index to its output index."""
+    out: list[str] = []
+    mapping: list[int] = []
+    prev_space = False
+    for ch in s:
+        if ch.isspace():
+            if not prev_space:
+                out.append(" ")
+            prev_space = True
+        else:
+            out.append(ch)
+            prev_space = False
+        mapping.append(len(out) - 1)
+    return "".join(out), mapping
