@@ -380,9 +380,7 @@ def file_document(
     temps = [archive.journal.new_temp() for _ in sources]
     for m, t in zip(moves, temps):
         m.src = t.relative_to(archive.root).as_posix()
-    journal = archive.journal.write(moves)
-    committed = False
-    try:
+    with storage.FileChange(archive.root, archive.journal, moves, temps) as change:
         storage.fault("file.after_journal")
         for src, tmp in zip(sources, temps):
             sha, _size = storage.copy_to_temp(src.path, tmp)
@@ -402,14 +400,7 @@ def file_document(
                     s.add(rec)
                     s.flush()
                     s.add(ArchiveNumber(archive_no=number, record_id=rec.id, code=entry.code, year=year, seq=seq, assigned_at=now, current=True))
-                    for pos, (src, rel) in enumerate(zip(sources, rels)):
-                        rec.files.append(
-                            File(
-                                position=pos, path=rel, home_path=rel, original_name=src.name,
-                                original_path=storage.display_path(src.path.absolute()), sha256=src.sha256,
-                                size=src.size, kind=src.kind, mime=src.mime, filed_at=now, status=ACTIVE,
-                            )
-                        )
+                    rec.files.extend(_new_files(sources, rels, now))
                     rec.tags = [RecordTag(tag=t) for t in tags]
                     if items and archive.scoresheet is not None:
                         rec.items = [RecordItem(sheet_id=archive.scoresheet.id, item_no=i) for i in items]
@@ -417,23 +408,26 @@ def file_document(
                     audit.log(s, "file", at=now, archive_no=number, record_id=rec.id, after=_snapshot(rec))
                     mark_for_index(archive, rec.id)
                     storage.fault("file.before_commit")
-                committed = True
                 break
-            except IntegrityError:
+            except IntegrityError:  # another process took the same 件号 at the same moment
                 if attempt == 4:
                     raise
+        change.committed()
         storage.fault("file.after_commit")
-        storage.apply_moves(archive.root, moves)
-        archive.journal.done(journal)
-    except Exception:
-        if not committed:
-            for t in temps:
-                storage.remove_quietly(t)
-            archive.journal.done(journal)
-        raise
     view = get_record(archive, number)
     reindex(archive, [view.id])
     return view
+
+
+def _new_files(sources: Sequence[_Source], rels: Sequence[str], now: datetime, start: int = 0) -> list[File]:
+    return [
+        File(
+            position=start + i, path=rel, home_path=rel, original_name=src.name,
+            original_path=storage.display_path(src.path.absolute()), sha256=src.sha256,
+            size=src.size, kind=src.kind, mime=src.mime, filed_at=now, status=ACTIVE,
+        )
+        for i, (src, rel) in enumerate(zip(sources, rels))
+    ]
 
 
 def file_each(archive: Archive, paths: Sequence[Path], draft: Draft, *, allow_duplicate: bool = False) -> list[RecordView]:
@@ -577,9 +571,7 @@ def edit_record(archive: Archive, ref: str | int, **changes: Any) -> RecordView:
             storage.check_relative_length(rel)
             planned.append(rel)
         moves = [storage.Move(src=f.path, dst=dst, file_id=f.id) for f, dst in zip(cur.files, planned) if f.path != dst]
-    journal = archive.journal.write(moves) if moves else None
-    committed = False
-    try:
+    with storage.FileChange(archive.root, archive.journal, moves) as change:
         with archive.session() as s, s.begin():
             rec = _load(s, cur.id)
             before = _snapshot(rec)
@@ -612,16 +604,8 @@ def edit_record(archive: Archive, ref: str | int, **changes: Any) -> RecordView:
             audit.log(s, "refile" if refile else "edit", at=now, archive_no=rec.archive_no, record_id=rec.id, before=before, after=after)
             mark_for_index(archive, rec.id)
             storage.fault("edit.before_commit")
-        committed = True
+        change.committed()
         storage.fault("edit.after_commit")
-        if moves:
-            storage.apply_moves(archive.root, moves)
-        if journal:
-            archive.journal.done(journal)
-    except Exception:
-        if journal and not committed:
-            archive.journal.done(journal)
-        raise
     reindex(archive, [cur.id])
     return get_record(archive, cur.id)
 
@@ -666,9 +650,7 @@ def restore_record(archive: Archive, ref: str | int) -> RecordView:
 
 def _switch(archive: Archive, cur: RecordView, moves: list[storage.Move], status: str, action: str) -> RecordView:
     now = archive.now()
-    journal = archive.journal.write(moves)
-    committed = False
-    try:
+    with storage.FileChange(archive.root, archive.journal, moves) as change:
         with archive.session() as s, s.begin():
             rec = _load(s, cur.id)
             before = _snapshot(rec)
@@ -685,14 +667,8 @@ def _switch(archive: Archive, cur: RecordView, moves: list[storage.Move], status
             audit.log(s, action, at=now, archive_no=rec.archive_no, record_id=rec.id, before=before, after=_snapshot(rec))
             mark_for_index(archive, rec.id)
             storage.fault(f"{action}.before_commit")
-        committed = True
+        change.committed()
         storage.fault(f"{action}.after_commit")
-        storage.apply_moves(archive.root, moves)
-        archive.journal.done(journal)
-    except Exception:
-        if not committed:
-            archive.journal.done(journal)
-        raise
     reindex(archive, [cur.id])
     return get_record(archive, cur.id)
 
@@ -718,10 +694,8 @@ def attach_files(archive: Archive, ref: str | int, paths: Sequence[Path], *, all
         rels.append(rel)
     temps = [archive.journal.new_temp() for _ in sources]
     moves = [storage.Move(src=t.relative_to(archive.root).as_posix(), dst=rel, sha256=src.sha256) for t, rel, src in zip(temps, rels, sources)]
-    journal = archive.journal.write(moves)
     now = archive.now()
-    committed = False
-    try:
+    with storage.FileChange(archive.root, archive.journal, moves, temps) as change:
         for src, tmp in zip(sources, temps):
             sha, _ = storage.copy_to_temp(src.path, tmp)
             if sha != src.sha256:
@@ -729,25 +703,12 @@ def attach_files(archive: Archive, ref: str | int, paths: Sequence[Path], *, all
         with archive.session() as s, s.begin():
             rec = _load(s, cur.id)
             before = _snapshot(rec)
-            for i, (src, rel) in enumerate(zip(sources, rels)):
-                rec.files.append(
-                    File(position=start + i, path=rel, home_path=rel, original_name=src.name,
-                         original_path=storage.display_path(src.path.absolute()), sha256=src.sha256, size=src.size,
-                         kind=src.kind, mime=src.mime, filed_at=now, status=ACTIVE)
-                )
+            rec.files.extend(_new_files(sources, rels, now, start))
             rec.updated_at = now
             s.flush()
             audit.log(s, "attach", at=now, archive_no=rec.archive_no, record_id=rec.id, before=before, after=_snapshot(rec))
             mark_for_index(archive, rec.id)
-        committed = True
-        storage.apply_moves(archive.root, moves)
-        archive.journal.done(journal)
-    except Exception:
-        if not committed:
-            for t in temps:
-                storage.remove_quietly(t)
-            archive.journal.done(journal)
-        raise
+        change.committed()
     reindex(archive, [cur.id])
     return get_record(archive, cur.id)
 

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from . import storage
 from .archive import Archive
 from .db.models import File, Record
-from .settings import DATA_DIR, SETTINGS_NAME
+from .settings import DATA_DIR, EXPORT_DIR, SETTINGS_NAME
 
 # Superseded versions of files (a photo as received, before labelling), named <sha256><ext>.
 VERSIONS_DIR = f"{DATA_DIR}/versions"
@@ -78,7 +78,7 @@ def verify(archive: Archive, progress: Callable[[int, int], None] | None = None)
     for dirpath, dirnames, filenames in os.walk(archive.root):
         rel_dir = Path(dirpath).relative_to(archive.root).as_posix()
         if rel_dir == ".":
-            dirnames[:] = [d for d in dirnames if d != DATA_DIR]
+            dirnames[:] = [d for d in dirnames if d not in (DATA_DIR, EXPORT_DIR)]
             filenames = [f for f in filenames if f != SETTINGS_NAME]
         for name in filenames:
             rel = name if rel_dir == "." else f"{rel_dir}/{name}"

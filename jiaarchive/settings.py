@@ -18,6 +18,9 @@ from .errors import ArchiveNotFound, BadValue
 SETTINGS_NAME = "jiaarchive.toml"
 DATA_DIR = ".jiaarchive"
 TRASH_DIR = "回收站"
+# Reports, catalogues and sheets the program writes for printing: not files of record, so
+# `verify` does not list them as unregistered.
+EXPORT_DIR = "导出"
 DEFAULT_PATTERN = "{code}·{year}-{retention}-{seq:04d}"
 
 

@@ -169,14 +169,6 @@ class Journal:
         _fsync_dir(self.dir)
         return path
 
-    def rewrite(self, path: Path, moves: list[Move]) -> None:
-        part = path.with_suffix(".part")
-        with open(part, "w", encoding="utf-8") as fh:
-            json.dump([asdict(m) for m in moves], fh, ensure_ascii=False)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(part, path)
-
     def done(self, path: Path) -> None:
         path.unlink(missing_ok=True)
 
@@ -197,6 +189,44 @@ class Journal:
     def new_temp(self) -> Path:
         self.tmp.mkdir(parents=True, exist_ok=True)
         return self.tmp / f"{uuid.uuid4().hex}.part"
+
+
+class FileChange:
+    """The file side of one change: journal the moves, let the caller commit, then apply them.
+
+        with storage.FileChange(root, journal, moves, temps) as change:
+            ...copy into ``temps``; commit the database transaction...
+            change.committed()
+
+    Leaving without an error applies the moves and removes the journal.  An error before
+    ``committed()`` removes the temporary copies and the journal (nothing happened); an error
+    after it leaves the journal for ``Archive.recover``, since the database has decided.  A crash
+    (anything not an ``Exception``) leaves everything for recovery too.
+    """
+
+    def __init__(self, root: Path, journal: Journal, moves: list[Move], temps: Iterable[Path] = ()) -> None:
+        self.root, self.journal, self.moves, self.temps = root, journal, moves, list(temps)
+        self._path: Path | None = None
+        self._committed = False
+
+    def __enter__(self) -> "FileChange":
+        self._path = self.journal.write(self.moves) if self.moves else None
+        return self
+
+    def committed(self) -> None:
+        self._committed = True
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> bool:
+        if exc_type is None:
+            apply_moves(self.root, self.moves)
+            if self._path:
+                self.journal.done(self._path)
+        elif issubclass(exc_type, Exception) and not self._committed:
+            for t in self.temps:
+                remove_quietly(t)
+            if self._path:
+                self.journal.done(self._path)
+        return False
 
 
 def copy_to_temp(src: Path, dst: Path) -> tuple[str, int]:

@@ -341,3 +341,11 @@ def test_ls_filters(arch, tmp_path: Path) -> None:
     assert [r.title for r in filing.list_records(arch, item=7)] == ["竞赛方案"]
     assert [r.title for r in filing.list_records(arch, tag="竞赛")] == ["竞赛方案"]
     assert [r.title for r in filing.list_records(arch, text="建议")] == ["建议汇编"]
+
+
+def test_export_folder_is_not_unregistered(arch) -> None:
+    from jiaarchive.settings import EXPORT_DIR
+
+    (arch.root / EXPORT_DIR).mkdir()
+    (arch.root / EXPORT_DIR / "迎检报告.html").write_text("<html></html>", encoding="utf-8")
+    assert fixity.verify(arch).ok

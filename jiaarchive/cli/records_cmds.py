@@ -10,10 +10,6 @@ import click
 from . import emit_json, open_archive, parse_date_option, parse_year_range
 
 
-def _path_arg(value: str) -> Path:
-    return Path(value)
-
-
 def _print_filed(view, *, note: str = "") -> None:  # noqa: ANN001
     d = view.date.isoformat() if view.date else "（无日期）"
     click.echo(f"已归档  {view.archive_no}  {d}  {view.title}{note}")

@@ -103,10 +103,7 @@ class Profile:
         return tuple(Event(date.fromisoformat(e["on"]), e["text"]) for e in raw)
 
     def membership_rate(self) -> float | None:
-        e, m = self.values.get("employees"), self.values.get("members")
-        if not e or m is None:
-            return None
-        return 100.0 * m / e
+        return membership_rate(self.values.get("employees"), self.values.get("members"))
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -118,6 +115,28 @@ class Profile:
             }
             for f in FIELDS
         }
+
+
+def membership_rate(employees: int | None, members: int | None) -> float | None:
+    """入会率 in percent (members / employees); None while either is unknown or there are no employees."""
+    if not employees or members is None:
+        return None
+    return 100.0 * members / employees
+
+
+def satisfaction_rate(satisfied: int | None, basically: int | None, dissatisfied: int | None,
+                      *, count_basically_satisfied: bool = True) -> float | None:
+    """评家满意度 in percent of all ballots; None while a count is unknown or no ballot was cast.
+
+    Whether “基本满意” counts as satisfied is the archive's setting
+    (``[coverage] count_basically_satisfied``), not the official text's.
+    """
+    if satisfied is None or basically is None or dissatisfied is None:
+        return None
+    total = satisfied + basically + dissatisfied
+    if total <= 0:
+        return None
+    return 100.0 * (satisfied + (basically if count_basically_satisfied else 0)) / total
 
 
 def read(archive: Archive) -> Profile:

@@ -18,6 +18,11 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001
+            # Let SQLAlchemy's "begin" below open every transaction, as BEGIN IMMEDIATE: two
+            # processes that both read and then write would otherwise deadlock on the lock
+            # upgrade, and SQLite fails one of them at once ("database is locked") instead of
+            # waiting for busy_timeout.
+            dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
@@ -25,6 +30,10 @@ def make_engine(url: str) -> Engine:
             # the TUI and a CLI may write at once: wait for the lock instead of failing
             cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin_immediate(conn) -> None:  # noqa: ANN001
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 

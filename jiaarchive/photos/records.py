@@ -477,16 +477,13 @@ def label_photo(archive: Archive, file_id: int, label: PhotoLabel, *, apply_name
         storage.remove_quietly(tmp)
         if new_rel != cur_path:
             moves.append(storage.Move(src=cur_path, dst=new_rel, file_id=file_id))
-    journal = archive.journal.write(moves) if moves else None
-
     if label.taken_at is None:
         source = ""
     elif label.taken_at == old_time[0] and old_time[1]:
         source = old_time[1]
     else:
         source = "record"  # set by the clerk (typed, or the record's date confirmed)
-    committed = False
-    try:
+    with storage.FileChange(archive.root, archive.journal, moves, [tmp]) as change:
         with archive.session() as s, s.begin():
             f = s.get(File, file_id)
             rec = s.get(Record, f.record_id)
@@ -508,17 +505,8 @@ def label_photo(archive: Archive, file_id: int, label: PhotoLabel, *, apply_name
             audit.log(s, "photo_label", at=now, archive_no=rec.archive_no, record_id=rec.id, before=before, after=_label_snapshot(f, row))
             filing.mark_for_index(archive, record_id)
             storage.fault("label.before_commit")
-        committed = True
+        change.committed()
         storage.fault("label.after_commit")
-        storage.apply_moves(archive.root, moves)
-        if journal:
-            archive.journal.done(journal)
-    except Exception:
-        if not committed:
-            storage.remove_quietly(tmp)
-            if journal:
-                archive.journal.done(journal)
-        raise
     if new_sha != cur_sha and not kept_version:
         storage.remove_quietly(archive.root / moves[0].dst)  # that content was already in the store
     check_archive_photos(archive, file_ids=[file_id])

@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
+from ..settings import EXPORT_DIR
 from ..archive import Archive
 from ..coverage.assess import Report, assess
 from ..db.models import Record
@@ -100,12 +101,14 @@ class DashboardScreen(Screen[None]):
         Binding("enter", "drill", "证明材料", id="drill"),
         Binding("s", "score", "录入分数", id="score"),
         Binding("w", "write_reports", "写出报告", id="write_reports"),
+        Binding("f", "edit_profile", "单位简况", id="profile"),
         Binding("r", "refresh", "刷新", id="refresh"),
         Binding("escape", "app.pop_screen", "返回", id="back"),
     ]
     PALETTE = (
         ("报告: 生成迎检报告", "写出 HTML 和 XLSX 迎检报告", "write_reports"),
         ("报告: 刷新仪表盘", "重新计算覆盖和缺口", "refresh"),
+        ("简况: 修改单位简况", "职工数、会员数、换届、测评票等否决条件依据的事实", "edit_profile"),
     )
 
     class Assessed(Message):
@@ -220,6 +223,12 @@ class DashboardScreen(Screen[None]):
 
         self.app.push_screen(ScoreInput(f"第{it.no}项（单项分 {it.points}）{label}："), done)
 
+    def action_edit_profile(self) -> None:
+        from .profile import ProfileScreen
+
+        # the vetoes depend on the profile: recompute after a save
+        self.app.push_screen(ProfileScreen(self.archive), lambda saved: self.action_refresh() if saved else None)
+
     def action_write_reports(self) -> None:
         self._write()
 
@@ -229,7 +238,7 @@ class DashboardScreen(Screen[None]):
         from ..reports.coverage_xlsx import write_xlsx
 
         r = assess(self.archive)
-        folder = Path(self.archive.root) / "报告"
+        folder = Path(self.archive.root) / EXPORT_DIR
         folder.mkdir(exist_ok=True)
         stem = f"迎检报告-{r.as_of.isoformat()}"
         write_html(r, folder / f"{stem}.html")
