@@ -532,11 +532,9 @@ def _vetoes(archive: Archive, cov: CoverageRules, prof: profile_mod.Profile, gra
     deciding = (sheet_ths if decided == "sheet" else other_ths) or sheet_ths or other_ths
     views = _threshold_views(sheet_ths + other_ths, rate)
     s_, b_, d_ = (prof.get("ballots_satisfied"), prof.get("ballots_basically_satisfied"), prof.get("ballots_dissatisfied"))
-    sat_rate = None
     count_basic = cov.settings.count_basically_satisfied
     sat_rule = ("“基本满意”计入满意" if count_basic else "“基本满意”不计入满意") + "（本档案设置，原文未规定）"
-    if None not in (s_, b_, d_) and (s_ + b_ + d_) > 0:
-        sat_rate = 100.0 * (s_ + (b_ if count_basic else 0)) / (s_ + b_ + d_)
+    sat_rate = profile_mod.satisfaction_rate(s_, b_, d_, count_basically_satisfied=count_basic)
 
     def unknown(keys: list[str]) -> list[str]:
         return [k for k in keys if not prof.has(k)]
