@@ -389,7 +389,7 @@ async def test_path_suggester_completes_files_and_folders(tmp_path: Path) -> Non
 def test_snapshot_main_80x24(make_archive, snap_compare) -> None:
     """Main screen at 80×24 on 全部档案: tree A–F with counts (C, E, F dim: nothing filed), the
     table with 5 records (档号 / 日期 / 标题 / 文件, title cut to fit), the first record's detail
-    below, the status line "全部档案：共 5 件", and the footer 归档 修改 删除 回收站 刷新 退出 · ^p 命令."""
+    below, the status line "全部档案：共 5 件", and the footer 归档 修改 删除 回收站 自查 刷新 退出 / 检索 · ^p 命令."""
     app = make_app(make_archive())
 
     async def run_before(pilot: Pilot) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 
 from ..archive import Archive
 from ..errors import JiaError
@@ -32,6 +32,7 @@ class JiaApp(App[None]):
         Binding("ctrl+q", "quit", "退出", show=False, priority=True, id="quit_app"),
         Binding("ctrl+p", "command_palette", "命令", show=False, priority=True, id="palette"),
         Binding("f1", "show_help_panel", "按键帮助", show=False, id="help"),
+        Binding("slash", "open_search", "检索", id="search"),
     ]
 
     def __init__(self, archive: Archive) -> None:
@@ -53,6 +54,25 @@ class JiaApp(App[None]):
             message = f"程序内部错误（{type(exc).__name__}: {exc}）。档案未被改动的部分不受影响，请把此信息告诉维护人员。"
         self.push_screen(ErrorModal(message))
 
+    # ------------------------------------------------------------------ search
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_search":
+            return not isinstance(self.screen, ModalScreen)  # not over a form or a question
+        return True
+
+    def action_open_search(self) -> None:
+        """``/`` from anywhere: the one search screen, with its last query and results."""
+        from .search import SearchScreen
+
+        if isinstance(self.screen, SearchScreen):
+            self.screen.focus_query()
+            return
+        if isinstance(self.screen, ModalScreen):
+            return
+        if not self.is_screen_installed("search"):
+            self.install_screen(SearchScreen(), "search")
+        self.push_screen("search")
+
     # ------------------------------------------------------------------ command palette
     def action_command_palette(self) -> None:
         if self.use_command_palette and not CommandPalette.is_open(self):
@@ -62,6 +82,8 @@ class JiaApp(App[None]):
         for name, help_text, action in getattr(screen, "PALETTE", ()):
             if screen.check_action(action, ()):
                 yield SystemCommand(name, help_text, getattr(screen, f"action_{action}"))
+        if not isinstance(screen, ModalScreen):
+            yield SystemCommand("检索: 全文检索", "在题名、文号、责任者和文件正文中查找（/）", self.action_open_search)
         yield SystemCommand("界面: 切换配色", "选择界面主题", self.action_change_theme)
         if screen.query("HelpPanel"):
             yield SystemCommand("界面: 隐藏按键帮助", "关闭右侧的按键说明", self.action_hide_help_panel)

@@ -55,6 +55,7 @@ class BrowseScreen(ReportsWorkerErrors, Screen[None]):
         ("视图: 刷新", "重新读取目录计数和记录", "refresh"),
         ("视图: 下一页", "当前选择的下一页记录", "next_page"),
         ("视图: 上一页", "当前选择的上一页记录", "prev_page"),
+        ("简况: 修改单位简况", "职工数、会员数、换届、测评票等否决条件依据的事实", "edit_profile"),
     )
 
     class CountsLoaded(Message):
@@ -163,6 +164,11 @@ class BrowseScreen(ReportsWorkerErrors, Screen[None]):
         self._status(text)
         self.refresh_bindings()
 
+    def show_record(self, record: RecordView) -> None:
+        """Reveal ``record``'s entry and year in the tree and put the table's cursor (and focus) on it."""
+        self.reload(reveal=Selection(code=record.code, year=record.year, kind="year"), focus_id=record.id)
+        self.table.focus()
+
     def on_catalogue_tree_selection_changed(self, event: CatalogueTree.SelectionChanged) -> None:
         if event.selection == self.selection:
             return
@@ -269,3 +275,8 @@ class BrowseScreen(ReportsWorkerErrors, Screen[None]):
         from .photos import PhotoProblemsScreen
 
         self.app.push_screen(PhotoProblemsScreen(), lambda _: self.reload(focus_id=self.current.id if self.current else None))
+
+    def action_edit_profile(self) -> None:
+        from .profile import ProfileScreen
+
+        self.app.push_screen(ProfileScreen(self.app.archive))

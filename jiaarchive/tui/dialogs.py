@@ -41,7 +41,7 @@ class ErrorModal(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.title_text, classes="dialog-title")
-            yield Static(self.message, id="error-message", classes="dialog-body")
+            yield Static(self.message, id="error-message", classes="dialog-body", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield JiaButton("确定", variant="error", id="ok", compact=True)
 
