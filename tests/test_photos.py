@@ -728,3 +728,11 @@ def test_corpus_label_real_iphone_jpeg_is_lossless(photos, tmp_path):
     assert read_label(path).subject == LABEL.subject
     assert capture_time(path) == (datetime(2019, 9, 26, 16, 38), "exif")
     assert open_oriented(path).size == (1932, 2576)
+
+
+def test_a_year_after_the_date_is_not_a_time_of_day() -> None:
+    from jiaarchive.photos.meta import filename_time
+
+    got = filename_time("2019-11-06 2019年教职工趣味运动会.jpg")
+    assert got is not None and got.when == datetime(2019, 11, 6)
+    assert filename_time("IMG_20210625_163542.jpg").when == datetime(2021, 6, 25, 16, 35, 42)

@@ -140,7 +140,8 @@ def _find_time(name: str, dates: meta.ExifDates, rdf, now: datetime, *, has_exif
     q = f"“{name}”"
 
     def fmt(dt: datetime) -> str:
-        return dt.strftime("%Y-%m-%d %H:%M")
+        # a name with a date only gives midnight: show the date alone rather than a false 00:00
+        return dt.strftime("%Y-%m-%d") if (dt.hour, dt.minute, dt.second) == (0, 0, 0) else dt.strftime("%Y-%m-%d %H:%M")
 
     recorded = meta.xmp_property(rdf, "jia:TimeSource") == "record"
     for raw in (dates.original, dates.digitized):

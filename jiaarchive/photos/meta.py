@@ -167,7 +167,8 @@ _WECHAT = re.compile(r"(?:微信图片|wx_camera|weixin)", re.I)
 # A date like 2021-05-01, 2021_05_01, 20210501, 2021年5月1日, optionally followed by a time.
 _NAME_DATE = re.compile(
     r"(?<!\d)((?:19|20)\d{2})[-_.年]?(\d{1,2}|\d{2})[-_.月]?(\d{2}|\d{1,2}(?=日))日?"
-    r"(?:[ _T\-]*(\d{2})[-_.:时h]?(\d{2})(?:[-_.:分m]?(\d{2}))?)?(?!\d)"
+    # the time must not be the start of another date or a year ("2019-11-06 2019年运动会")
+    r"(?:[ _T\-]*(\d{2})[-_.:时h]?(\d{2})(?:[-_.:分m]?(\d{2}))?(?![\d年月日号]))?(?!\d)"
 )
 
 
