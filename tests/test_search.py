@@ -400,3 +400,55 @@ def test_known_item_recall_at_10(corpus_dir, tmp_path):
         lambda q: [h.record_id for h in ix.search(q, limit=10).hits], spec["query"], names)
     assert r >= 0.95, fails
     assert confusions == 0, fails
+
+
+# -- phrase checks on the stored text agree with token offsets ---------------------------------
+
+def _offset_phrase_matches(word: str, text: str) -> bool:
+    """The definition: the query's tokens at their offsets from one start, in the text's tokens."""
+    plan = an.query_tokens(word)
+    poses: dict[str, set[int]] = {}
+    for t, p in an.tokens(text):
+        poses.setdefault(t, set()).add(p)
+    starts = None
+    for tok, off in plan:
+        s = {p - off for p in poses.get(tok, ())}
+        starts = s if starts is None else starts & s
+    return bool(starts)
+
+
+def test_phrase_needle_means_the_same_as_token_offsets():
+    import random
+
+    from jiaarchive.search._store import POS, contains, encode_entry
+
+    rnd = random.Random(5)
+    alphabet = ["职", "工", "代", "表", "大", "会", "A", "a", "1", "12", "28", "号", "-", "，", " ",
+                "\n", "Ｄ", "３", "〔", "〕", "⼯", "Ａ", "①", "か", "\u3099", "e", "\u0301"]  # ⼯ is a Kangxi radical: NFKC makes it 工
+    words = ["职工代表大会", "代表", "工会", "A-1", "28号", "职工 代表", "会 工", "a1", "号28",
+             "d3", "大会-A", "12号"]
+    checked = 0
+    for _ in range(400):
+        text = "".join(rnd.choice(alphabet + words) for _ in range(rnd.randint(1, 30)))
+        data, lens = encode_entry("", "", [text])
+        tpos = POS.pack(0, *lens)
+        for w in words:
+            plan = an.query_tokens(w)
+            if not isinstance(plan, list) or len(plan) < 2:
+                continue
+            expected = _offset_phrase_matches(w, text)
+            assert contains(data, tpos, "body", an.phrase_needle(w)) == expected, (w, text)
+            checked += expected
+    assert checked > 20  # the generator does produce matches
+
+
+def test_records_with_several_segments_and_deletions_are_searched_exactly(ix):
+    ix.upsert([doc(i, "职工代表大会" if i % 2 else "职工，代表大会") for i in range(1, 21)])
+    ix.upsert([doc(i, "职工代表大会") for i in range(21, 31)])  # a second segment
+    ix.upsert([doc(3, "改过：职工 代表", version="2")])  # replaces a record of the first
+    ix.delete([5])
+    r = ix.search("职工代表大会", limit=100)
+    expected = {i for i in range(1, 21) if i % 2 and i not in (3, 5)} | set(range(21, 31))
+    assert ids(r) == sorted(expected) and r.total == len(expected)
+    assert ids(ix.search('"职工 代表"', limit=100)) == sorted([3, *range(2, 21, 2)])
+    assert r.facets == {"volume": {"A": len(expected)}, "year": {"2021": len(expected)}}

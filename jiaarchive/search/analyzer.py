@@ -45,6 +45,22 @@ unit bigrams + run ends, offset phrases (this)    1.000        0
 
 (* the issue's first trial; it was also the slowest and largest.)  Speed of this
 analyzer, same bench: see the table in ``jiaarchive/search/__init__.py``.
+
+How phrases are checked (schema 2)
+----------------------------------
+The index keeps each token's frequency per record but no positions: position lists
+were two thirds of the 588 MB index at 20,000 records and every posting read paid for
+decompressing and unpickling them.  A multi-token term is found in two steps
+(``_exec.py``): its tokens' record sets are intersected — *all* the overlapping
+bigrams, :func:`query_all_tokens`, rarest first, because the bigrams that straddle the
+cover (``资集`` in ``工资集体协商``) are what make the candidates few — and then the
+candidates that survive the whole query are checked against the record's text in the
+text store (``_store.py``) with :func:`phrase_needle`, which means exactly what the
+offset phrase meant (tests/test_search.py checks the two against each other on
+random texts).  On the 20,000-record bench archive, ``工资集体协商`` and
+``人民调解委员会`` (1,462 and 1,009 matches) needed 23,956 text checks with cover-only
+candidates and need 3,363 with all bigrams; over the whole query set, 87,705 checks
+for 67,958 matches.
 """
 
 from __future__ import annotations
@@ -53,12 +69,11 @@ import re
 import unicodedata
 from typing import Iterator
 
-from array import array
-from collections import defaultdict
+from collections import Counter
+from functools import lru_cache
 
 from whoosh.analysis import Token, Tokenizer
-from whoosh.formats import Positions
-from whoosh.system import _INT_SIZE, pack_uint, unpack_uint
+from whoosh.formats import Format
 
 # CJK ideographs (BMP, extension A, compatibility, supplementary planes), 〇, kana, hangul.
 _CJK = (
@@ -154,6 +169,10 @@ def query_tokens(term: str) -> list[tuple[str, int]] | str | None:
             starts.append(n - 2)
         for s in starts:
             out.append((run[s] + run[s + 1], pos + s))
+        if run is not rs[-1]:
+            # A run followed by another must end where the document's run ends
+            # (``大会-A`` is not in ``大会代A``).
+            out.append((run[-1] + END, pos + n - 1))
         pos += n + 1
     return out
 
@@ -242,40 +261,146 @@ def unit_bigram_analyzer():
     return UnitBigramTokenizer()
 
 
-class UnitPositions(Positions):
-    """Whoosh's Positions format, fed by :func:`tokens` directly and stored as arrays.
+# -- verifying a phrase against the stored text (the executor's phase 2) --------------------
 
-    Indexing skips Whoosh's per-token ``Token`` objects and its pickled position
-    deltas; reading decodes positions with ``array.frombytes`` instead of a Python loop.
-    Both matter: posting writing and position checks are where Whoosh spends its time.
+_UNIT_CLASS = f"[{_CJK}{_ALNUM}]"
+_SEP_CLASS = f"[^{_CJK}{_ALNUM}]+"
+_ALNUM_RE = re.compile(f"[{_ALNUM}]")
+# Characters that NFKC turns into (or merges with) CJK characters: Kangxi and supplement
+# radicals, enclosed and square CJK, compatibility ideographs, half-width katakana,
+# combining kana marks, conjoining hangul jamo, enclosed ideographic supplement.  A text
+# without them has the same CJK characters before and after normalize(), so a pure-CJK
+# phrase can be looked for in the original bytes.
+NFKC_CJK_RISK = re.compile(
+    "[\u1100-\u11ff\u2e80-\u2fdf\u3099-\u309c\u3200-\u33ff\uf900-\ufaff\uff65-\uff9f"
+    "\U0001f200-\U0001f2ff\U0002f800-\U0002fa1f]"
+)
+
+
+def phrase_needle(word: str) -> bytes | re.Pattern:
+    """How to check ``word`` (a multi-token query term) in a field's text.
+
+    Pure-CJK single-run words come back as UTF-8 bytes: the tokens line up at their
+    offsets exactly when the normalised text contains the word (every character is a
+    unit, so an occurrence never crosses a separator), and UTF-8 is self-synchronising,
+    so a byte search is a character search.  Anything else (letters/digits, several
+    runs) comes back as a regular expression over normalised text with the same
+    meaning as the offset phrase: runs joined by separators, a letter/digit unit never
+    matched inside a longer one, a lone unit ending its run.  It is compiled with
+    IGNORECASE so that it can also search original (unnormalised) text that has no
+    character of :func:`nfkc_unit_risk`.
     """
+    rs = runs(normalize(word))
+    if len(rs) == 1 and all(len(u) == 1 and is_cjk(u) for u in rs[0]):
+        return "".join(rs[0]).encode("utf-8")
+    parts = []
+    for i, run in enumerate(rs):
+        lit = "".join(re.escape(u) for u in run)
+        if i == 0 and _ALNUM_RE.match(run[0]):
+            lit = f"(?<![{_ALNUM}])" + lit
+        parts.append(lit)
+    pat = _SEP_CLASS.join(parts)
+    last = rs[-1]
+    if len(last) == 1:
+        pat += f"(?!{_UNIT_CLASS})"
+    elif _ALNUM_RE.match(last[-1]):
+        pat += f"(?![{_ALNUM}])"
+    return re.compile(pat, re.IGNORECASE)
+
+
+class UnitFrequency(Format):
+    """Term frequencies only (weights), no positions: phrases are checked on the text.
+
+    Posting blocks then hold document numbers and weights only, which is what makes
+    reading whole posting lists cheap (see ``jiaarchive/search/_exec.py``).
+    """
+
+    def fixed_value_size(self):
+        return 0
 
     def word_values(self, value, analyzer, **kwargs):
         fb = self.field_boost
-        poses = defaultdict(list)
-        for text, pos in tokens(value):
-            poses[text].append(pos)
-        for w, poslist in poses.items():
-            yield (w, len(poslist), len(poslist) * fb, self.encode(poslist))
+        for w, n in token_counts(value).items():
+            yield (w, n, n * fb, b"")
 
-    def encode(self, poslist):
-        # Absolute positions as 16-bit when they fit (most records), else 32-bit; the
-        # count's high bit says which.
-        n = len(poslist)
-        if poslist[-1] < 65536:
-            return pack_uint(n) + array("H", poslist).tobytes()
-        return pack_uint(n | 0x80000000) + array("I", poslist).tobytes()
+    def supports(self, name):
+        return name in ("frequency", "weight")
 
-    def decode_positions(self, valuestring):
-        a = array("I" if valuestring[0] & 0x80 else "H")  # the count is big-endian
-        a.frombytes(valuestring[_INT_SIZE:])
-        return a.tolist()
+    def encode(self, value):
+        return b""
 
     def decode_frequency(self, valuestring):
-        return unpack_uint(valuestring[:_INT_SIZE])[0] & 0x7FFFFFFF
+        return 1
+
+    def decode_weight(self, valuestring):
+        return self.field_boost
 
     def combine(self, vs):
-        s = set()
-        for v in vs:
-            s.update(self.decode_positions(v))
-        return self.encode(sorted(s))
+        return b""
+
+
+def token_counts(text: str) -> Counter:
+    """How often each token of :func:`tokens` occurs in ``text`` (the same tokens, faster).
+
+    Indexing needs no positions any more, so the pure-CJK runs (nearly all of the text)
+    are counted with C-level ``map``/``Counter`` instead of one Python step per token.
+    """
+    counts: Counter = Counter()
+    fullmatch_cjk = _PURE_CJK.fullmatch
+    add = str.__add__
+    for m in _RUNS.finditer(normalize(text)):
+        run = m.group()
+        if fullmatch_cjk(run):
+            counts.update(map(add, run, run[1:]))
+            counts[run[-1] + END] += 1
+        else:
+            units = [a or b for a, b in _UNIT.findall(run)]
+            counts.update(map(add, units, units[1:]))
+            counts[units[-1] + END] += 1
+    return counts
+
+
+_UNIT_CHAR = re.compile(_UNIT_CLASS)
+
+
+@lru_cache(maxsize=1)
+def nfkc_unit_risk() -> frozenset[str]:
+    """Characters whose normalised form differs (beyond case) and involves a unit character.
+
+    Full-width digits and letters, circled numbers, ligatures, compatibility ideographs …
+    A text without any of them has the same units before and after :func:`normalize`
+    (up to case), so a phrase pattern compiled with IGNORECASE can search the original
+    text.  Built once from the Unicode tables (~65,000 characters, a few tens of ms).
+    """
+    chars = []
+    for cp in [*range(0x80, 0xD800), *range(0xE000, 0x10000), *range(0x1F100, 0x1F300),
+               *range(0x2F800, 0x2FA20)]:
+        c = chr(cp)
+        n = unicodedata.normalize("NFKC", c)
+        if n != c and n.lower() != c.lower() and _UNIT_CHAR.search((c + n).lower()):
+            chars.append(c)
+    # A set, tested with ``isdisjoint(text)``: a regex class of these 2,000 characters
+    # took 2.7 ms per 3,500-character record, more than tokenising it.
+    return frozenset(chars)
+
+
+def query_all_tokens(term: str) -> list[tuple[str, int]]:
+    """Every token of a multi-unit query term at its offset (not just a cover).
+
+    The overlapping bigrams (``资集``, ``体协`` in ``工资集体协商``) are what ties the
+    words together: the candidate set of all of them is close to the true matches,
+    while the cover alone (``工资``, ``集体``, ``协商``) is in ten times as many records
+    on the bench archive.  The executor reads them rarest first and stops when the
+    candidates are few compared with the next list.
+    """
+    out: list[tuple[str, int]] = []
+    pos = 0
+    rs = runs(normalize(term))
+    for k, run in enumerate(rs):
+        n = len(run)
+        for i in range(n - 1):
+            out.append((run[i] + run[i + 1], pos + i))
+        if n == 1 or k < len(rs) - 1:
+            out.append((run[-1] + END, pos + n - 1))
+        pos += n + 1
+    return out

@@ -2,9 +2,22 @@
 
 Layout of the index directory (kept inside the archive, always rebuildable)::
 
-    index/CURRENT        {"gen": "gen-000003", "schema": 1}, replaced atomically
-    index/gen-000003/    the Whoosh index in use
+    index/CURRENT        {"gen": "gen-000003", "schema": 2}, replaced atomically
+    index/gen-000003/    the Whoosh index in use, and texts.bin (the text store, _store.py)
     index/pending.json   record ids whose index update has not been done (behind)
+
+What the Whoosh part keeps (schema 2): for title, meta (文号, 责任者, remarks, tags) and
+body, the unit-bigram tokens with their frequencies only — no positions, no stored text;
+phrases are checked on the text store, for the documents that survive the candidate
+phase of ``_exec.py``.  Stored fields are only what a hit shows (档号, title, date, code,
+the files' ids and paths).  Measured on the 20,000-record bench archive:
+
+=================================  =========  ========================================
+schema                             size       notes
+=================================  =========  ========================================
+1: positions + zlib stored texts   588 MB     most of it position lists of bigrams
+2: frequencies + texts.bin         ~311 MB    texts.bin 211 MB uncompressed, Whoosh ~100
+=================================  =========  ========================================
 
 A rebuild writes a new ``gen-*`` directory and then replaces ``CURRENT``, so searchers
 never see a half-built index.  Writers take Whoosh's write lock; when another process
@@ -22,7 +35,6 @@ import os
 import random
 import shutil
 import time
-import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,12 +42,22 @@ from typing import Callable, Iterable, Mapping
 
 from ..errors import IndexDamaged, JiaError
 from . import analyzer as an
-from .query import (ParsedQuery, build_query, highlight_pattern, make_snippet, parse_query,
+from .query import (ParsedQuery, highlight_pattern, make_snippet, parse_query, plan_query,
                     synonym_variants)
+from ._store import POS as _STORE_POS
+from ._store import StoreReader, StoreWriter, encode_entry
 from .synonyms import load_synonyms
 
-SCHEMA_VERSION = 1
+_STORE_POS_SIZE = _STORE_POS.size
+# Whoosh's compound segment files are opened, when memory-mapped, as BytesIO copies of
+# each part: 91 MB of private memory for the 20,000-record bench index, on top of the
+# 102 MB of mapped pages.  Separate files are read with plain reads instead.
+COMPOUND = False
+SCHEMA_VERSION = 2  # 2: no positions in the index, text store beside it
 LOCK_TIMEOUT = 30.0
+# Text store entries a kept-open searcher may read before it drops its mapped pages
+# (~10 KB each on the bench archive, so ~50 MB of resident memory at most).
+RELEASE_AFTER = 5000
 CURRENT = "CURRENT"
 PENDING = "pending.json"
 
@@ -211,13 +233,15 @@ def clear_pending(index_dir: str | Path, record_ids: Iterable[int] | None = None
 def _schema():
     from whoosh import fields
 
-    from .analyzer import UnitBigramTokenizer, UnitPositions
+    from whoosh import columns
+
+    from .analyzer import UnitBigramTokenizer, UnitFrequency
 
     ana = UnitBigramTokenizer()
 
     def text_field(**kw):
-        f = fields.TEXT(analyzer=ana, phrase=True, **kw)
-        f.format = UnitPositions()
+        f = fields.TEXT(analyzer=ana, phrase=False, **kw)
+        f.format = UnitFrequency()
         return f
     return fields.Schema(
         rid=fields.ID(stored=True, unique=True, sortable=True),
@@ -236,17 +260,20 @@ def _schema():
         items=fields.KEYWORD(commas=True),
         kinds=fields.KEYWORD(commas=True),
         trashed=fields.ID(stored=True),
+        tpos=fields.COLUMN(columns.FixedBytesColumn(_STORE_POS_SIZE)),  # entry in texts.bin
     )
 
 
-def _fields(doc: SearchDoc) -> dict:
+def _fields(doc: SearchDoc) -> tuple[dict, bytes]:
+    """The Whoosh document (without ``tpos``) and the text store entry of one record."""
     ids = set(an.id_parts(doc.archive_no))
     for old in doc.former_archive_nos:
         ids.update(an.id_parts(old))
     ids.update(an.id_parts(doc.code))
     body = "\n".join(f.text for f in doc.files if f.text)
     meta = "\n".join([doc.doc_no, doc.responsible, doc.remarks, *doc.tags])
-    files = [(f.file_id, f.path, zlib.compress(f.text.encode("utf-8"), 1)) for f in doc.files]
+    files = [(f.file_id, f.path) for f in doc.files]
+    entry = encode_entry(doc.title, meta, [f.text or "" for f in doc.files])
     return dict(
         rid=str(doc.record_id), ver=doc.version, archive_no=doc.archive_no, date=doc.date,
         files=files, title=doc.title, meta=meta, body=body,
@@ -254,7 +281,7 @@ def _fields(doc: SearchDoc) -> dict:
         code=doc.code, volume=doc.volume or "", year=str(doc.year) if doc.year else "",
         items=",".join(str(i) for i in doc.items), kinds=",".join(doc.kinds),
         trashed="1" if doc.trashed else "0",
-    )
+    ), entry
 
 
 def _codec():
@@ -278,6 +305,8 @@ class SearchIndex:
         self._current_stat = None
         self._ix = None
         self._searcher = None
+        self._store = None
+        self._tpos_cache: dict = {}
         self._facet_cols = None
 
     # opening ------------------------------------------------------------------------
@@ -329,6 +358,8 @@ class SearchIndex:
             raise _damaged(self.dir, type(exc).__name__) from exc
         self._close_searcher()
         self._gen, self._ix, self._searcher, self._current_stat = gen, ix, searcher, stat
+        self._store = StoreReader(self.dir / gen)
+        self._tpos_cache = {}
         self._facet_cols = None
 
     def _next_gen_name(self) -> str:
@@ -355,6 +386,7 @@ class SearchIndex:
             self._close_searcher()
             self._searcher = self._ix.searcher()
             self._facet_cols = None
+            self._tpos_cache = {}
         return self._searcher
 
     def close(self) -> None:
@@ -362,6 +394,8 @@ class SearchIndex:
         self._ix = None
 
     def _close_searcher(self):
+        if self._store is not None:
+            self._store.close()
         if self._searcher is not None:
             try:
                 self._searcher.close()
@@ -386,7 +420,7 @@ class SearchIndex:
             if self._stat_current() != self._current_stat:
                 self._open_current()
             try:
-                w = self._ix.writer(codec=_codec())
+                w = self._ix.writer(codec=_codec(), compound=COMPOUND)
             except LockError:
                 if time.monotonic() > deadline:
                     raise IndexBusy(f"检索索引 {self.dir} 正被其他程序写入，等待超时，"
@@ -418,8 +452,13 @@ class SearchIndex:
         prepared = [_fields(d) for d in docs]
 
         def fn(w):
-            for f in prepared:
-                w.update_document(**f)
+            store = StoreWriter(self.dir / self._gen)
+            try:
+                for f, entry in prepared:
+                    w.update_document(**f, tpos=store.add(entry))
+                store.sync()
+            finally:
+                store.close()
         self._write(fn)
 
     def delete(self, record_ids: Iterable[int]) -> None:
@@ -490,16 +529,21 @@ class SearchIndex:
             d = self.dir / gen
             d.mkdir(parents=True)
             ix = wi.create_in(str(d), _schema())
-            w = ix.writer(limitmb=limitmb, codec=_codec())
+            w = ix.writer(limitmb=limitmb, codec=_codec(), compound=COMPOUND)
+            store = StoreWriter(d)
             try:
                 n = 0
                 for doc in docs:
-                    w.add_document(**_fields(doc))
+                    f, entry = _fields(doc)
+                    w.add_document(**f, tpos=store.add(entry))
                     n += 1
                     if progress is not None:
                         progress(n, total)
+                store.sync()
+                store.close()
                 w.commit()
             except BaseException:
+                store.close()
                 w.cancel()
                 shutil.rmtree(d, ignore_errors=True)
                 raise
@@ -565,22 +609,21 @@ class SearchIndex:
         raise AssertionError("unreachable")
 
     def _search(self, parsed, syn, code, years, item, kind, include_trashed, limit):
-        from whoosh import query as wq
+        from ._exec import run
 
         s = self._fresh_searcher()
+        empty = SearchResult(0, [], {"volume": {}, "year": {}}, parsed)
         if s.doc_count_all() == 0:
-            return SearchResult(0, [], {"volume": {}, "year": {}}, parsed)
-        q = build_query(parsed, s.reader(), syn, code=code, years=years, item=item, kind=kind,
-                        include_trashed=include_trashed)
-        if q is wq.NullQuery:
-            return SearchResult(0, [], {"volume": {}, "year": {}}, parsed)
-        ctx = s.context()
+            return empty
         scored: list[tuple[float, int]] = []
         for sub, offset in s.leaf_searchers():
-            m = q.matcher(sub, ctx)
-            while m.is_active():
-                scored.append((m.score(), offset + m.id()))
-                m.next()
+            r = sub.reader()
+            plan = plan_query(parsed, r, syn, code=code, years=years, item=item, kind=kind,
+                              include_trashed=include_trashed)
+            if plan is not None:
+                scored += run(plan, [(r, offset)], s.idf, self._store, self._keep)
+        if not scored:
+            return empty
         vols, years_col = self._facet_columns(s)
         vol_count = Counter(vols[d] for _, d in scored)
         year_count = Counter(years_col[d] for _, d in scored)
@@ -589,6 +632,7 @@ class SearchIndex:
         top = heapq.nlargest(limit, scored, key=lambda x: (x[0], -x[1])) if limit else []
         pattern = highlight_pattern(self._highlight_words(parsed, syn))
         hits = [self._hit(s, d, score, pattern) for score, d in top]
+        self._store.release(over=RELEASE_AFTER)
         return SearchResult(len(scored), hits, facets, parsed)
 
     def _facet_columns(self, s):
@@ -604,12 +648,29 @@ class SearchIndex:
             words += synonym_variants(w, syn)
         return words
 
-    @staticmethod
-    def _hit(s, docnum: int, score: float, pattern) -> Hit:
+    def _keep(self, reader) -> dict:
+        """Values derived from a segment reader, kept as long as the searcher is."""
+        got = self._tpos_cache.get(id(reader))
+        if got is None or got[0] is not reader:
+            got = self._tpos_cache[id(reader)] = (reader, {})
+        return got[1]
+
+    def _tpos(self, reader):
+        keep = self._keep(reader)
+        if "tpos" not in keep:
+            keep["tpos"] = self._store.column(reader)
+        return keep["tpos"]
+
+    def _hit(self, s, docnum: int, score: float, pattern) -> Hit:
         st = s.stored_fields(docnum)
         best = None
-        for file_id, path, ztext in st.get("files") or []:
-            text = zlib.decompress(ztext).decode("utf-8")
+        sub, offset = [(r, o) for r, o in s.reader().leaf_readers() if o <= docnum][-1]
+        blob, _need = self._tpos(sub)
+        n = _STORE_POS_SIZE
+        local = docnum - offset
+        texts = self._store.files(blob[local * n:local * n + n])
+        for i, (file_id, path) in enumerate(st.get("files") or []):
+            text = texts[i] if i < len(texts) else ""
             snip = make_snippet(text, pattern)
             if best is None or snip.matches > best[0].matches:
                 best = (snip, path, file_id)

@@ -9,7 +9,7 @@ A bare word shaped like a catalogue code (``A-1``) is searched in the code and �
 fields only; a word shaped like an identifier (``D30-0003``, ``〔2008〕28号``, ``28号``)
 in the 档号 / 文号 fields and as exact text; a year (``2021``) in the year field and as
 text; every other word as a phrase in title, remarks/tags and body, with its synonyms.
-Nothing here imports Whoosh until a query is planned (``build_query``).
+Nothing here imports Whoosh; plans are run by ``_exec.py``.
 """
 
 from __future__ import annotations
@@ -155,120 +155,7 @@ def synonym_variants(word: str, synonyms: dict[str, tuple[str, ...]]) -> list[st
     return out[:MAX_VARIANTS]
 
 
-def _text_query(word: str, fields: list[tuple[str, float]], reader):
-    """Or over fields of ``word`` as an exact phrase (None when it cannot match)."""
-    from whoosh import query as wq
-
-    from ._phrase import OffsetPhrase
-
-    plan = an.query_tokens(word)
-    if plan is None:
-        return None
-    subs = []
-    for fname, boost in fields:
-        if isinstance(plan, str):
-            terms = an.single_unit_terms(
-                plan, (t.decode("utf-8") if isinstance(t, bytes) else t
-                       for t in reader.expand_prefix(fname, plan))
-            )[:MAX_EXPANSION]
-            if terms:
-                subs.append(wq.Or([wq.Term(fname, t) for t in terms], boost=boost))
-        else:
-            subs.append(OffsetPhrase(fname, plan, boost=boost))
-    if not subs:
-        return None
-    return subs[0] if len(subs) == 1 else wq.Or(subs)
-
-
 _TEXT_FIELDS = [("title", TITLE_BOOST), ("meta", META_BOOST), ("body", 1.0)]
-
-
-def term_query(term: QTerm, reader, synonyms: dict[str, tuple[str, ...]]):
-    """The Whoosh query for one QTerm, or a query matching nothing."""
-    from whoosh import query as wq
-
-    text = term.text
-    f = term.field
-    if f == "code":
-        code = normalize_code(text)
-        if len(code) == 1:
-            return wq.Term("volume", code)
-        return wq.Term("code", code)
-    if f == "year":
-        yr = year_range(text)
-        if yr is None:
-            return wq.NullQuery
-        return wq.Or([wq.Term("year", str(y)) for y in range(yr[0], yr[1] + 1)])
-    if f == "item":
-        digits = re.sub(r"\D", "", an.normalize(text))
-        return wq.Term("items", str(int(digits))) if digits else wq.NullQuery
-    if f == "kind":
-        return wq.Term("kinds", text.strip())
-    if f == "doc_no":
-        return wq.Term("docno", an.id_key(text), boost=DOCNO_BOOST)
-    if f == "archive_no":
-        return wq.Term("ids", an.id_key(text), boost=DOCNO_BOOST)
-    if f == "title":
-        q = _text_query(text, [("title", TITLE_BOOST)], reader)
-        return q or wq.NullQuery
-    if f == "tag":
-        q = _text_query(text, [("meta", 1.0)], reader)
-        return q or wq.NullQuery
-
-    # A bare word.
-    if not term.phrase and an.looks_like_code(text):
-        key = normalize_code(text)
-        return wq.Or([wq.Term("code", key, boost=DOCNO_BOOST),
-                      wq.Term("ids", an.id_key(text), boost=DOCNO_BOOST)])
-    subs = []
-    if not term.phrase and an.looks_like_identifier(text):
-        key = an.id_key(text)
-        subs += [wq.Term("ids", key, boost=DOCNO_BOOST), wq.Term("docno", key, boost=DOCNO_BOOST)]
-    yr = year_range(text) if not term.phrase else None
-    if yr is not None and yr[0] == yr[1] and 1900 <= yr[0] <= 2100:
-        subs.append(wq.Term("year", str(yr[0])))
-    for variant in synonym_variants(text, synonyms):
-        q = _text_query(variant, _TEXT_FIELDS, reader)
-        if q is not None:
-            subs.append(q)
-    if not subs:
-        return wq.NullQuery
-    return subs[0] if len(subs) == 1 else wq.Or(subs)
-
-
-def build_query(parsed: ParsedQuery, reader, synonyms, *, code=None, years=None, item=None,
-                kind=None, include_trashed=False):
-    """Plan a parsed query plus the command-line filters into one Whoosh query."""
-    from whoosh import query as wq
-
-    musts = []
-    for group in parsed.groups:
-        alts = [term_query(t, reader, synonyms) for t in group]
-        alts = [a for a in alts if a is not wq.NullQuery]
-        if not alts:
-            return wq.NullQuery
-        musts.append(alts[0] if len(alts) == 1 else wq.Or(alts))
-    if code:
-        musts.append(term_query(QTerm(code, "code"), reader, synonyms))
-    if years:
-        musts.append(wq.Or([wq.Term("year", str(y)) for y in range(years[0], years[1] + 1)]))
-    if item is not None:
-        musts.append(wq.Term("items", str(int(item))))
-    if kind:
-        musts.append(wq.Term("kinds", kind))
-    if not musts:
-        return wq.NullQuery
-    # Filters score nothing, so put scoring clauses first and let filters only narrow.
-    q = musts[0] if len(musts) == 1 else wq.And(musts)
-    nots = [term_query(t, reader, synonyms) for t in parsed.negated]
-    if not include_trashed:
-        nots.append(wq.Term("trashed", "1"))
-    nots = [n for n in nots if n is not wq.NullQuery]
-    if nots:
-        from ._phrase import Exclude
-
-        q = Exclude(q, nots[0] if len(nots) == 1 else wq.Or(nots))
-    return q
 
 
 # -- snippets ---------------------------------------------------------------------
@@ -355,3 +242,104 @@ def _squash_map(s: str) -> tuple[str, list[int]]:
             prev_space = False
         mapping.append(len(out) - 1)
     return "".join(out), mapping
+
+
+# -- planning for the two-phase executor (jiaarchive/search/_exec.py) ----------------------
+
+def _text_plan(word: str, fields: list[tuple[str, float]], reader) -> list:
+    from ._exec import Phrase, Term
+
+    plan = an.query_tokens(word)
+    if plan is None:
+        return []
+    subs: list = []
+    for fname, boost in fields:
+        if isinstance(plan, str):
+            terms = an.single_unit_terms(
+                plan, (t.decode("utf-8") if isinstance(t, bytes) else t
+                       for t in reader.expand_prefix(fname, plan))
+            )[:MAX_EXPANSION]
+            subs += [Term(fname, t, boost) for t in terms]
+        else:
+            if len(plan) == 1:  # one token says it all (会费, 28号)
+                subs.append(Phrase(fname, list(plan), boost))
+            else:
+                subs.append(Phrase(fname, an.query_all_tokens(word), boost,
+                                   an.phrase_needle(word)))
+    return subs
+
+
+def _years(a: int, b: int) -> list:
+    from ._exec import Term
+
+    return [Term("year", str(y), score=False) for y in range(a, b + 1)]
+
+
+def term_plan(term: QTerm, reader, synonyms) -> list:
+    """Alternatives (plan nodes) for one QTerm; an empty list matches nothing."""
+    from ._exec import Term
+
+    text = term.text
+    f = term.field
+    if f == "code":
+        code = normalize_code(text)
+        return [Term("volume" if len(code) == 1 else "code", code, score=False)]
+    if f == "year":
+        yr = year_range(text)
+        return _years(*yr) if yr else []
+    if f == "item":
+        digits = re.sub(r"\D", "", an.normalize(text))
+        return [Term("items", str(int(digits)), score=False)] if digits else []
+    if f == "kind":
+        return [Term("kinds", text.strip(), score=False)]
+    if f == "doc_no":
+        return [Term("docno", an.id_key(text), DOCNO_BOOST)]
+    if f == "archive_no":
+        return [Term("ids", an.id_key(text), DOCNO_BOOST)]
+    if f == "title":
+        return _text_plan(text, [("title", TITLE_BOOST)], reader)
+    if f == "tag":
+        return _text_plan(text, [("meta", 1.0)], reader)
+    if not term.phrase and an.looks_like_code(text):
+        return [Term("code", normalize_code(text), DOCNO_BOOST),
+                Term("ids", an.id_key(text), DOCNO_BOOST)]
+    subs: list = []
+    if not term.phrase and an.looks_like_identifier(text):
+        key = an.id_key(text)
+        subs += [Term("ids", key, DOCNO_BOOST), Term("docno", key, DOCNO_BOOST)]
+    yr = year_range(text) if not term.phrase else None
+    if yr is not None and yr[0] == yr[1] and 1900 <= yr[0] <= 2100:
+        subs.append(Term("year", str(yr[0])))
+    for variant in synonym_variants(text, synonyms):
+        subs += _text_plan(variant, _TEXT_FIELDS, reader)
+    return subs
+
+
+def plan_query(parsed: ParsedQuery, reader, synonyms, *, code=None, years=None, item=None,
+               kind=None, include_trashed=False):
+    """The executor's plan for one segment reader, or None when nothing can match."""
+    from ._exec import All, Any, Plan, Term
+
+    def alt(nodes):
+        return nodes[0] if len(nodes) == 1 else Any(nodes)
+
+    musts = []
+    for group in parsed.groups:
+        nodes = [n for t in group for n in term_plan(t, reader, synonyms)]
+        if not nodes:
+            return None
+        musts.append(alt(nodes))
+    if code:
+        musts.append(alt(term_plan(QTerm(code, "code"), reader, synonyms)))
+    if years:
+        musts.append(alt(_years(years[0], years[1])))
+    if item is not None:
+        musts.append(Term("items", str(int(item)), score=False))
+    if kind:
+        musts.append(Term("kinds", kind, score=False))
+    if not musts:
+        return None
+    nots = [n for t in parsed.negated for n in term_plan(t, reader, synonyms)]
+    if not include_trashed:
+        nots.append(Term("trashed", "1", score=False))
+    return Plan(musts[0] if len(musts) == 1 else All(musts), alt(nots) if nots else None)
