@@ -332,6 +332,59 @@ def test_rebuild_gives_the_same_results_as_incremental(tmp_path):
     assert inc.versions() == reb.versions()
 
 
+def test_parallel_rebuild_gives_the_same_results_as_a_serial_one(tmp_path, monkeypatch):
+    import jiaarchive.search.index as index_mod
+
+    words = ["工会经费审查", "职工代表大会", "劳动竞赛", "困难职工帮扶", "年休假", "厂务公开",
+             "２０２１年", "职工（代表）大会"]
+    docs = [doc(i + 1, "，".join(words[j % len(words)] for j in range(i, i + 3 + i % 5)),
+                code=f"{'ABCDEF'[i % 6]}-{i % 4 + 1}", year=2018 + i % 4) for i in range(130)]
+    serial = SearchIndex.open(tmp_path / "serial")
+    serial.rebuild(docs)
+    monkeypatch.setattr(index_mod, "MP_MIN_DOCS", 1)
+    monkeypatch.setattr(index_mod, "MP_BATCH", 20)
+    assert index_mod._rebuild_procs(len(docs)) >= 1
+    par = SearchIndex.open(tmp_path / "par")
+    par.rebuild(iter(docs), total=len(docs))
+    for q in ["工会", "职代会", "劳动竞赛", "帮扶", "年假", "2021年", "职工（代表）大会", "code:A",
+              "year:2019", "会"]:
+        a, b = serial.search(q, limit=200), par.search(q, limit=200)
+        assert a.total > 0, q
+        assert ids(a) == ids(b), q
+        assert (a.total, a.facets) == (b.total, b.facets), q
+        assert {h.record_id: h.snippet for h in a.hits} == {h.record_id: h.snippet for h in b.hits}, q
+    assert serial.versions() == par.versions()
+    assert par.check(serial.versions()).ok
+    par.upsert([doc(5, "改过的劳动竞赛方案", version="2")])
+    par.delete([6])
+    assert ids(par.search("改过")) == [5] and 6 not in ids(par.search("工会", limit=200))
+    serial.close()
+    par.close()
+
+
+def test_a_failing_parallel_rebuild_leaves_the_old_index_and_no_process(tmp_path, monkeypatch):
+    import multiprocessing
+
+    import jiaarchive.search.index as index_mod
+
+    monkeypatch.setattr(index_mod, "MP_MIN_DOCS", 1)
+    monkeypatch.setattr(index_mod, "MP_BATCH", 5)
+    ix = SearchIndex.open(tmp_path / "index")
+    ix.rebuild([doc(1, "工会经费")])
+    gens = sorted((tmp_path / "index").glob("gen-*"))
+
+    def docs():
+        for i in range(2, 40):
+            yield doc(i, "职工代表大会")
+        raise RuntimeError("读取中断")
+    with pytest.raises(RuntimeError):
+        ix.rebuild(docs())
+    assert multiprocessing.active_children() == []
+    assert ids(ix.search("工会")) == [1] and ix.search("职代会").total == 0
+    assert sorted((tmp_path / "index").glob("gen-*")) == gens
+    ix.close()
+
+
 def test_rebuild_swaps_generations_and_other_handles_follow(tmp_path):
     a = SearchIndex.open(tmp_path / "index")
     a.upsert([doc(1, "旧内容")])
@@ -424,11 +477,12 @@ def test_phrase_needle_means_the_same_as_token_offsets():
 
     rnd = random.Random(5)
     alphabet = ["职", "工", "代", "表", "大", "会", "A", "a", "1", "12", "28", "号", "-", "，", " ",
-                "\n", "Ｄ", "３", "〔", "〕", "⼯", "Ａ", "①", "か", "\u3099", "e", "\u0301"]  # ⼯ is a Kangxi radical: NFKC makes it 工
+                "\n", "Ｄ", "３", "〔", "〕", "⼯", "Ａ", "①", "か", "\u3099", "e", "\u0301",
+                "（", "）", "Ä", "ẞ", "·", "\U00020001"]  # ⼯ is a Kangxi radical: NFKC makes it 工
     words = ["职工代表大会", "代表", "工会", "A-1", "28号", "职工 代表", "会 工", "a1", "号28",
-             "d3", "大会-A", "12号"]
+             "d3", "大会-A", "12号", "职工（代表）大会", "代表（大会", "大会 工"]
     checked = 0
-    for _ in range(400):
+    for _ in range(800):
         text = "".join(rnd.choice(alphabet + words) for _ in range(rnd.randint(1, 30)))
         data, lens = encode_entry("", "", [text])
         tpos = POS.pack(0, *lens)
@@ -452,3 +506,16 @@ def test_records_with_several_segments_and_deletions_are_searched_exactly(ix):
     assert ids(r) == sorted(expected) and r.total == len(expected)
     assert ids(ix.search('"职工 代表"', limit=100)) == sorted([3, *range(2, 21, 2)])
     assert r.facets == {"volume": {"A": len(expected)}, "year": {"2021": len(expected)}}
+
+
+def test_rebuild_from_a_worker_thread_stays_in_one_process() -> None:
+    """The TUI rebuilds in a thread; forking sub-processes from there is not safe."""
+    import threading
+
+    from jiaarchive.search.index import _rebuild_procs
+
+    seen = []
+    t = threading.Thread(target=lambda: seen.append(_rebuild_procs(None)))
+    t.start()
+    t.join()
+    assert seen == [1]

@@ -17,24 +17,30 @@ jobs ran), 62 queries x 3 rounds, each query = total + top 20 + snippets + facet
 =====================  ==============  ======  ============  ===========  ================
 schema 1 (before)      44 w/ extract.  588 MB  63 / 537 ms   1.2-1.5 s    1186 MB (601 own
                        [2.5]                   [2.5-3.6]                  + 572 mmap)
-schema 2 (this)        36 w/ extract.  311 MB  14.5 / 73 ms  0.51-0.89 s  251 MB (38 own
+schema 2, one process  36 w/ extract.  311 MB  14.5 / 73 ms  0.51-0.89 s  251 MB (38 own
                        42 index only           [1.0]                      + 133 mmap)
-SQLite FTS5 trigram    420             540 MB  0.7 / 36 ms   --           --
+schema 2 (this)        82 w/ extract.  324 MB  13.2 / 63 ms  0.37-0.40 s  249 MB (33 own
+                       [1.9]                   [0.65]                     + 135 mmap)
+SQLite FTS5 trigram    480             540 MB  0.8 / 34 ms   --           --
 =====================  ==============  ======  ============  ===========  ================
 
-At 5,000 records (schema 2, load ~0.9): 46 documents/s with extraction, 81 MB,
-p50/p95 6.1 / 24.5 ms (FTS5 0.8 / 28.4 ms), first query 0.26-0.30 s, 85 MB.  The
-20,000-record "with extraction" figure of schema 2 was measured before two indexing
-speed-ups that the 5,000 run has (the text-store flags took 2.5 ms a record).
+"This": rebuilds index in two MpWriter sub-processes (``SearchIndex.rebuild``), so the
+index has two segments; phrase checks of several CJK runs search the stored bytes
+(``analyzer.ByteNeedle``); entries with NFKC-risky characters carry a normalised copy
+(``_store.py``); alternatives of a synonym group are checked largest first
+(``_exec.py``).  Logs: bench/out/final3-20k-build.log (extraction + indexing),
+final3-20k.log (latency), final3-5k*.log.  At 5,000 records: 93 documents/s with
+extraction (was 46), 112 index only, 87 MB, p50/p95 6.0-6.6 / 21-26 ms (FTS5 0.6 /
+22 ms), first query 0.27-0.33 s, 85 MB.
 
-Targets at 20,000: p95 within 3x of FTS5 (2.0x), first query under 1 s and a search
-process under 300 MB are met; p95 under 30 ms (73 ms) and 50 documents/s (~40) are not.
-What is left: the slowest queries are synonym groups whose variants have parentheses
-(``职工（代表）大会``, ``会员（代表）大会``: 130-160 ms), checked with a str regex after
-decoding each candidate's text — a byte-level pattern would avoid the decode; indexing
-time is Whoosh's per-posting Python work (add, pool runs, merge: ~25 ms a record for
-~1,500 distinct bigrams), which only a different posting writer (or MpWriter over the 2
-cores) would change.  Recall@10 on the known-item set is 1.000 with no identifier
+Targets at 20,000: 50 documents/s with extraction (82), p95 within 3x of FTS5 (1.8x),
+first query under 1 s and a search process under 300 MB are met; p95 under 30 ms
+(63 ms) is not.  What is left: the slowest queries (``职代会 民主管理 公开`` 102 ms,
+``职工（代表）大会 厂务公开`` 94 ms, ``加班费 仲裁``, ``工代会`` ~65 ms) verify ~5,000
+candidates each in the text store (a byte search of 3-4 µs a record, mostly page
+faults on the mapped store): their bigrams are in most records, so only a more
+selective candidate filter (e.g. trigram or cross-run tokens for synonym variants)
+would cut the checks.  Recall@10 on the known-item set is 1.000 with no identifier
 confusions (FTS5 trigram: 0.517, 2 confusions).
 
 Names are exported lazily so that ``import jiaarchive.search`` costs nothing until a

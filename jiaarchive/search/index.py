@@ -34,6 +34,7 @@ import json
 import os
 import random
 import shutil
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -58,6 +59,11 @@ LOCK_TIMEOUT = 30.0
 # Text store entries a kept-open searcher may read before it drops its mapped pages
 # (~10 KB each on the bench archive, so ~50 MB of resident memory at most).
 RELEASE_AFTER = 5000
+# Rebuilds of at least MP_MIN_DOCS records index in up to MP_MAX_PROCS sub-processes,
+# MP_BATCH documents per job file.
+MP_MIN_DOCS = 500
+MP_MAX_PROCS = 2
+MP_BATCH = 50
 CURRENT = "CURRENT"
 PENDING = "pending.json"
 
@@ -282,6 +288,21 @@ def _fields(doc: SearchDoc) -> tuple[dict, bytes]:
         items=",".join(str(i) for i in doc.items), kinds=",".join(doc.kinds),
         trashed="1" if doc.trashed else "0",
     ), entry
+
+
+def _rebuild_procs(total: int | None) -> int:
+    """How many sub-processes a rebuild of ``total`` records indexes with."""
+    if total is not None and total < MP_MIN_DOCS:
+        return 1
+    # Whoosh's MpWriter forks; forking from a worker thread of a threaded program (the TUI
+    # rebuilds in a Textual worker) can deadlock the child, so only the main thread goes wide.
+    if threading.current_thread() is not threading.main_thread():
+        return 1
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, MP_MAX_PROCS))
 
 
 def _codec():
@@ -513,6 +534,16 @@ class SearchIndex:
 
         Writers of the old generation wait (bounded) while the rebuild holds its lock;
         the pending list is cleared, since the rebuild read everything afresh.
+
+        From :data:`MP_MIN_DOCS` records on (or when ``total`` is unknown) the analysis
+        and posting work — ~25 ms a record of Whoosh's Python, nearly all of a rebuild —
+        runs in Whoosh's MpWriter sub-processes (one per core, at most
+        :data:`MP_MAX_PROCS`), each writing its own segment, while this process
+        consumes ``docs`` (so text extraction overlaps with indexing), prepares the
+        fields and appends the text store.  Documents reach the sub-processes pickled
+        in job files of :data:`MP_BATCH`; the codec and the text store are untouched
+        by it (``tpos`` is computed here before a document is handed over).  On the
+        5,000-record bench archive: 46 → 93 documents/s with extraction, 112 index only.
         """
         from whoosh import index as wi
 
@@ -529,7 +560,17 @@ class SearchIndex:
             d = self.dir / gen
             d.mkdir(parents=True)
             ix = wi.create_in(str(d), _schema())
-            w = ix.writer(limitmb=limitmb, codec=_codec(), compound=COMPOUND)
+            if total is None and isinstance(docs, (list, tuple)):
+                total = len(docs)
+            procs = _rebuild_procs(total)
+            if procs > 1:
+                # Whoosh's MpWriter: this process prepares documents (and writes the text
+                # store, so ``tpos`` is known), sub-processes analyse and write one
+                # segment each (multisegment: no final merge of their postings).
+                w = ix.writer(procs=procs, batchsize=MP_BATCH, multisegment=True,
+                              limitmb=limitmb, codec=_codec(), compound=COMPOUND)
+            else:
+                w = ix.writer(limitmb=limitmb, codec=_codec(), compound=COMPOUND)
             store = StoreWriter(d)
             try:
                 n = 0
@@ -544,6 +585,12 @@ class SearchIndex:
                 w.commit()
             except BaseException:
                 store.close()
+                # MpWriter.cancel() cannot reach its sub-processes (it flags the parent's
+                # copies of them): they would wait for jobs forever and keep this process
+                # from exiting.  Their half-written segments go with the directory.
+                for task in getattr(w, "tasks", ()):
+                    task.terminate()
+                    task.join()
                 w.cancel()
                 shutil.rmtree(d, ignore_errors=True)
                 raise

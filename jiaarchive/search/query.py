@@ -205,10 +205,17 @@ def make_snippet(text: str, pattern: re.Pattern | None) -> Snippet:
     # Start near the first place where the most distinct words are close together.
     best = found[0].start()
     best_n = 0
-    for i, m in enumerate(found[:200]):
-        words = {x.group().lower() for x in found[i:i + 12] if x.start() - m.start() < SNIPPET_LEN - 10}
+    head = found[:211]
+    starts = [m.start() for m in head]
+    lowered = [m.group().lower() for m in head]
+    for i in range(min(200, len(head))):
+        s0 = starts[i]
+        words = {lowered[j] for j in range(i, min(i + 12, len(head)))
+                 if starts[j] - s0 < SNIPPET_LEN - 10}
         if len(words) > best_n:
-            best, best_n = m.start(), len(words)
+            best, best_n = s0, len(words)
+            if best_n == len(distinct):  # no later place can have more
+                break
     start = max(0, best - SNIPPET_BEFORE)
     window = text[start:start + SNIPPET_LEN]
     plain, mapping = _squash_map(window)
