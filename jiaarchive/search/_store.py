@@ -11,9 +11,9 @@ It serves two things:
 
 * phase 2 of the executor: is a phrase really in this field of this record?  A byte
   search in a memory map of the store — no read, no copy, no decompression (2-4 µs a
-  record).  The pages a query touched are released after the query
-  (``MADV_DONTNEED``: they stay in the page cache, but a long-running search process
-  does not accumulate the whole store in its resident size);
+  record).  The pages read are released once ``index.RELEASE_AFTER`` entries
+  were checked (``MADV_DONTNEED``: they stay in the page cache, but a long-running
+  search process does not accumulate the whole store in its resident size);
 * snippets: the text of each file of a shown hit.
 
 Entry layout: title, meta, the files' texts joined by ``\\n`` (so the body is one
