@@ -34,3 +34,15 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("JIAARCHIVE_USER", "测试员")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     os.makedirs(tmp_path / "home", exist_ok=True)
+
+
+FIXED_NOW = __import__("datetime").datetime(2024, 5, 6, 9, 30)
+
+
+@pytest.fixture
+def fixed_clock(monkeypatch: pytest.MonkeyPatch):
+    """The archive's clock stopped at FIXED_NOW, so filing dates and snapshots are reproducible."""
+    from jiaarchive import archive as archive_mod
+
+    monkeypatch.setattr(archive_mod, "clock", lambda: FIXED_NOW)
+    return FIXED_NOW

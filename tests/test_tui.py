@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Select
 
-from jiaarchive import archive as archive_mod
 from jiaarchive import filing
 from jiaarchive.archive import init_archive, open_archive
 from jiaarchive.filing import Draft
@@ -50,9 +49,7 @@ def run_async(test):
     return wrapper
 
 
-@pytest.fixture(autouse=True)
-def _fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(archive_mod, "clock", lambda: datetime(2024, 5, 6, 9, 30))
+pytestmark = pytest.mark.usefixtures("fixed_clock")
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ import pytest
 from PIL import Image
 from textual.widgets import DataTable, Input
 
-from jiaarchive import archive as archive_mod
 from jiaarchive import filing
 from jiaarchive.archive import init_archive, open_archive
 from jiaarchive.filing import Draft
@@ -23,9 +22,7 @@ from .helpers import make_jpeg
 from .test_tui import footer_actions, go_to, run_async, settle
 
 
-@pytest.fixture(autouse=True)
-def _fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(archive_mod, "clock", lambda: datetime(2024, 5, 6, 9, 30))
+pytestmark = pytest.mark.usefixtures("fixed_clock")
 
 
 @pytest.fixture

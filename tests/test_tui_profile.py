@@ -4,13 +4,11 @@ refused values kept with the core's Chinese sentence, and a view only for inspec
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 from textual.widgets import Input, Select, Static
 
-from jiaarchive import archive as archive_mod
 from jiaarchive import audit
 from jiaarchive.archive import init_archive, open_archive
 from jiaarchive.coverage import profile
@@ -24,9 +22,7 @@ from .test_tui import footer_actions, run_async, settle
 UNIT = "示例市第一中学工会"
 
 
-@pytest.fixture(autouse=True)
-def _fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(archive_mod, "clock", lambda: datetime(2024, 5, 6, 9, 30))
+pytestmark = pytest.mark.usefixtures("fixed_clock")
 
 
 @pytest.fixture
