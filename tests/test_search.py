@@ -192,6 +192,84 @@ def test_edited_table_takes_effect_and_bad_table_is_a_clear_error(ix, tmp_path):
         load_synonyms(p)
 
 
+def _without_concepts(monkeypatch, path):
+    """An index built as if the synonym table were empty (every group searched by expansion)."""
+    import jiaarchive.search.synonyms as synmod
+
+    with monkeypatch.context() as m:
+        m.setattr(synmod, "load_synonym_groups", lambda *a, **k: ())
+        return SearchIndex.open(path)
+
+
+def test_concept_tokens_find_exactly_what_expansion_finds(ix, tmp_path, monkeypatch):
+    """Every word of the table, searched through the index's concept tokens, gives the same
+    totals and records as the same search expanded into phrases."""
+    import random
+
+    from jiaarchive.search.synonyms import load_synonym_groups
+
+    groups = load_synonym_groups()
+    words = [w for g in groups for w in g]
+    # Variants in several spellings (full-width brackets, spaces, inside longer runs) and
+    # near misses (split by punctuation, one character short).
+    rnd = random.Random(5)
+    fillers = ["召开", "关于", "工作", "，", "。", " ", "年度", "（", "）", "A-1", "28号", "职工"]
+    docs = []
+    for i in range(1, 161):
+        parts = []
+        for _ in range(rnd.randint(1, 4)):
+            w = rnd.choice(words)
+            r = rnd.random()
+            if r < 0.2:
+                w = w.replace("(", "（").replace(")", "）")
+            elif r < 0.3:
+                w = w[:-1]
+            elif r < 0.4 and len(w) > 2:
+                w = w[:2] + "，" + w[2:]
+            parts += [rnd.choice(fillers), w, rnd.choice(fillers)]
+        docs.append(doc(i, "".join(parts), title="".join(rnd.sample(words, 1)) if i % 7 == 0 else "题名"))
+    plain = _without_concepts(monkeypatch, tmp_path / "plain")
+    try:
+        assert not plain._fresh_searcher().reader().schema["body"].analyzer.concepts
+        ix.upsert(docs)
+        plain.upsert(docs)
+        r = ix._fresh_searcher().reader()
+        assert len(r.schema["body"].analyzer.concepts) == len(groups)
+        used = 0
+        for w in dict.fromkeys(words):
+            a = ix.search(w, limit=200)
+            b = plain.search(w, limit=200)
+            assert (a.total, ids(a), a.facets) == (b.total, ids(b), b.facets), w
+            used += a.total > 0
+        assert used > len(groups)  # the comparison is not vacuous
+    finally:
+        plain.close()
+
+
+def test_a_group_edited_after_the_rebuild_is_searched_by_expansion(ix, tmp_path):
+    ix.upsert([doc(1, "建设职工书屋"), doc(2, "召开职工代表大会"), doc(3, "职工阅览室开放")])
+    assert ids(ix.search("职代会")) == [2]  # a concept of the index's table
+    p = tmp_path / "synonyms.toml"
+    p.write_text('[[group]]\nwords = ["职代会", "职工代表大会", "职工阅览室"]\n', encoding="utf-8")
+    edited = load_synonyms(p)
+    assert ids(ix.search("职代会", synonyms=edited)) == [2, 3]
+    assert ids(ix.search("职工代表大会", synonyms=edited)) == [2, 3]
+
+
+def test_incremental_updates_use_the_groups_the_index_was_built_with(ix, monkeypatch):
+    """Records filed after the table changed still get the index's own concept tokens."""
+    import jiaarchive.search.synonyms as synmod
+
+    ix.upsert([doc(1, "召开职工代表大会")])
+    monkeypatch.setattr(synmod, "load_synonym_groups", lambda *a, **k: (("读书角", "职工书屋"),))
+    ix.upsert([doc(2, "教代会决议")])
+    assert ids(ix.search("职代会")) == [1, 2]
+    r = ix._fresh_searcher().reader()
+    concepts = r.schema["body"].analyzer.concepts
+    tok = concepts.tokens_for("职代会", (w for g in concepts.groups if "职代会" in g for w in g))
+    assert tok and r.doc_frequency("body", tok[0]) == 2
+
+
 # -- the index follows every change ---------------------------------------------------------
 
 def test_index_follows_add_edit_rm_restore_and_delete(ix):

@@ -232,7 +232,14 @@ def looks_like_identifier(word: str) -> bool:
 
 
 class UnitBigramTokenizer(Tokenizer):
-    """Whoosh tokenizer for :func:`tokens` (positions only, no character offsets)."""
+    """Whoosh tokenizer for :func:`tokens` (positions only, no character offsets).
+
+    ``concepts`` (a ``concepts.Concepts``, set when an index is created) are the synonym
+    groups that :class:`UnitFrequency` also indexes as one token each; the tokenizer
+    carries them so that they are stored with the index's schema.
+    """
+
+    concepts = None
 
     def __call__(
         self,
@@ -403,7 +410,12 @@ class UnitFrequency(Format):
 
     def word_values(self, value, analyzer, **kwargs):
         fb = self.field_boost
-        for w, n in token_counts(value).items():
+        norm = normalize(value)
+        counts = token_counts(norm, normalized=True)
+        concepts = getattr(analyzer, "concepts", None)
+        if concepts:
+            counts.update(concepts.counts(norm))
+        for w, n in counts.items():
             yield (w, n, n * fb, b"")
 
     def supports(self, name):
@@ -422,7 +434,7 @@ class UnitFrequency(Format):
         return b""
 
 
-def token_counts(text: str) -> Counter:
+def token_counts(text: str, normalized: bool = False) -> Counter:
     """How often each token of :func:`tokens` occurs in ``text`` (the same tokens, faster).
 
     Indexing needs no positions any more, so the pure-CJK runs (nearly all of the text)
@@ -431,7 +443,7 @@ def token_counts(text: str) -> Counter:
     counts: Counter = Counter()
     fullmatch_cjk = _PURE_CJK.fullmatch
     add = str.__add__
-    for m in _RUNS.finditer(normalize(text)):
+    for m in _RUNS.finditer(text if normalized else normalize(text)):
         run = m.group()
         if fullmatch_cjk(run):
             counts.update(map(add, run, run[1:]))

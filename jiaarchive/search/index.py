@@ -54,14 +54,16 @@ _STORE_POS_SIZE = _STORE_POS.size
 # each part: 91 MB of private memory for the 20,000-record bench index, on top of the
 # 102 MB of mapped pages.  Separate files are read with plain reads instead.
 COMPOUND = False
-SCHEMA_VERSION = 2  # 2: no positions in the index, text store beside it
+SCHEMA_VERSION = 3  # 2: no positions in the index, text store beside it; 3: + synonym concepts
 LOCK_TIMEOUT = 30.0
-# Text store entries a kept-open searcher may read before it drops its mapped pages.
-# Checks of common records hit the same pages again, so the resident part grows far
-# slower than the count: on the 20,000-record bench 30,000 kept the search process at
-# ~260 MB peak, and dropping the pages after every slow query (5,000) cost each of them
-# ~6 ms in madvise plus ~10 ms of page faults on the next one.
-RELEASE_AFTER = 30000
+# A kept-open searcher drops the text store's pages it has mapped once they add up to
+# more than RELEASE_BUDGET (estimated, see _store.StoreReader.mapped), so that a
+# search process stays under the 300 MB.  Dropping costs ~6 ms in madvise plus
+# ~10 ms of page faults in the next queries: on the 20,000-record bench, dropping after
+# every 30,000 checked entries regardless of size put that on one query in eight (p95
+# 21 ms instead of 16).  The bench's search process, without dropping, peaks at ~260 MB
+# (40 MB own, ~70 MB of index files and libraries, ~150 MB of the store).
+RELEASE_BUDGET = 160 << 20
 # Rebuilds of at least MP_MIN_DOCS records index in up to MP_MAX_PROCS sub-processes,
 # MP_BATCH documents per job file.
 MP_MIN_DOCS = 500
@@ -245,8 +247,11 @@ def _schema():
     from whoosh import columns
 
     from .analyzer import UnitBigramTokenizer, UnitFrequency
+    from .concepts import Concepts
+    from .synonyms import load_synonym_groups
 
     ana = UnitBigramTokenizer()
+    ana.concepts = Concepts(load_synonym_groups())  # stored with the schema: see concepts.py
 
     def text_field(**kw):
         f = fields.TEXT(analyzer=ana, phrase=False, **kw)
@@ -682,7 +687,7 @@ class SearchIndex:
         top = heapq.nlargest(limit, scored, key=lambda x: (x[0], -x[1])) if limit else []
         pattern = highlight_pattern(self._highlight_words(parsed, syn))
         hits = [self._hit(s, d, score, pattern) for score, d in top]
-        self._store.release(over=RELEASE_AFTER)
+        self._store.release(RELEASE_BUDGET)
         return SearchResult(len(scored), hits, facets, parsed)
 
     def _facet_columns(self, s):
@@ -695,7 +700,8 @@ class SearchIndex:
     def _highlight_words(parsed: ParsedQuery, syn) -> list[str]:
         words = []
         for w in parsed.highlight_words():
-            words += synonym_variants(w, syn)
+            # Every word of the groups (a concept finds them all, beyond MAX_VARIANTS).
+            words += synonym_variants(w, syn) + list(syn.get(an.normalize(w), ()))
         return words
 
     def _keep(self, reader) -> dict:

@@ -132,7 +132,7 @@ TITLE_BOOST = 3.0
 DOCNO_BOOST = 3.0
 META_BOOST = 1.5
 MAX_EXPANSION = 400  # terms a one-character query may expand to per field
-MAX_VARIANTS = 8
+MAX_VARIANTS = 16  # the largest group of catalog/synonyms.toml has 9 words
 
 
 def synonym_variants(word: str, synonyms: dict[str, tuple[str, ...]]) -> list[str]:
@@ -317,9 +317,26 @@ def term_plan(term: QTerm, reader, synonyms) -> list:
     yr = year_range(text) if not term.phrase else None
     if yr is not None and yr[0] == yr[1] and 1900 <= yr[0] <= 2100:
         subs.append(Term("year", str(yr[0])))
-    for variant in synonym_variants(text, synonyms):
+    variants = synonym_variants(text, synonyms)
+    concepts = _concept_tokens(text, synonyms, reader) if len(variants) > 1 else None
+    if concepts:
+        subs += [Term(f, tok, boost) for f, boost in _TEXT_FIELDS for tok in concepts]
+        return subs
+    for variant in variants:
         subs += _text_plan(variant, _TEXT_FIELDS, reader)
     return subs
+
+
+def _concept_tokens(word: str, synonyms, reader) -> list[str] | None:
+    """The index's concept tokens for ``word`` and all its synonyms (see concepts.py), if any."""
+    try:
+        concepts = reader.schema["body"].analyzer.concepts
+    except (KeyError, AttributeError):
+        return None
+    if not concepts:
+        return None
+    key = an.normalize(word)
+    return concepts.tokens_for(word, (word, *synonyms.get(key, ())))
 
 
 def plan_query(parsed: ParsedQuery, reader, synonyms, *, code=None, years=None, item=None,

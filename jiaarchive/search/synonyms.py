@@ -1,7 +1,9 @@
-"""The synonym and abbreviation table (catalog/synonyms.toml), used at query time only.
+"""The synonym and abbreviation table (catalog/synonyms.toml).
 
-Expanding the query rather than the index means an edit to the table takes effect on
-the next search, without a rebuild.
+Queries are expanded with the table as it is when they run, so an edit takes effect on
+the next search without a rebuild.  A rebuild also indexes each group of the table as
+one token (``concepts.py``), which makes searching a group a single posting-list read;
+a group edited since then is searched by expansion until the next rebuild.
 """
 
 from __future__ import annotations
@@ -32,11 +34,36 @@ def load_synonyms(path: str | Path | None = None) -> dict[str, tuple[str, ...]]:
         stat = p.stat()
     except FileNotFoundError:
         return {}
-    return dict(_load(str(p), stat.st_mtime_ns, stat.st_size))
+    return dict(_table(str(p), stat.st_mtime_ns, stat.st_size))
 
 
 @lru_cache(maxsize=4)
-def _load(path: str, _mtime: int, _size: int) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def _table(path: str, mtime: int, size: int) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    groups = _load(path, mtime, size)
+    table: dict[str, list[str]] = {}
+    for words in groups:
+        for w in words:
+            key = normalize(w)
+            lst = table.setdefault(key, [])
+            for other in words:
+                if normalize(other) != key and other not in lst:
+                    lst.append(other)
+    return tuple((k, tuple(v)) for k, v in table.items())
+
+
+def load_synonym_groups(path: str | Path | None = None) -> tuple[tuple[str, ...], ...]:
+    """The table's groups, each as its normalised words (what a rebuild indexes)."""
+    p = Path(path) if path is not None else catalog_dir() / "synonyms.toml"
+    try:
+        stat = p.stat()
+    except FileNotFoundError:
+        return ()
+    return tuple(tuple(dict.fromkeys(normalize(w) for w in g))
+                 for g in _load(str(p), stat.st_mtime_ns, stat.st_size))
+
+
+@lru_cache(maxsize=4)
+def _load(path: str, _mtime: int, _size: int) -> tuple[tuple[str, ...], ...]:
     try:
         with open(path, "rb") as fh:
             data = tomllib.load(fh)
@@ -45,16 +72,10 @@ def _load(path: str, _mtime: int, _size: int) -> tuple[tuple[str, tuple[str, ...
     groups = data.get("group", [])
     if not isinstance(groups, list):
         raise CatalogInvalid(f"同义词表 {path} 的 [[group]] 格式不对。")
-    table: dict[str, list[str]] = {}
+    out = []
     for i, g in enumerate(groups, 1):
         words = g.get("words") if isinstance(g, dict) else None
         if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
             raise CatalogInvalid(f"同义词表 {path} 第 {i} 组的 words 必须是非空字符串列表。")
-        words = [w.strip() for w in words]
-        for w in words:
-            key = normalize(w)
-            lst = table.setdefault(key, [])
-            for other in words:
-                if normalize(other) != key and other not in lst:
-                    lst.append(other)
-    return tuple((k, tuple(v)) for k, v in table.items())
+        out.append(tuple(w.strip() for w in words))
+    return tuple(out)
