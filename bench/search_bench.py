@@ -163,6 +163,21 @@ def quality(spec, work: Path, compare: bool) -> dict:
     r, conf, fails = recall(lambda q: [h.record_id for h in ix.search(q, limit=10).hits],
                             queries, names)
     out["this engine"] = (r, conf, fails)
+    # The 49 records are too few for n-gram tokens (ngrams.MIN_SAMPLE): measure the same
+    # queries once more with them, as a large archive would search.
+    from jiaarchive.search import ngrams
+    saved = ngrams.MIN_SAMPLE
+    ngrams.MIN_SAMPLE = 1
+    try:
+        ix2 = SearchIndex.open(work / "q-index-ngrams")
+        ix2.rebuild(docs)
+    finally:
+        ngrams.MIN_SAMPLE = saved
+    vocab = ix2._fresh_searcher().reader().schema["body"].analyzer.vocab
+    r, conf, fails = recall(lambda q: [h.record_id for h in ix2.search(q, limit=10).hits],
+                            queries, names)
+    out[f"  … with {len(vocab)} n-grams"] = (r, conf, fails)
+    ix2.close()
     con = fts5_build(work / "q-fts.db", docs)
     r, conf, fails = recall(lambda q: fts5_search(con, q, 10)[1], queries, names)
     out["SQLite FTS5 trigram"] = (r, conf, fails)

@@ -130,6 +130,21 @@ def test_unreadable_files_are_listed(arch, tmp_path: Path) -> None:
     assert rows[0].reason
     res = CliRunner().invoke(main, ["--archive", str(arch.root), "index", "status"])
     assert v.archive_no in res.output
+    assert "组同义词" in res.output and "常用词" in res.output
+
+
+def test_status_advises_a_rebuild_when_the_archive_outgrew_its_index(monkeypatch) -> None:
+    from jiaarchive.search import ngrams
+    from jiaarchive.search.index import Tuning
+
+    def t(records, sampled, changed=False):
+        return Tuning(records=records, ngrams=0, sampled=sampled, concepts=37, synonyms_changed=changed)
+    assert not t(50, 0).rebuild_advised  # small: phrase checks are cheap
+    assert t(ngrams.MIN_SAMPLE, 0).rebuild_advised  # built empty at init, now large enough
+    assert not t(3 * ngrams.SAMPLE, ngrams.SAMPLE).rebuild_advised  # full sample: stays good
+    assert t(3 * ngrams.MIN_SAMPLE, ngrams.MIN_SAMPLE).rebuild_advised
+    assert "rebuild" in t(50, 0, changed=True).describe()
+    assert t(50, 0, changed=True).rebuild_advised
 
 
 def test_two_writers_at_once(tmp_path: Path) -> None:

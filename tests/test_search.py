@@ -270,6 +270,88 @@ def test_incremental_updates_use_the_groups_the_index_was_built_with(ix, monkeyp
     assert tok and r.doc_frequency("body", tok[0]) == 2
 
 
+# -- common words indexed whole (ngrams.py) ------------------------------------------------
+
+def test_ngram_choice_needs_enough_records_and_a_share_of_them():
+    from jiaarchive.search import ngrams
+
+    few = ["劳动合同管理"] * (ngrams.MIN_SAMPLE - 1)
+    assert ngrams.choose(few) == frozenset()
+    texts = ["劳动合同管理"] * ngrams.MIN_SAMPLE + ["罕见词语"] * 2
+    vocab = ngrams.choose(texts)
+    assert {"劳动合", "动合同", "劳动合同", "合同管理"} <= vocab
+    assert "罕见词" not in vocab  # in 2 of 202 records: cheap to check, not worth a token
+    assert ngrams.in_word(vocab, "签订劳动合同") == ["动合同", "劳动合", "劳动合同"]
+
+
+def _rebuilt(path, docs, *, vocab: bool):
+    import jiaarchive.search.ngrams as ngmod
+
+    index = SearchIndex.open(path)
+    saved = ngmod.choose
+    if not vocab:
+        ngmod.choose = lambda texts: frozenset()
+    try:
+        index.rebuild(docs)
+    finally:
+        ngmod.choose = saved
+    return index
+
+
+def test_words_indexed_whole_find_exactly_what_phrase_checks_find(tmp_path):
+    """Totals, records and facets are the same with and without n-gram tokens, for words in
+    the n-gram set, longer words containing them, one character and mixed words."""
+    import random
+
+    rnd = random.Random(11)
+    words = ["劳动合同", "集体合同", "女职工", "哺乳期", "民主管理", "工会经费", "试用期",
+             "职工代表", "安全生产", "劳动争议", "休息休假", "工资集体协商"]
+    seps = ["", "", "", "，", "。", " ", "2021年", "A-1", "（", "）"]
+    docs = []
+    for i in range(1, 261):
+        parts = []
+        for _ in range(rnd.randint(2, 7)):
+            w = rnd.choice(words)
+            if rnd.random() < 0.25:  # a near miss: split or shortened
+                k = rnd.randint(1, len(w) - 1)
+                w = w[:k] + rnd.choice(["，", "", "的"]) + w[k + 1:]
+            parts += [w, rnd.choice(seps)]
+        docs.append(doc(i, "".join(parts), year=2019 + i % 3,
+                        title=rnd.choice(words) if i % 5 == 0 else "题名"))
+    a = _rebuilt(tmp_path / "a", docs, vocab=True)
+    b = _rebuilt(tmp_path / "b", docs, vocab=False)
+    try:
+        vocab = a._fresh_searcher().reader().schema["body"].analyzer.vocab
+        assert {"劳动合同", "女职工", "哺乳期"} <= vocab
+        assert not b._fresh_searcher().reader().schema["body"].analyzer.vocab
+        queries = set(words) | {w[i:i + n] for w in words for n in (3, 4) for i in range(len(w) - n + 1)}
+        queries |= {"会", "合", "2021年劳动合同", "劳动合同 -哺乳期", "女职工 OR 试用期",
+                    "title:劳动合同", "合同管", "劳动合同2021", "\"职工代表\"", "工会经费 year:2020"}
+        for q in sorted(queries):
+            x, y = a.search(q, limit=300), b.search(q, limit=300)
+            assert (x.total, ids(x), x.facets) == (y.total, ids(y), y.facets), q
+        assert a.search("劳动合同").total > 20
+    finally:
+        a.close()
+        b.close()
+
+
+def test_records_filed_after_the_rebuild_get_the_indexs_ngrams(tmp_path):
+    from jiaarchive.search import ngrams
+
+    docs = [doc(i, "签订劳动合同") for i in range(1, ngrams.MIN_SAMPLE + 1)]
+    ix = _rebuilt(tmp_path / "ix", docs, vocab=True)
+    try:
+        ix.upsert([doc(9001, "续订劳动合同的通知"), doc(9002, "劳动，合同")])
+        r = ix._fresh_searcher()
+        assert sum(sub.reader().doc_frequency("body", "劳动合同")
+                   for sub, _ in r.leaf_searchers()) == ngrams.MIN_SAMPLE + 1
+        assert ix.search("劳动合同").total == ngrams.MIN_SAMPLE + 1
+        assert 9002 not in ids(ix.search("劳动合同", limit=500))
+    finally:
+        ix.close()
+
+
 # -- the index follows every change ---------------------------------------------------------
 
 def test_index_follows_add_edit_rm_restore_and_delete(ix):

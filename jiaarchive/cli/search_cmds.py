@@ -140,6 +140,7 @@ def status_cmd(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         emit_json([{"archive_no": b.archive_no, "path": b.path, "status": b.status, "reason": b.reason} for b in bad])
         return
+    click.echo(indexing.open_index(arch).tuning().describe())
     for b in bad:
         click.echo(f"{b.archive_no}  [{b.status_label}] {b.reason}")
         click.echo(f"    {b.path}")

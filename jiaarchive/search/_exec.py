@@ -10,22 +10,24 @@ Here a query is planned into a small tree (:class:`Term`, :class:`Phrase`, :clas
 :class:`All`) and run per segment in two phases:
 
 1. *candidates*: each token's posting list is read block by block (one zlib +
-   unpickle per 128 postings, no per-posting Python calls) into a set of document
-   numbers; a phrase's candidates are the intersection of its tokens' sets, a group's
-   the union of its alternatives, the query's the intersection of its groups — all
-   C-speed set operations;
-2. *verification*: a phrase is looked for in the record's stored text (one
-   ``pread`` and a byte search, see ``_store.py``; the index keeps no positions) only
+   unpickle per 128 postings, no per-posting Python calls) into an array of document
+   numbers, and a set of documents is a boolean mask over the segment; a phrase's
+   candidates are the AND of its tokens' masks, a group's the OR of its alternatives,
+   the query's the AND of its groups — NumPy operations of a few microseconds;
+2. *verification*: a phrase is looked for in the record's stored text (a byte
+   search in a memory map, see ``_store.py``; the index keeps no positions) only
    for documents that survived phase 1 for the *whole* query, group by group (smallest first, each
    narrowing the set the next one checks), alternative by alternative (a document one
    alternative has proven is not checked again for the others).
 
 Posting lists of at least ``CACHE_MIN_DF`` documents are kept decoded per searcher
 (:class:`PostingsCache`, ~7 MB a segment for the bench's 62 queries), with weights as one
-float per document that scoring indexes directly; a list's set is built only when an
-intersection needs it (``Postings.intersect``).  On the 20,000-record bench these cut
-the slowest queries from ~100 to ~50-65 ms (with the text store pages kept, see
-``index.RELEASE_AFTER``), with the same totals, hits, scores and facets.
+float per document that scoring gathers directly.  Scoring, facet counts and the top
+hits are NumPy operations over the matching documents too: with Python loops they cost
+~20 ms of the ~48 ms of a query matching 11,000 of the 20,000 bench records
+(``劳动合同 解除``), where only the phrase checks of phase 2 are left in Python — and
+those are now rare: synonym groups (``concepts.py``) and an archive's common three- and
+four-character words (``ngrams.py``) are single exact posting lists.
 
 Totals and facets are exact (computed from the verified set).  Scores are BM25F as in
 Whoosh (B=0.75, K1=1.2, the searcher's idf), summed over the matching leaves
@@ -36,10 +38,11 @@ score — it changes ranking only among true matches.
 
 from __future__ import annotations
 
-from array import array
 from collections import OrderedDict
 from dataclasses import dataclass
 from itertools import accumulate
+
+import numpy as np
 
 B = 0.75
 K1 = 1.2
@@ -88,36 +91,36 @@ class Plan:
 # -- reading postings -------------------------------------------------------------------
 
 class Postings:
-    """All postings of one term in one segment, read in bulk (numbers and weights)."""
+    """All postings of one term in one segment: document numbers and weights (arrays)."""
 
-    __slots__ = ("ids", "weights", "_set", "_w", "df")
+    __slots__ = ("ids", "weights", "n", "df", "_mask", "_dense")
 
-    def __init__(self, ids, weights, wmap=None):
-        self.ids = ids  # ascending document numbers (a list, or an array from the cache)
-        self.weights = weights
-        self._set = None
+    def __init__(self, ids: np.ndarray, weights: np.ndarray | None, n: int,
+                 dense: np.ndarray | None = None):
+        self.ids = ids  # ascending document numbers (int32)
+        self.weights = weights  # one per posting (float64), or None when ``dense`` is given
+        self.n = n  # documents in the segment
         self.df = len(ids)
-        self._w = wmap  # docnum -> weight: a dict, or a dense array from PostingsCache
+        self._mask = None
+        self._dense = dense  # weight per document of the segment (0 where absent)
 
     @property
-    def set(self) -> frozenset:
-        if self._set is None:
-            self._set = frozenset(self.ids)
-        return self._set
+    def mask(self) -> np.ndarray:
+        if self._mask is None:
+            m = np.zeros(self.n, dtype=bool)
+            m[self.ids] = True
+            self._mask = m
+        return self._mask
 
-    def intersect(self, other: frozenset) -> frozenset:
-        """``other & self.set``, without building the set when it is not there yet."""
-        if self._set is not None or len(other) > len(self.ids):
-            return other & self.set
-        return other.intersection(self.ids)
-
-    def weight_of(self):
-        if self._w is None:
-            self._w = dict(zip(self.ids, self.weights))
-        return self._w
+    def dense(self) -> np.ndarray:
+        if self._dense is None:
+            d = np.zeros(self.n, dtype=np.float64)
+            d[self.ids] = self.weights
+            self._dense = d
+        return self._dense
 
 
-def read_postings(reader, fieldname: str, text: str) -> Postings | None:
+def read_postings(reader, fieldname: str, text: str, n: int) -> Postings | None:
     """Every posting of ``text`` in one segment reader (None when the term is absent)."""
     from whoosh.codec.whoosh3 import W3LeafMatcher
 
@@ -148,18 +151,17 @@ def read_postings(reader, fieldname: str, text: str) -> Postings | None:
             ids.append(m.id())
             weights.append(m.weight())
             m.next()
-    return Postings(ids, weights)
+    return Postings(np.array(ids, dtype=np.int32), np.array(weights, dtype=np.float64), n)
 
 
 class PostingsCache:
     """Decoded posting lists of one segment, least recently used out.
 
     Reading a common bigram's list (15,000 postings: ~120 blocks of zlib + unpickle)
-    took ~3 ms, and the slowest queries read dozens; rebuilding its set from the kept
-    array takes ~0.3 ms.  Weights are kept as one float per document of the segment
-    (0 where the term is absent; float32 when they are all counts), which scoring
-    indexes directly instead of building a dict per query (that halved scoring).  Only lists of at least ``CACHE_MIN_DF`` postings are kept, up
-    to ``CACHE_BYTES`` in all.
+    took ~3 ms, and the slowest queries read dozens.  Weights are kept as one float per
+    document of the segment (0 where the term is absent; float32 when they are all
+    counts), which scoring gathers directly.  Only lists of at least ``CACHE_MIN_DF``
+    postings are kept, up to ``CACHE_BYTES`` in all.
     """
 
     def __init__(self, budget: int = CACHE_BYTES):
@@ -167,29 +169,25 @@ class PostingsCache:
         self.size = 0
         self._d: OrderedDict = OrderedDict()
 
-    def get(self, reader, f: str, t: str) -> Postings | None:
+    def get(self, reader, f: str, t: str, n: int) -> Postings | None:
         key = (f, t)
         got = self._d.get(key)
         if got is not None:
             self._d.move_to_end(key)
             ids, dense = got
-            return Postings(ids, None, dense)
-        p = read_postings(reader, f, t)
-        if p is not None and p.df >= CACHE_MIN_DF:
-            n = reader.doc_count_all()
-            if p.ids and p.ids[-1] < n:
-                dense = array("d", bytes(8 * n))
-                for d, w in zip(p.ids, p.weights):
-                    dense[d] = w
-                if all(float(w).is_integer() and 0 <= w < 1 << 24 for w in set(p.weights)):
-                    dense = array("f", dense)  # term counts: exact in 4 bytes
-                p._w = dense
-                cost = 4 * p.df + dense.itemsize * n
-                self._d[key] = (array("i", p.ids), dense)
-                self.size += cost
-                while self.size > self.budget and self._d:
-                    _, (ids, dn) = self._d.popitem(last=False)
-                    self.size -= 4 * len(ids) + dn.itemsize * len(dn)
+            return Postings(ids, None, n, dense)
+        p = read_postings(reader, f, t, n)
+        if p is not None and p.df >= CACHE_MIN_DF and p.ids[-1] < n:
+            w = p.weights
+            exact32 = bool(np.all((w == np.floor(w)) & (w >= 0) & (w < 1 << 24)))
+            dense = np.zeros(n, dtype=np.float32 if exact32 else np.float64)
+            dense[p.ids] = w  # term counts are exact in 4 bytes
+            p._dense = dense
+            self._d[key] = (p.ids, dense)
+            self.size += p.ids.nbytes + dense.nbytes
+            while self.size > self.budget and self._d:
+                _, (ids, dn) = self._d.popitem(last=False)
+                self.size -= ids.nbytes + dn.nbytes
         return p
 
 
@@ -203,17 +201,19 @@ class SegmentRun:
         if self._pcache is None:
             self._pcache = keep["postings"] = PostingsCache()
         self._post: dict[tuple[str, str], Postings | None] = {}
-        self._cand: dict[int, frozenset] = {}
+        self._cand: dict[int, np.ndarray] = {}
+        self._count: dict[int, int] = {}
         self._read: dict[int, list[str]] = {}  # phrase → the token lists it read
         self._np: dict[int, bool] = {}  # node → needs a check in the text store
         self._store = store
         self._tpos = tpos  # () -> (column bytes, store size needed)
         self.n = reader.doc_count_all()
+        self._none = np.zeros(self.n, dtype=bool)
 
     def postings(self, f: str, t: str) -> Postings | None:
         key = (f, t)
         if key not in self._post:
-            self._post[key] = self._pcache.get(self.r, f, t)
+            self._post[key] = self._pcache.get(self.r, f, t, self.n)
         return self._post[key]
 
     def df(self, f: str, t: str) -> int:
@@ -230,36 +230,53 @@ class SegmentRun:
         return got
 
     # phase 1 ---------------------------------------------------------------------------
-    def cand(self, node) -> frozenset:
+    def cand(self, node) -> np.ndarray:
+        """The documents that may match ``node`` (a mask; never modify it)."""
         key = id(node)
         got = self._cand.get(key)
         if got is not None:
             return got
         if isinstance(node, Term):
             p = self.postings(node.field, node.text)
-            out = p.set if p is not None else frozenset()
+            out = p.mask if p is not None else self._none
         elif isinstance(node, Phrase):
             out = self._phrase_cand(node)
         elif isinstance(node, Any):
-            sets = [self.cand(c) for c in node.children]
-            out = frozenset().union(*sets) if sets else frozenset()
+            masks = [self.cand(c) for c in node.children]
+            if not masks:
+                out = self._none
+            elif len(masks) == 1:
+                out = masks[0]
+            else:
+                out = np.logical_or.reduce(masks)
         elif isinstance(node, All):
-            sets = sorted((self.cand(c) for c in node.children), key=len)
-            out = sets[0] if sets else frozenset()
-            for s in sets[1:]:
-                if not out:
+            masks = sorted((self.cand(c) for c in node.children), key=self._n)
+            out = masks[0] if masks else self._none
+            for m in masks[1:]:
+                if not out.any():
                     break
-                out = out & s
+                out = out & m
         else:
             raise TypeError(node)
         self._cand[key] = out
         return out
 
-    def _phrase_cand(self, node: Phrase) -> frozenset:
-        """Intersect the token lists rarest first; leave out lists far longer than the set.
+    def count(self, node) -> int:
+        key = id(node)
+        got = self._count.get(key)
+        if got is None:
+            got = self._count[key] = int(np.count_nonzero(self.cand(node)))
+        return got
+
+    @staticmethod
+    def _n(mask: np.ndarray) -> int:
+        return int(np.count_nonzero(mask))
+
+    def _phrase_cand(self, node: Phrase) -> np.ndarray:
+        """AND the token lists rarest first; leave out lists far longer than the result.
 
         A list is read only while it is at most ``SKIP_RATIO`` times the candidates
-        left (reading costs ~0.2 µs a posting, verifying ~5 µs a candidate).  The
+        left (reading costs ~0.2 µs a posting, verifying ~3 µs a candidate).  The
         tokens read are the ones the phrase is scored with.
         """
         f = node.field
@@ -267,51 +284,51 @@ class SegmentRun:
         read: list[str] = []
         self._read[id(node)] = read
         if not dfs or dfs[0][0] == 0:
-            return frozenset()
+            return self._none
         out = None
+        left = 0
         for df, w in dfs:
-            if out is not None and df > SKIP_RATIO * len(out):
+            if out is not None and df > SKIP_RATIO * left:
                 break
             p = self.postings(f, w)
             if p is None:
-                return frozenset()
+                return self._none
             read.append(w)
-            out = p.set if out is None else p.intersect(out)
-            if not out:
+            out = p.mask if out is None else out & p.mask
+            left = int(np.count_nonzero(out))
+            if not left:
                 break
         return out
 
     # phase 2 ---------------------------------------------------------------------------
-    def exact(self, node, docs: set) -> set:
-        """The documents of ``docs`` that really match ``node``."""
-        if not docs:
-            return set()
+    def exact(self, node, docs: np.ndarray) -> np.ndarray:
+        """The documents of ``docs`` (a mask) that really match ``node``."""
         c = self.cand(node)
         if isinstance(node, Term):
             return docs & c
         if isinstance(node, Phrase):
             hit = docs & c
-            if node.needle is None or not hit:
+            if node.needle is None or not hit.any():
                 return hit
             return self._verify(node, hit)
         if isinstance(node, Any):
-            out: set = set()
+            out = np.zeros(self.n, dtype=bool)
             # Cheap (exact without positions) alternatives first, then the largest: the
             # commonest variant of a synonym group matches most records, which the
             # others then need not check (on the 20,000-record bench the five slowest
             # queries went from ~90 to ~68 ms with this order instead of smallest first).
-            kids = sorted(node.children, key=lambda k: (self._needs_positions(k), -len(self.cand(k))))
+            kids = sorted(node.children, key=lambda k: (self._needs_positions(k), -self.count(k)))
             for k in kids:
-                todo = (docs & self.cand(k)) - out
-                if todo:
+                todo = docs & self.cand(k) & ~out
+                if todo.any():
                     out |= self.exact(k, todo)
             return out
         if isinstance(node, All):
-            kids = sorted(node.children, key=lambda k: (self._needs_positions(k), len(self.cand(k))))
-            cur = set(docs)
+            kids = sorted(node.children, key=lambda k: (self._needs_positions(k), self.count(k)))
+            cur = docs
             for k in kids:
                 cur = self.exact(k, cur)
-                if not cur:
+                if not cur.any():
                     break
             return cur
         raise TypeError(node)
@@ -328,7 +345,7 @@ class SegmentRun:
             self._np[id(node)] = got
         return got
 
-    def _verify(self, node: Phrase, docs: set) -> set:
+    def _verify(self, node: Phrase, hit: np.ndarray) -> np.ndarray:
         from ._store import _FIELD as FIELD_INDEX
         from ._store import CHUNK_SHIFT, FLAG_NFKC_RISK, POS, contains
 
@@ -337,39 +354,43 @@ class SegmentRun:
         f, needle, n = node.field, node.needle, POS.size
         unpack_from = POS.unpack_from
         chunk = self._store.chunks.add
+        docs = np.flatnonzero(hit).tolist()
+        found: list[int] = []
+        keep = found.append
         if not isinstance(needle, bytes):
-            out = set()
             for d in docs:
                 tp = blob[d * n:d * n + n]
                 chunk(unpack_from(tp)[0] >> CHUNK_SHIFT)
                 if contains(buf, tp, f, needle):
-                    out.add(d)
-            return out
-        # The common case inlined (a plain byte search, no NFKC-risky characters in the
-        # entry): ~1 µs a record less than calling contains().
-        i = FIELD_INDEX[f]
-        unpack, find, out = POS.unpack_from, buf.find, set()
-        for d in docs:
-            off, tl, ml, bl, flags = unpack(blob, d * n)
-            chunk(off >> CHUNK_SHIFT)
-            if flags & FLAG_NFKC_RISK:
-                if contains(buf, blob[d * n:d * n + n], f, needle):
-                    out.add(d)
-                continue
-            if i == 2:
-                a = off + tl + ml
-                b = a + bl
-            elif i == 0:
-                a, b = off, off + tl
-            else:
-                a = off + tl
-                b = a + ml
-            if find(needle, a, b) >= 0:
-                out.add(d)
+                    keep(d)
+        else:
+            # The common case inlined (a plain byte search, no NFKC-risky characters in
+            # the entry): ~1 µs a record less than calling contains().
+            i = FIELD_INDEX[f]
+            find = buf.find
+            for d in docs:
+                off, tl, ml, bl, flags = unpack_from(blob, d * n)
+                chunk(off >> CHUNK_SHIFT)
+                if flags & FLAG_NFKC_RISK:
+                    if contains(buf, blob[d * n:d * n + n], f, needle):
+                        keep(d)
+                    continue
+                if i == 2:
+                    a = off + tl + ml
+                    b = a + bl
+                elif i == 0:
+                    a, b = off, off + tl
+                else:
+                    a = off + tl
+                    b = a + ml
+                if find(needle, a, b) >= 0:
+                    keep(d)
+        out = np.zeros(self.n, dtype=bool)
+        out[found] = True
         return out
 
     # scoring ---------------------------------------------------------------------------
-    def _norms(self, f: str) -> list[float]:
+    def _norms(self, f: str) -> np.ndarray:
         """Per document ``K1 * ((1 - B) + B * length / average length)`` (kept per searcher)."""
         key = ("norm", f)
         got = self._keep.get(key)
@@ -386,12 +407,13 @@ class SegmentRun:
             total = r.field_length(f)
             avg = (total / self.n) if self.n and total else 1.0
             kb, kl = K1 * (1 - B), K1 * B / avg
-            got = self._keep[key] = [kb + kl * (x or 1) for x in lens]
+            got = self._keep[key] = np.array([kb + kl * (x or 1) for x in lens], dtype=np.float64)
         return got
 
-    def scores(self, plan_node, docs: set, idf_of) -> dict[int, float]:
-        """BM25F of the query's distinct (field, token) pairs present in each document.
+    def scores(self, plan_node, docs: np.ndarray, idf_of) -> tuple[np.ndarray, np.ndarray]:
+        """(document numbers, BM25F scores) of the documents of ``docs``.
 
+        Scores sum the query's distinct (field, token) pairs present in each document.
         Each pair counts once, with the highest boost of the leaves using it, for the
         documents of those leaves' candidate sets: synonym variants and fields share most
         tokens (``职工代表大会`` / ``教职工代表大会``), and scoring them once per pair
@@ -415,21 +437,20 @@ class SegmentRun:
                     got[0] = max(got[0], leaf.boost)
                     if got[1] is not c:
                         got[1] = got[1] | c
-        sc = dict.fromkeys(docs, 0.0)
+        idx = np.flatnonzero(docs)
+        sc = np.zeros(len(idx), dtype=np.float64)
         for (f, w), (boost, c) in pairs.items():
             p = self.postings(f, w)
             if p is None:
                 continue
-            ds = docs & c
-            if not ds:
+            sel = c[idx]
+            if not sel.any():
                 continue
-            norm = self._norms(f)
-            wget = p.weight_of().__getitem__
+            tf = p.dense()[idx].astype(np.float64)
             c1 = boost * idf_of(f, w) * (K1 + 1)
-            for d in ds:
-                tf = wget(d)
-                sc[d] += c1 * tf / (tf + norm[d])
-        return sc
+            part = c1 * tf / (tf + self._norms(f)[idx])
+            sc += np.where(sel, part, 0.0)
+        return idx, sc
 
 
 def _leaves(node):
@@ -440,9 +461,9 @@ def _leaves(node):
             yield from _leaves(k)
 
 
-def run(plan: Plan, leaf_readers, idf_of, store, keep_of):
-    """(score, global docnum) of every match; ``keep_of(reader)`` is a dict kept per reader."""
-    out: list[tuple[float, int]] = []
+def run(plan: Plan, leaf_readers, idf_of, store, keep_of) -> tuple[np.ndarray, np.ndarray]:
+    """(global document numbers, scores) of every match; ``keep_of(reader)`` is kept per reader."""
+    nums, scores = [], []
     for reader, offset in leaf_readers:
         keep = keep_of(reader)
 
@@ -452,17 +473,36 @@ def run(plan: Plan, leaf_readers, idf_of, store, keep_of):
             return keep["tpos"]
         seg = SegmentRun(reader, store, tpos, keep)
         c = seg.cand(plan.positive)
-        if not c:
+        if not c.any():
             continue
-        deleted = reader.deleted_docs_set if reader.has_deletions() else None
-        docs = set(c)
-        if deleted:
-            docs -= deleted
-        if plan.negative is not None and docs:
-            docs -= seg.exact(plan.negative, docs & seg.cand(plan.negative))
+        docs = c
+        if reader.has_deletions():
+            deleted = list(reader.deleted_docs_set)
+            if deleted:
+                docs = docs.copy()
+                docs[deleted] = False
+        if plan.negative is not None and docs.any():
+            docs = docs & ~seg.exact(plan.negative, docs & seg.cand(plan.negative))
         docs = seg.exact(plan.positive, docs)
-        if not docs:
+        if not docs.any():
             continue
-        sc = seg.scores(plan.positive, docs, idf_of)
-        out.extend((s, d + offset) for d, s in sc.items())
-    return out
+        idx, sc = seg.scores(plan.positive, docs, idf_of)
+        nums.append(idx.astype(np.int64) + offset)
+        scores.append(sc)
+    if not nums:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+    return np.concatenate(nums), np.concatenate(scores)
+
+
+def top(nums: np.ndarray, scores: np.ndarray, limit: int) -> list[tuple[float, int]]:
+    """The ``limit`` best (score, document number): highest score first, then lowest number."""
+    m = len(nums)
+    if not limit or not m:
+        return []
+    if limit < m:
+        thr = np.partition(scores, m - limit)[m - limit]
+        sel = np.flatnonzero(scores >= thr)
+    else:
+        sel = np.arange(m)
+    order = sel[np.lexsort((nums[sel], -scores[sel]))][:limit]
+    return [(float(scores[i]), int(nums[i])) for i in order]

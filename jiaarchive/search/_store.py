@@ -10,10 +10,10 @@ lock before the Whoosh commit, so a crash leaves at most unreferenced bytes at t
 It serves two things:
 
 * phase 2 of the executor: is a phrase really in this field of this record?  A byte
-  search in a memory map of the store — no read, no copy, no decompression (2-4 µs a
-  record).  The pages read are released once ``index.RELEASE_AFTER`` entries
-  were checked (``MADV_DONTNEED``: they stay in the page cache, but a long-running
-  search process does not accumulate the whole store in its resident size);
+  search in a memory map of the store — no read, no copy, no decompression (~1.7 µs a
+  record).  The pages read are released once they add up to ``index.RELEASE_BUDGET``
+  (``MADV_DONTNEED``: they stay in the page cache, but a long-running search process
+  does not accumulate the whole store in its resident size);
 * snippets: the text of each file of a shown hit.
 
 Entry layout: title, meta, the files' texts joined by ``\\n`` (so the body is one

@@ -180,7 +180,8 @@ def query_tokens(term: str) -> list[tuple[str, int]] | str | None:
 def single_unit_terms(unit: str, lexicon_terms: Iterator[str]) -> list[str]:
     """Filter the lexicon terms that start with ``unit`` to those for that exact unit."""
     if is_cjk(unit):
-        return list(lexicon_terms)
+        # Not the n-gram tokens (ngrams.py): a bigram or run end says it all.
+        return [t for t in lexicon_terms if not (len(t) > 2 and _PURE_CJK.fullmatch(t))]
     n = len(unit)
     return [t for t in lexicon_terms if len(t) == n + 1 and (t[n] == END or is_cjk(t[n]))]
 
@@ -240,6 +241,7 @@ class UnitBigramTokenizer(Tokenizer):
     """
 
     concepts = None
+    vocab: frozenset = frozenset()  # n-grams indexed whole (ngrams.py), set with the schema
 
     def __call__(
         self,
@@ -411,12 +413,22 @@ class UnitFrequency(Format):
     def word_values(self, value, analyzer, **kwargs):
         fb = self.field_boost
         norm = normalize(value)
-        counts = token_counts(norm, normalized=True)
+        for w, n in token_counts(norm, normalized=True).items():
+            yield (w, n, n * fb, b"")
+        # Derived tokens (synonym concepts, whole n-grams) carry their count as the weight
+        # but a frequency of 0, which is what Whoosh sums into the field's length: BM25's
+        # length normalisation stays that of the text's own tokens.
+        extra = Counter()
         concepts = getattr(analyzer, "concepts", None)
         if concepts:
-            counts.update(concepts.counts(norm))
-        for w, n in counts.items():
-            yield (w, n, n * fb, b"")
+            extra.update(concepts.counts(norm))
+        vocab = getattr(analyzer, "vocab", None)
+        if vocab:
+            from .ngrams import count
+
+            extra.update(count(vocab, norm))
+        for w, n in extra.items():
+            yield (w, 0, n * fb, b"")
 
     def supports(self, name):
         return name in ("frequency", "weight")

@@ -2,21 +2,27 @@
 
 Layout of the index directory (kept inside the archive, always rebuildable)::
 
-    index/CURRENT        {"gen": "gen-000003", "schema": 2}, replaced atomically
+    index/CURRENT        {"gen": "gen-000003", "schema": 3}, replaced atomically
     index/gen-000003/    the Whoosh index in use, and texts.bin (the text store, _store.py)
     index/pending.json   record ids whose index update has not been done (behind)
 
-What the Whoosh part keeps (schema 2): for title, meta (文号, 责任者, remarks, tags) and
+What the Whoosh part keeps (schema 3): for title, meta (文号, 责任者, remarks, tags) and
 body, the unit-bigram tokens with their frequencies only — no positions, no stored text;
 phrases are checked on the text store, for the documents that survive the candidate
-phase of ``_exec.py``.  Stored fields are only what a hit shows (档号, title, date, code,
-the files' ids and paths).  Measured on the 20,000-record bench archive:
+phase of ``_exec.py``.  On top of them, derived tokens whose records are exact, so that
+the commonest searches need no checks: one per synonym group of the table
+(``concepts.py``) and one per common three- or four-character word of the archive
+(``ngrams.py``), both chosen when the index is created or rebuilt and stored in its
+schema.  Stored fields are only what a hit shows (档号, title, date, code, the files' ids
+and paths).  Measured on the 20,000-record bench archive:
 
 =================================  =========  ========================================
 schema                             size       notes
 =================================  =========  ========================================
 1: positions + zlib stored texts   588 MB     most of it position lists of bigrams
-2: frequencies + texts.bin         ~311 MB    texts.bin 211 MB uncompressed, Whoosh ~100
+2: frequencies + texts.bin         ~324 MB    texts.bin 211 MB uncompressed, Whoosh ~113
+3: + concepts and n-grams          360 MB     ~600 n-gram postings a record (bench text
+                                              is repetitive: 3,190 common n-grams)
 =================================  =========  ========================================
 
 A rebuild writes a new ``gen-*`` directory and then replaces ``CURRENT``, so searchers
@@ -29,20 +35,20 @@ start :meth:`SearchIndex.catch_up` finishes whatever is still marked.
 
 from __future__ import annotations
 
-import heapq
 import json
 import os
 import random
 import shutil
 import threading
 import time
-from collections import Counter
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
 from ..errors import IndexDamaged, JiaError
 from . import analyzer as an
+from . import ngrams
 from .query import (ParsedQuery, highlight_pattern, make_snippet, parse_query, plan_query,
                     synonym_variants)
 from ._store import POS as _STORE_POS
@@ -145,6 +151,35 @@ class SearchResult:
 
 
 @dataclass(frozen=True)
+class Tuning:
+    """The derived tokens of an index (see concepts.py, ngrams.py)."""
+
+    records: int
+    ngrams: int  # common words indexed whole
+    sampled: int  # records they were chosen from
+    concepts: int  # synonym groups indexed whole
+    synonyms_changed: bool  # the table differs from the groups the index holds
+
+    @property
+    def rebuild_advised(self) -> bool:
+        grown = (self.sampled < ngrams.SAMPLE and self.records >= ngrams.MIN_SAMPLE
+                 and self.records >= 2 * self.sampled)
+        return grown or self.synonyms_changed
+
+    def describe(self) -> str:
+        """Chinese sentences for ``index status``."""
+        out = [f"检索索引共 {self.records} 件记录；{self.concepts} 组同义词、"
+               f"{self.ngrams} 个常用词整体编入索引（上次重建时按 {self.sampled} 件记录选定），"
+               f"检索这些词无需逐件核对全文。"]
+        if self.synonyms_changed:
+            out.append("同义词表在上次重建后改动过：改动的词组照常可查，"
+                       "运行 jiaarchive index rebuild 后查得更快。")
+        elif self.rebuild_advised:
+            out.append("记录已比上次重建时多出许多，运行 jiaarchive index rebuild 可加快检索。")
+        return "\n".join(out)
+
+
+@dataclass(frozen=True)
 class IndexCheck:
     """What `jiaarchive index check` reports."""
 
@@ -241,7 +276,7 @@ def clear_pending(index_dir: str | Path, record_ids: Iterable[int] | None = None
 
 # -- the index -----------------------------------------------------------------------
 
-def _schema():
+def _schema(vocab: frozenset = frozenset(), sampled: int = 0):
     from whoosh import fields
 
     from whoosh import columns
@@ -252,6 +287,8 @@ def _schema():
 
     ana = UnitBigramTokenizer()
     ana.concepts = Concepts(load_synonym_groups())  # stored with the schema: see concepts.py
+    ana.vocab = frozenset(vocab)  # n-grams indexed whole: see ngrams.py
+    ana.vocab_sample = sampled  # how many records they were chosen from
 
     def text_field(**kw):
         f = fields.TEXT(analyzer=ana, phrase=False, **kw)
@@ -296,6 +333,10 @@ def _fields(doc: SearchDoc) -> tuple[dict, bytes]:
         items=",".join(str(i) for i in doc.items), kinds=",".join(doc.kinds),
         trashed="1" if doc.trashed else "0",
     ), entry
+
+
+def _doc_text(doc: SearchDoc) -> str:
+    return "\n".join([doc.title, *(f.text for f in doc.files if f.text)])
 
 
 def _rebuild_procs(total: int | None) -> int:
@@ -564,12 +605,17 @@ class SearchIndex:
                     raise IndexBusy(f"检索索引 {self.dir} 正被其他程序写入，请稍后再重建。")
                 time.sleep(0.05)
         try:
+            if total is None and isinstance(docs, (list, tuple)):
+                total = len(docs)
+            # The n-grams worth indexing whole, from the first records (see ngrams.py).
+            docs = iter(docs)
+            head = list(islice(docs, ngrams.SAMPLE))
+            vocab = ngrams.choose(_doc_text(x) for x in head)
+            docs = chain(head, docs)
             gen = self._next_gen_name()
             d = self.dir / gen
             d.mkdir(parents=True)
-            ix = wi.create_in(str(d), _schema())
-            if total is None and isinstance(docs, (list, tuple)):
-                total = len(docs)
+            ix = wi.create_in(str(d), _schema(vocab, len(head)))
             procs = _rebuild_procs(total)
             if procs > 1:
                 # Whoosh's MpWriter: this process prepares documents (and writes the text
@@ -643,6 +689,18 @@ class SearchIndex:
     def doc_count(self) -> int:
         return self._fresh_searcher().doc_count()
 
+    def tuning(self) -> "Tuning":
+        """What the index chose when it was built (derived tokens), and whether to rebuild."""
+        from .concepts import Concepts
+        from .synonyms import load_synonym_groups
+
+        r = self._fresh_searcher().reader()
+        ana = r.schema["body"].analyzer
+        concepts = getattr(ana, "concepts", None) or Concepts(())
+        return Tuning(records=r.doc_count(), ngrams=len(getattr(ana, "vocab", ()) or ()),
+                      sampled=getattr(ana, "vocab_sample", 0) or 0, concepts=len(concepts),
+                      synonyms_changed=Concepts(load_synonym_groups()) != concepts)
+
     def search(self, query: str | ParsedQuery, *, code: str | None = None,
                years: tuple[int, int] | None = None, item: int | None = None,
                kind: str | None = None, include_trashed: bool = False, limit: int = 20,
@@ -664,37 +722,48 @@ class SearchIndex:
         raise AssertionError("unreachable")
 
     def _search(self, parsed, syn, code, years, item, kind, include_trashed, limit):
-        from ._exec import run
+        import numpy as np
+
+        from ._exec import run, top
 
         s = self._fresh_searcher()
         empty = SearchResult(0, [], {"volume": {}, "year": {}}, parsed)
         if s.doc_count_all() == 0:
             return empty
-        scored: list[tuple[float, int]] = []
+        nums, scores = [], []
         for sub, offset in s.leaf_searchers():
             r = sub.reader()
             plan = plan_query(parsed, r, syn, code=code, years=years, item=item, kind=kind,
                               include_trashed=include_trashed)
             if plan is not None:
-                scored += run(plan, [(r, offset)], s.idf, self._store, self._keep)
-        if not scored:
+                d, sc = run(plan, [(r, offset)], s.idf, self._store, self._keep)
+                nums.append(d)
+                scores.append(sc)
+        if not nums or not sum(len(d) for d in nums):
             return empty
-        vols, years_col = self._facet_columns(s)
-        vol_count = Counter(vols[d] for _, d in scored)
-        year_count = Counter(years_col[d] for _, d in scored)
-        facets = {"volume": {k: v for k, v in sorted(vol_count.items()) if k},
-                  "year": {k: v for k, v in sorted(year_count.items()) if k}}
-        top = heapq.nlargest(limit, scored, key=lambda x: (x[0], -x[1])) if limit else []
+        docs, scores = np.concatenate(nums), np.concatenate(scores)
+        facets = {name: self._facet(s, name, docs) for name in ("volume", "year")}
         pattern = highlight_pattern(self._highlight_words(parsed, syn))
-        hits = [self._hit(s, d, score, pattern) for score, d in top]
+        hits = [self._hit(s, d, score, pattern) for score, d in top(docs, scores, limit)]
         self._store.release(RELEASE_BUDGET)
-        return SearchResult(len(scored), hits, facets, parsed)
+        return SearchResult(len(docs), hits, facets, parsed)
 
-    def _facet_columns(self, s):
-        if self._facet_cols is None:
-            r = s.reader()
-            self._facet_cols = (list(r.column_reader("volume")), list(r.column_reader("year")))
-        return self._facet_cols
+    def _facet(self, s, name: str, docs) -> dict[str, int]:
+        """How many of ``docs`` (global document numbers) have each value of column ``name``."""
+        import numpy as np
+
+        cols = self._facet_cols
+        if cols is None:
+            cols = self._facet_cols = {}
+        got = cols.get(name)
+        if got is None:
+            values = list(s.reader().column_reader(name))
+            labels = sorted(set(values))
+            code = {v: i for i, v in enumerate(labels)}
+            got = cols[name] = (labels, np.array([code[v] for v in values], dtype=np.int32))
+        labels, codes = got
+        counts = np.bincount(codes[docs], minlength=len(labels))
+        return {labels[i]: int(counts[i]) for i in np.flatnonzero(counts) if labels[i]}
 
     @staticmethod
     def _highlight_words(parsed: ParsedQuery, syn) -> list[str]:

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import analyzer as an
+from . import ngrams
 
 # Field names a clerk may type, in English or Chinese, and what they mean.
 FIELD_ALIASES = {
@@ -259,6 +260,11 @@ def _text_plan(word: str, fields: list[tuple[str, float]], reader) -> list:
     plan = an.query_tokens(word)
     if plan is None:
         return []
+    vocab = _vocab(reader)
+    key = an.normalize(word)
+    if key in vocab:  # a common 3-4 character word, indexed whole (ngrams.py)
+        return [Term(fname, key, boost) for fname, boost in fields]
+    extra = [(g, -1) for g in ngrams.in_word(vocab, key)] if isinstance(plan, list) else []
     subs: list = []
     for fname, boost in fields:
         if isinstance(plan, str):
@@ -271,9 +277,16 @@ def _text_plan(word: str, fields: list[tuple[str, float]], reader) -> list:
             if len(plan) == 1:  # one token says it all (会费, 28号)
                 subs.append(Phrase(fname, list(plan), boost))
             else:
-                subs.append(Phrase(fname, an.query_all_tokens(word), boost,
+                subs.append(Phrase(fname, an.query_all_tokens(word) + extra, boost,
                                    an.phrase_needle(word)))
     return subs
+
+
+def _vocab(reader) -> frozenset:
+    try:
+        return reader.schema["body"].analyzer.vocab or frozenset()
+    except (KeyError, AttributeError):
+        return frozenset()
 
 
 def _years(a: int, b: int) -> list:
