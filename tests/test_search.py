@@ -153,6 +153,18 @@ def test_ranking_title_over_body_and_json_shape(ix):
     json.dumps(out, ensure_ascii=False)
 
 
+def test_top_hits_order_ties_by_record_and_respect_the_limit():
+    import numpy as np
+
+    from jiaarchive.search._exec import top
+
+    nums = np.array([7, 3, 9, 1, 5], dtype=np.int64)
+    scores = np.array([1.0, 2.0, 1.0, 2.0, 0.5])
+    assert top(nums, scores, 3) == [(2.0, 1), (2.0, 3), (1.0, 7)]
+    assert top(nums, scores, 10) == [(2.0, 1), (2.0, 3), (1.0, 7), (1.0, 9), (0.5, 5)]
+    assert top(nums, scores, 0) == [] and top(nums[:0], scores[:0], 5) == []
+
+
 def test_query_words_in_different_files_of_one_record(ix):
     ix.upsert([doc(1, files=(SearchFile(1, "A/a.txt", "会员代表大会"), SearchFile(2, "A/b.txt", "经费审查")))])
     r = ix.search("会员代表大会 经费审查")
