@@ -62,6 +62,37 @@ def test_errors_are_one_chinese_sentence(runner, root, tmp_path) -> None:
     assert res.exit_code == 1 and "找不到" in res.output
 
 
+def test_usage_errors_and_help_are_chinese(runner, root) -> None:
+    res = run(runner, root, "ls", "--yaer", "2020")
+    assert res.exit_code == 2
+    assert "错误：没有 '--yaer' 这个选项" in res.output and "'--year'" in res.output
+    assert "用法:" in res.output and "Usage" not in res.output
+    res = run(runner, root, "search")
+    assert res.exit_code == 2 and "缺少参数" in res.output and "Missing" not in res.output
+    res = run(runner, root, "ls", "--limit", "很多")
+    assert res.exit_code == 2 and "不是有效的数字" in res.output
+    res = run(runner, root, "serch", "工会")
+    assert res.exit_code == 2 and "没有 'serch' 这个命令" in res.output and "'search'" in res.output
+    res = run(runner, root, "search", "--help")
+    assert "选项" in res.output and "显示本帮助并退出" in res.output and "Show this" not in res.output
+
+
+def test_chinese_click_messages_match_the_installed_click() -> None:
+    """Every key of the table is a message id the installed Click really uses."""
+    import ast
+
+    import click
+
+    from jiaarchive.cli.zh import MESSAGES
+
+    used = {"required"}  # core.py looks it up indirectly: _(extra["required"])
+    for f in Path(click.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("_", "ngettext"):
+                used |= {a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)}
+    assert set(MESSAGES) <= used, sorted(set(MESSAGES) - used)
+
+
 def test_duplicate_then_edit_rm_restore_log(runner, root, tmp_path) -> None:
     a = make_text(tmp_path / "通知.txt", "关于召开教代会的通知")
     assert run(runner, root, "add", str(a), "--code", "B-1", "--date", "2021-03-01").exit_code == 0

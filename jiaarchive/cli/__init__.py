@@ -15,6 +15,10 @@ from typing import Any
 
 import click
 
+from .zh import install as _install_chinese_messages
+
+_install_chinese_messages()
+
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
