@@ -171,17 +171,24 @@ async def test_pages_are_loaded_in_sql(make_archive, monkeypatch) -> None:
 # ---------------------------------------------------------------- filing through the form
 
 
+async def open_file_form(pilot: Pilot, code: str) -> RecordForm:
+    """The 归档文件 form opened with ``a`` on catalogue entry ``code``."""
+    await settle(pilot)
+    await go_to(pilot, Selection(code=code, kind="entry"))
+    await pilot.press("a")
+    await settle(pilot)
+    form = pilot.app.screen
+    assert isinstance(form, RecordForm)
+    return form
+
+
 @run_async
 async def test_file_a_document_and_find_it_in_tree_and_table(make_archive, tmp_path: Path) -> None:
     arch = make_archive()
     src = make_docx(tmp_path / "收件" / "2023年6月1日 教职工安全知识培训签到表.docx", "签到表")
     app = make_app(arch)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await go_to(pilot, Selection(code="E-1", kind="entry"))
-        await pilot.press("a")
-        await settle(pilot)
-        form = app.screen
+        form = await open_file_form(pilot, "E-1")
         assert isinstance(form, RecordForm)
         assert form.query_one("#code", Select).value == "E-1"  # preselected from the tree
         form.query_one("#path", Input).value = str(src)
@@ -205,6 +212,67 @@ async def test_file_a_document_and_find_it_in_tree_and_table(make_archive, tmp_p
     rec = filing.get_record(arch, "E-1·2023-D30-0001")
     assert rec.title == "教职工安全知识培训签到表"
     assert (arch.root / rec.files[0].path).read_bytes() == src.read_bytes()
+
+
+@run_async
+async def test_file_a_folder_each_file_its_own_record_or_all_together(make_archive, tmp_path: Path) -> None:
+    arch = make_archive()
+    folder = tmp_path / "2023-05-04 青年教师座谈会"
+    make_text(folder / "2023-05-04 座谈会通知.txt", "通知")
+    make_text(folder / "2023-05-04 座谈会记录.txt", "记录")
+    make_docx(folder / "2023-05-06 座谈会简报.docx", "简报")
+    make_text(folder / ".hidden.txt", "x")
+    make_text(folder / "~$座谈会简报.docx", "lock")
+    app = make_app(arch)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_file_form(pilot, "D-3")
+        assert not form.query_one("#mode").display  # one file: no choice to make
+        form.query_one("#path", Input).value = str(folder)
+        await settle(pilot)
+        assert form.query_one("#mode").display and form.query_one("#mode", Select).value == "each"
+        assert "共 3 个文件" in str(form.query_one("#form-status").render())
+        assert form.query_one("#title", Input).value == ""  # each file gives its own
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, RecordForm)
+        table = app.screen.query_one(RecordTable)
+        assert table.current is not None and table.current.code == "D-3"
+    views = filing.list_records(arch, code="D-3")
+    assert sorted(v.title for v in views) == ["座谈会简报", "座谈会记录", "座谈会通知"]
+    assert {v.date for v in views} == {date(2023, 5, 4), date(2023, 5, 6)}
+
+    # Several paths as one record.
+    other = tmp_path / "另一批"
+    make_text(other / "签到表.txt", "签到")
+    make_text(other / "照片说明.txt", "说明")
+    app = make_app(arch)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_file_form(pilot, "D-3")
+        form.query_one("#path", Input).value = f"{other / '签到表.txt'}；{other / '照片说明.txt'}"
+        await settle(pilot)
+        form.query_one("#mode", Select).value = "together"
+        form.query_one("#title", Input).value = "青年教师座谈会签到及说明"
+        form.query_one("#date", Input).value = "2023-05-04"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, RecordForm)
+    together = [v for v in filing.list_records(arch, code="D-3") if v.title == "青年教师座谈会签到及说明"]
+    assert len(together) == 1 and len(together[0].files) == 2
+
+
+def test_source_paths_one_file_a_folder_or_several(tmp_path: Path) -> None:
+    from jiaarchive.tui.forms import source_paths
+
+    a = make_text(tmp_path / "甲 文件.txt", "a")
+    b = make_text(tmp_path / "乙.txt", "b")
+    d = tmp_path / "夹"
+    c = make_text(d / "丙.txt", "c")
+    make_text(d / ".隐藏", "h")
+    assert source_paths(str(a)) == [a]  # a space in the name is not a separator
+    assert source_paths(f"{a}; {b}") == [a, b] and source_paths(f"{a}；{b}；{a}") == [a, b]
+    assert source_paths(f"'{a}' '{b}'") == [a, b]
+    assert source_paths(str(d)) == [c]
+    assert source_paths(f"{d};{b}") == [c, b]
 
 
 @run_async

@@ -225,10 +225,14 @@ class BrowseScreen(ReportsWorkerErrors, Screen[None]):
         if self.check_action("edit_record", ()) and self.current is not None:
             self.app.push_screen(RecordForm(record=self.current), self._saved)
 
-    def _saved(self, record: RecordView | None) -> None:
-        if record is None:
+    def _saved(self, records: tuple[RecordView, ...] | None) -> None:
+        if not records:
             return
-        self.app.notify(f"已保存：{record.archive_no}《{record.title}》", title="完成")
+        record = records[0]
+        if len(records) == 1:
+            self.app.notify(f"已保存：{record.archive_no}《{record.title}》", title="完成")
+        else:
+            self.app.notify(f"已归档 {len(records)} 件：{record.archive_no} 至 {records[-1].archive_no}", title="完成")
         self.reload(reveal=Selection(code=record.code, year=record.year, kind="year"), focus_id=record.id)
 
     def action_delete_record(self) -> None:

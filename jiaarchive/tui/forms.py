@@ -1,4 +1,9 @@
-"""The record form: filing a document from a path (归档) and editing a record (修改).
+"""The record form: filing documents from a path (归档) and editing a record (修改).
+
+The 文件 field takes one file, a folder (its files, in name order) or several paths
+separated by “;”; with more than one file the clerk chooses 每个文件各为一件 (as
+``jiaarchive add`` does by default) or 所有文件合为一件 (``--together``), and the title
+and date come from each file unless typed.
 
 Quick checks (title, date, item numbers) run on the UI thread as the clerk submits; the
 filing or edit itself runs in a thread worker, and the form stays open until it succeeds, so a
@@ -7,6 +12,7 @@ refused file (duplicate, unreadable) can be corrected without typing everything 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,7 +46,8 @@ class Field:
 
 
 FILE_FIELDS = (
-    Field("path", "文件", "要归档的文件路径（→ 键补全）"),
+    Field("path", "文件", "文件或文件夹路径，多个用 ; 分隔（→ 键补全）"),
+    Field("mode", "方式"),
     Field("code", "目录"),
     Field("title", "题名", "默认取自文件"),
     Field("date", "日期", "如 2021-05-01，默认取自文件"),
@@ -61,8 +68,11 @@ EDIT_FIELDS = (
 )
 
 
-class RecordForm(ReportsWorkerErrors, ModalScreen[RecordView | None]):
-    """File a new record (``record is None``) or edit ``record``; dismisses with the saved view."""
+MODES = [("每个文件各为一件", "each"), ("所有文件合为一件", "together")]
+
+
+class RecordForm(ReportsWorkerErrors, ModalScreen[tuple[RecordView, ...] | None]):
+    """File new records (``record is None``) or edit ``record``; dismisses with the saved views."""
 
     BINDINGS = SCREEN_BINDINGS + [
         Binding("ctrl+s", "save", "保存", id="save"),
@@ -78,9 +88,17 @@ class RecordForm(ReportsWorkerErrors, ModalScreen[RecordView | None]):
             self.proposal = proposal
 
     class Saved(Message):
-        def __init__(self, record: RecordView) -> None:
+        def __init__(self, records: tuple[RecordView, ...]) -> None:
             super().__init__()
-            self.record = record
+            self.records = records
+
+    class Listed(Message):
+        """The files the 文件 field names (several, or a folder's)."""
+
+        def __init__(self, text: str, paths: list[Path]) -> None:
+            super().__init__()
+            self.text = text
+            self.paths = paths
 
     app: "JiaApp"
 
@@ -118,8 +136,10 @@ class RecordForm(ReportsWorkerErrors, ModalScreen[RecordView | None]):
             yield Label(f"修改记录 {r.archive_no}" if r else "归档文件", classes="dialog-title")
             with Grid(id="form-fields"):
                 for f in fields:
-                    yield Label(f.label, classes="field-label")
-                    if f.key == "code":
+                    yield Label(f.label, classes="field-label", id=f"label-{f.key}")
+                    if f.key == "mode":
+                        yield JiaSelect(MODES, value="each", allow_blank=False, id="mode", compact=True)
+                    elif f.key == "code":
                         options = [(f"{e.code} {e.title}", e.code) for e in self.app.archive.entries()]
                         codes = {c for _, c in options}
                         yield JiaSelect(
@@ -144,8 +164,15 @@ class RecordForm(ReportsWorkerErrors, ModalScreen[RecordView | None]):
 
     def on_mount(self) -> None:
         self.query_one("#title" if self.editing else "#path", Input).focus()
+        if not self.editing:
+            self._show_mode(False)
         if self.initial_path:
             self.propose_from(self.initial_path)
+
+    def _show_mode(self, show: bool) -> None:
+        """The 方式 row is only there when there are several files to file."""
+        for w in (self.query_one("#label-mode"), self.query_one("#mode")):
+            w.display = show
 
     # ------------------------------------------------------------------ prefill from the file
     @on(Input.Changed, "#path")
@@ -155,12 +182,41 @@ class RecordForm(ReportsWorkerErrors, ModalScreen[RecordView | None]):
 
     @work(thread=True, exclusive=True, group="propose", exit_on_error=False)
     def propose_from(self, text: str) -> None:
-        path = as_path(text) if text.strip() else None
-        if path is None or not path.is_file():
+        if not text.strip():
+            return
+        try:
+            paths = source_paths(text)
+        except JiaError:
+            return  # said when the clerk saves
+        if len(paths) > 1 or (paths and paths[0].is_dir()) or not paths:
+            if not get_current_worker().is_cancelled:
+                self.post_message(self.Listed(text, paths))
+            return
+        path = paths[0]
+        if not path.is_file():
             return
         proposal = propose(path)
         if not get_current_worker().is_cancelled:
+            self.post_message(self.Listed(text, paths))
             self.post_message(self.Proposed(text, proposal))
+
+    def on_record_form_listed(self, event: Listed) -> None:
+        if event.text != self.query_one("#path", Input).value:
+            return
+        many = len(event.paths) > 1
+        self._show_mode(many)
+        if len(event.paths) == 1:
+            return
+        for key in ("title", "date"):  # each file gives its own, unless the clerk typed one
+            box = self.query_one(f"#{key}", Input)
+            if box.value and box.value == self._auto.get(key):
+                box.value = ""
+            self._auto[key] = ""
+        if not event.paths:
+            self._status("这个文件夹里没有可归档的文件。", error=True)
+            return
+        self._status(f"共 {len(event.paths)} 个文件（{event.paths[0].name} 等）；"
+                     f"题名、日期不填时分别取自各文件。")
 
     def on_record_form_proposed(self, event: Proposed) -> None:
         if event.path != self.query_one("#path", Input).value:
@@ -211,7 +267,11 @@ class RecordForm(ReportsWorkerErrors, ModalScreen[RecordView | None]):
         text = self._value("path")
         if not text:
             raise BadValue("请填写要归档的文件路径。")
-        return [as_path(text)], fields
+        paths = source_paths(text)
+        if not paths:
+            raise BadValue(f"文件夹“{text}”里没有可归档的文件。")
+        fields["together"] = len(paths) > 1 and self.query_one("#mode", Select).value == "together"
+        return paths, fields
 
     def action_save(self) -> None:
         if self._saving:
@@ -238,17 +298,26 @@ class RecordForm(ReportsWorkerErrors, ModalScreen[RecordView | None]):
                 if errors and not self._force:
                     self.post_message(self.PhotoErrors(errors))
                     return
+                together = fields.pop("together", False)
                 draft = filing.Draft(**{k: v for k, v in fields.items()})
-                view = filing.file_document(arch, paths, draft)
+                if together or len(paths) == 1:
+                    views = (filing.file_document(arch, paths, draft),)
+                else:
+                    views = tuple(filing.file_each(arch, paths, draft))
                 if reports:
-                    note_filed(arch, [view], reports)
-                    for w in (w for r in reports for w in r.warnings):
+                    note_filed(arch, views, reports)
+                    warnings = [w for r in reports for w in r.warnings]
+                    for w in warnings[:5]:
                         self.app.call_from_thread(self.app.notify, w, title="照片提示", severity="warning", timeout=8)
+                    if len(warnings) > 5:
+                        self.app.call_from_thread(
+                            self.app.notify, f"另有 {len(warnings) - 5} 条照片提示，可按 P 查看照片问题。",
+                            title="照片提示", severity="warning", timeout=8)
             else:
-                view = filing.edit_record(arch, self.record.id, **_changes(self.record, fields))
+                views = (filing.edit_record(arch, self.record.id, **_changes(self.record, fields)),)
         finally:
             self.app.call_from_thread(self._done_saving)
-        self.post_message(self.Saved(view))
+        self.post_message(self.Saved(views))
 
     def _done_saving(self) -> None:
         self._saving = False
@@ -256,7 +325,7 @@ class RecordForm(ReportsWorkerErrors, ModalScreen[RecordView | None]):
         self._status("")
 
     def on_record_form_saved(self, event: Saved) -> None:
-        self.dismiss(event.record)
+        self.dismiss(event.records)
 
     class PhotoErrors(Message):
         """The photo to file has errors: it cannot serve as evidence unless the clerk insists."""
@@ -273,7 +342,9 @@ class RecordForm(ReportsWorkerErrors, ModalScreen[RecordView | None]):
                 self._force = True
                 self.action_save()
 
-        question = "\n".join(event.errors) + "\n这张照片不能作为证据，仍然归档吗？"
+        shown = event.errors[:8] + ([f"……另有 {len(event.errors) - 8} 条"] if len(event.errors) > 8 else [])
+        what = "这张照片" if len(event.errors) == 1 else "有错误的照片"
+        question = "\n".join(shown) + f"\n{what}不能作为证据，仍然归档吗？"
         self.app.push_screen(ConfirmModal(question, yes="仍然归档", title="照片有错误"), answered)
 
     @on(Button.Pressed, "#save")
@@ -308,3 +379,30 @@ def _changes(r: RecordView, fields: dict[str, Any]) -> dict[str, Any]:
             out[key] = value
     return out
 
+
+
+def source_paths(text: str) -> list[Path]:
+    """The files the 文件 field names: one path, a folder's files, or paths separated by “;”.
+
+    A folder gives its files (not sub-folders, not hidden files or Office lock files
+    ``~$…``) in name order.  Paths may be quoted, as file managers copy them.
+    """
+    import shlex
+
+    text = text.strip()
+    if text[:1] in "\"'" and text.count(text[0]) > 2:
+        try:
+            parts = shlex.split(text)
+        except ValueError as exc:
+            raise BadValue(f"文件路径“{text}”的引号不成对。") from exc
+    else:
+        parts = [p for p in re.split(r"[;；\n]", text) if p.strip()]
+    out: list[Path] = []
+    for part in parts:
+        path = as_path(part)
+        if path.is_dir():
+            out += sorted((c for c in path.iterdir() if c.is_file() and not c.name.startswith((".", "~$"))),
+                          key=lambda c: c.name)
+        else:
+            out.append(path)
+    return list(dict.fromkeys(out))
