@@ -493,6 +493,7 @@ def test_rebuild_gives_the_same_results_as_incremental(tmp_path):
     seen = []
     reb.rebuild(iter(final), progress=lambda n, total: seen.append((n, total)), total=len(final))
     assert seen[-1] == (len(final), len(final))
+    assert [n for n, _ in seen] == list(range(1, len(final) + 1))  # once per record, in order
     # Scores may differ slightly (deleted versions still count in Whoosh's statistics
     # until segments merge); what is found, and where, must not.
     for q in ["工会", "职代会", "劳动竞赛", "帮扶", "年假", "28号", "code:A", "year:2019", "会", "A-1"]:

@@ -609,7 +609,11 @@ class SearchIndex:
                 total = len(docs)
             # The n-grams worth indexing whole, from the first records (see ngrams.py).
             docs = iter(docs)
-            head = list(islice(docs, ngrams.SAMPLE))
+            head = []
+            for x in islice(docs, ngrams.SAMPLE):  # (reading them is most of the time)
+                head.append(x)
+                if progress is not None:
+                    progress(len(head), total)
             vocab = ngrams.choose(_doc_text(x) for x in head)
             docs = chain(head, docs)
             gen = self._next_gen_name()
@@ -632,7 +636,7 @@ class SearchIndex:
                     f, entry = _fields(doc)
                     w.add_document(**f, tpos=store.add(entry))
                     n += 1
-                    if progress is not None:
+                    if progress is not None and n > len(head):
                         progress(n, total)
                 store.sync()
                 store.close()
