@@ -282,6 +282,20 @@ def test_incremental_updates_use_the_groups_the_index_was_built_with(ix, monkeyp
     assert tok and r.doc_frequency("body", tok[0]) == 2
 
 
+@pytest.mark.parametrize("text,query", [
+    ("关于㆕德教育的通知", "四德教育的通知"),  # kanbun mark ㆕ (U+3195) is 四 under NFKC
+    ("第〸条 用㆟单位", "第十条"),  # Hangzhou numeral 〸 (U+3038)
+    ("第〸条 用㆟单位", "用人单位"),
+    ("다나가ㄳ 노동조합", "다나갃"),  # compatibility jamo composes with the syllable before it
+    ("会社ゟの通知", "会社よりの通知"),  # ゟ (U+309F) is より
+    ("⼯会经费", "工会经费"),  # Kangxi radical ⼯ (U+2F2F)
+    ("第〸条（职工（代表）大会）", "职工(代表)大会"),
+])
+def test_characters_nfkc_turns_into_cjk_are_found_by_what_they_normalise_to(ix, text, query):
+    ix.upsert([doc(1, text), doc(2, "无关的内容")])
+    assert ids(ix.search(query)) == [1]
+
+
 # -- common words indexed whole (ngrams.py) ------------------------------------------------
 
 def test_ngram_choice_needs_enough_records_and_a_share_of_them():
@@ -317,7 +331,8 @@ def test_words_indexed_whole_find_exactly_what_phrase_checks_find(tmp_path):
 
     rnd = random.Random(11)
     words = ["劳动合同", "集体合同", "女职工", "哺乳期", "民主管理", "工会经费", "试用期",
-             "职工代表", "安全生产", "劳动争议", "休息休假", "工资集体协商"]
+             "职工代表", "安全生产", "劳动争议", "休息休假", "工资集体协商", "用人单位", "第十条",
+             "四德教育"]
     seps = ["", "", "", "，", "。", " ", "2021年", "A-1", "（", "）"]
     docs = []
     for i in range(1, 261):
@@ -327,6 +342,8 @@ def test_words_indexed_whole_find_exactly_what_phrase_checks_find(tmp_path):
             if rnd.random() < 0.25:  # a near miss: split or shortened
                 k = rnd.randint(1, len(w) - 1)
                 w = w[:k] + rnd.choice(["，", "", "的"]) + w[k + 1:]
+            elif rnd.random() < 0.2:  # written with characters NFKC turns into these
+                w = w.translate(str.maketrans({"人": "㆟", "十": "〸", "工": "⼯", "四": "㆕"}))
             parts += [w, rnd.choice(seps)]
         docs.append(doc(i, "".join(parts), year=2019 + i % 3,
                         title=rnd.choice(words) if i % 5 == 0 else "题名"))

@@ -58,7 +58,7 @@ def encode_entry(title: str, meta: str, files: list[str]) -> tuple[bytes, tuple]
     chars = set(title).union(meta, *files)
     distinct = "".join(chars)
     flags = 0
-    if an.NFKC_CJK_RISK.search(distinct):
+    if an.nfkc_cjk_risk().search(distinct):
         flags |= FLAG_NFKC_RISK | FLAG_UNIT_RISK
     elif not an.nfkc_unit_risk().isdisjoint(chars) or _COMBINING.search(distinct):
         flags |= FLAG_UNIT_RISK

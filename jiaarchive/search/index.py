@@ -60,7 +60,8 @@ _STORE_POS_SIZE = _STORE_POS.size
 # each part: 91 MB of private memory for the 20,000-record bench index, on top of the
 # 102 MB of mapped pages.  Separate files are read with plain reads instead.
 COMPOUND = False
-SCHEMA_VERSION = 3  # 2: no positions in the index, text store beside it; 3: + synonym concepts
+SCHEMA_VERSION = 4  # 2: no positions in the index, text store beside it; 3: + synonym concepts
+# and n-grams; 4: text store entries flagged with every character NFKC maps onto CJK
 LOCK_TIMEOUT = 30.0
 # A kept-open searcher drops the text store's pages it has mapped once they add up to
 # more than RELEASE_BUDGET (estimated, see _store.StoreReader.mapped), so that a

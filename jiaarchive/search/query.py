@@ -133,7 +133,7 @@ TITLE_BOOST = 3.0
 DOCNO_BOOST = 3.0
 META_BOOST = 1.5
 MAX_EXPANSION = 400  # terms a one-character query may expand to per field
-MAX_VARIANTS = 16  # the largest group of catalog/synonyms.toml has 9 words
+MAX_VARIANTS = 64  # a safety cap (the largest group of catalog/synonyms.toml has 9 words)
 
 
 def synonym_variants(word: str, synonyms: dict[str, tuple[str, ...]]) -> list[str]:
