@@ -296,6 +296,23 @@ def test_characters_nfkc_turns_into_cjk_are_found_by_what_they_normalise_to(ix, 
     assert ids(ix.search(query)) == [1]
 
 
+def test_a_character_followed_by_very_many_others_is_still_found_everywhere(ix, monkeypatch):
+    """Past MAX_EXPANSION tokens starting with it, a one-character query reads the texts."""
+    import jiaarchive.search.query as query_mod
+
+    monkeypatch.setattr(query_mod, "MAX_EXPANSION", 3)
+    texts = ["我的书", "你的笔", "他的纸", "她的墨", "它的砚", "没有那个字", "的确"]
+    ix.upsert([doc(i, t) for i, t in enumerate(texts, 1)] + [doc(8, "标题里有", title="目的")])
+    assert ids(ix.search("的", limit=20)) == [1, 2, 3, 4, 5, 7, 8]
+    assert ids(ix.search("的 书")) == [1]
+    assert ids(ix.search("笔 OR 的确")) == [2, 7]
+    monkeypatch.setattr(query_mod, "MAX_EXPANSION", 400)  # the same through the tokens
+    assert ids(ix.search("的", limit=20)) == [1, 2, 3, 4, 5, 7, 8]
+    ix.upsert([doc(9, "版本v2的说明"), doc(10, "v22版"), doc(11, "V2中文")])
+    monkeypatch.setattr(query_mod, "MAX_EXPANSION", 0)
+    assert ids(ix.search("v2", limit=20)) == [9, 11]  # a whole unit only: not v22
+
+
 # -- common words indexed whole (ngrams.py) ------------------------------------------------
 
 def test_ngram_choice_needs_enough_records_and_a_share_of_them():

@@ -73,6 +73,15 @@ class Phrase:
 
 
 @dataclass(eq=False)
+class Scan:
+    """``needle`` looked for in the field's text of every record (no token narrows it down)."""
+
+    field: str
+    boost: float
+    needle: object
+
+
+@dataclass(eq=False)
 class Any:
     children: list
 
@@ -241,6 +250,8 @@ class SegmentRun:
             out = p.mask if p is not None else self._none
         elif isinstance(node, Phrase):
             out = self._phrase_cand(node)
+        elif isinstance(node, Scan):
+            out = np.ones(self.n, dtype=bool)
         elif isinstance(node, Any):
             masks = [self.cand(c) for c in node.children]
             if not masks:
@@ -306,7 +317,7 @@ class SegmentRun:
         c = self.cand(node)
         if isinstance(node, Term):
             return docs & c
-        if isinstance(node, Phrase):
+        if isinstance(node, (Phrase, Scan)):
             hit = docs & c
             if node.needle is None or not hit.any():
                 return hit
@@ -338,7 +349,7 @@ class SegmentRun:
         if got is None:
             if isinstance(node, Term):
                 got = False
-            elif isinstance(node, Phrase):
+            elif isinstance(node, (Phrase, Scan)):
                 got = node.needle is not None
             else:
                 got = any(self._needs_positions(k) for k in node.children)
@@ -425,6 +436,8 @@ class SegmentRun:
                 if not leaf.score:
                     continue
                 words = [leaf.text]
+            elif isinstance(leaf, Scan):
+                continue  # no token to score with: the query's other words rank
             else:
                 self.cand(leaf)  # (records which token lists it read)
                 words = self._read.get(id(leaf), ())
@@ -454,7 +467,7 @@ class SegmentRun:
 
 
 def _leaves(node):
-    if isinstance(node, (Term, Phrase)):
+    if isinstance(node, (Term, Phrase, Scan)):
         yield node
     else:
         for k in node.children:

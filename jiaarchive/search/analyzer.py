@@ -310,6 +310,18 @@ def nfkc_cjk_risk() -> re.Pattern:
     return re.compile(f"[{_JAMO}\u3099-\u309c{cls}]")
 
 
+def unit_needle(unit: str) -> bytes | re.Pattern:
+    """What a one-unit query means in a field's text: every token starting with ``unit``.
+
+    A CJK character anywhere (it starts exactly one token wherever it is), a run of
+    letters/digits only as a whole unit (``ab`` is not in ``abc``).
+    """
+    u = normalize(unit)
+    if is_cjk(u):
+        return u.encode("utf-8")
+    return re.compile(f"(?<![{_ALNUM}]){re.escape(u)}(?![{_ALNUM}])", re.IGNORECASE)
+
+
 def phrase_needle(word: str) -> bytes | re.Pattern:
     """How to check ``word`` (a multi-token query term) in a field's text.
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import islice
 
 from . import analyzer as an
 from . import ngrams
@@ -255,7 +256,7 @@ def _squash_map(s: str) -> tuple[str, list[int]]:
 # -- planning for the two-phase executor (jiaarchive/search/_exec.py) ----------------------
 
 def _text_plan(word: str, fields: list[tuple[str, float]], reader) -> list:
-    from ._exec import Phrase, Term
+    from ._exec import Phrase, Scan, Term
 
     plan = an.query_tokens(word)
     if plan is None:
@@ -268,11 +269,15 @@ def _text_plan(word: str, fields: list[tuple[str, float]], reader) -> list:
     subs: list = []
     for fname, boost in fields:
         if isinstance(plan, str):
-            terms = an.single_unit_terms(
-                plan, (t.decode("utf-8") if isinstance(t, bytes) else t
-                       for t in reader.expand_prefix(fname, plan))
-            )[:MAX_EXPANSION]
-            subs += [Term(fname, t, boost) for t in terms]
+            raw = list(islice(reader.expand_prefix(fname, plan), 4 * MAX_EXPANSION + 1))
+            terms = an.single_unit_terms(plan, (t.decode("utf-8") if isinstance(t, bytes) else t
+                                                for t in raw))
+            if len(raw) <= 4 * MAX_EXPANSION and len(terms) <= MAX_EXPANSION:
+                subs += [Term(fname, t, boost) for t in terms]
+            else:
+                # Too many tokens start with it (的 is followed by thousands of characters):
+                # look for it in the text of the records left by the rest of the query.
+                subs.append(Scan(fname, boost, an.unit_needle(plan)))
         else:
             if len(plan) == 1:  # one token says it all (会费, 28号)
                 subs.append(Phrase(fname, list(plan), boost))
