@@ -364,6 +364,9 @@ def main() -> int:
     ap.add_argument("--compare", action="store_true", help="also measure stock Whoosh analyzers")
     ap.add_argument("--no-quality", action="store_true", help="skip the known-item quality part")
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--queries", type=Path,
+                    help="time these queries (one per line) instead of the known-item set's, "
+                         "e.g. bench/later_queries.txt")
     args = ap.parse_args()
     if not CORPUS.is_dir():
         print("../shared/corpus 不存在，无法运行检索基准。")
@@ -371,6 +374,9 @@ def main() -> int:
     out = args.out or REPO / "bench" / "out" / f"search-{args.records}"
     spec = tomllib.loads(QUERIES.read_text(encoding="utf-8"))
     queries = [q["q"] for q in spec["query"]]
+    if args.queries:
+        queries = [x.strip() for x in args.queries.read_text(encoding="utf-8").splitlines()
+                   if x.strip() and not x.startswith("#")]
     print(f"machine: {platform.platform()}, {platform.processor() or platform.machine()}, "
           f"{os.cpu_count()} CPUs, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}")
     print(f"at start: {loadavg()}")

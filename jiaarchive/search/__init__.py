@@ -26,23 +26,26 @@ schema 2, two procs    82 w/ extract.  324 MB  9.1 / 37 ms   0.37-0.40 s  263 MB
 schema 3: + synonym    (same)          324 MB  5.2 / 19.5    0.24-0.27 s  256 MB
 concepts                                       [1.9]
 schema 3: + n-grams,   76 w/ extract.  360 MB  3.0 / 6.9 ms  0.27-0.29 s  268 MB (42 own
-NumPy executor (this)  [1.9]                   [1.5]                      + 225 mmap)
-SQLite FTS5 trigram    537             540 MB  0.7 / 32 ms   --           --
+NumPy executor         [1.9]                   [1.5]                      + 225 mmap)
+schema 4: NFKC flags   74 w/ extract.  360 MB  2.8 / 6.6 ms  0.33-0.40 s  267 MB (42 own
+(this)                 [2.0]                   [1.5]                      + 225 mmap)
+SQLite FTS5 trigram    575             540 MB  0.7 / 33 ms   --           --
 =====================  ==============  ======  ============  ===========  ================
 
 Each step gave the same totals and facets as the one before (the tests compare them on
 generated texts); scores change where derived tokens replace bigram pairs.  Forty other
-queries written later, not tuned on (common words such as ``劳动合同 解除``, in 11,000
-records): p95 43 ms at schema 2 with the cache, 30 ms with the NumPy executor, 5.6 ms
-with n-grams (FTS5 trigram: 53 ms).  What is left is the phrase check of words
+queries written later, not tuned on (bench/later_queries.txt; common words such as
+``劳动合同 解除``, in 11,000 records): p95 43 ms at schema 2 with the cache, 30 ms with
+the NumPy executor, 4.7-5.8 ms with n-grams (FTS5 trigram: 53 ms).  What is left is the phrase check of words
 longer than four characters (``工资集体协商``, ``人民调解委员会``: 7-9 ms) and of words
 too rare to be n-grams (a few hundred records at most).  Recall@10 on the known-item set
 is 1.000 with no identifier confusions, with and without n-grams (FTS5 trigram: 0.517,
-2 confusions).  Logs: bench/out/s2-rebuild.log (this), s2-concepts.log, p95-20k.log.
+2 confusions).  Logs: bench/out/final4-20k.log (this), final4-later.log, s2-rebuild.log,
+s2-concepts.log, p95-20k.log.
 
-Targets at 20,000 records, all met: 50 documents/s with extraction (76), p95 under 30 ms
-(6.9) and within 3x of FTS5 (0.22x), first query under 1 s (0.27), search process under
-300 MB (268).
+Targets at 20,000 records, all met: 50 documents/s with extraction (74), p95 under 30 ms
+(6.6) and within 3x of FTS5 (0.20x), first query under 1 s (0.33-0.40), search process
+under 300 MB (267).
 
 Names are exported lazily so that ``import jiaarchive.search`` costs nothing until a
 search or an index write actually happens (``jiaarchive search`` must answer in a fresh
