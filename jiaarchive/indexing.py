@@ -232,25 +232,31 @@ def update(archive: Archive, record_ids: Iterable[int]) -> bool:
 
 
 def needs_rebuild(archive: Archive) -> bool:
+    return bool(rebuild_reason(archive))
+
+
+def rebuild_reason(archive: Archive) -> str:
+    """Why the index cannot be used as it is ('' when it can): missing, outdated, damaged."""
     from .errors import IndexDamaged
 
     try:
         open_index(archive)
-    except IndexDamaged:
-        return True
+    except IndexDamaged as exc:
+        return getattr(exc, "reason", "") or "无法读取"
     from .search import pending
 
-    return -1 in pending(index_dir(archive))
+    return "待补建清单无法读取" if -1 in pending(index_dir(archive)) else ""
 
 
 def ensure(archive: Archive, progress: Progress | None = None) -> str:
-    """Make the index usable: rebuild it when missing or damaged, else catch up what is behind.
+    """Make the index usable: rebuild it when missing, outdated or damaged, else catch up.
 
     Returns a Chinese sentence when something was done, '' otherwise.
     """
-    if needs_rebuild(archive):
+    reason = rebuild_reason(archive)
+    if reason:
         n = rebuild(archive, progress=progress)
-        return f"检索索引不存在或已损坏，已重建（{n} 件）。"
+        return f"检索索引需要重建（{reason}），已重建（{n} 件）。"
     idx = open_index(archive)
     n = idx.catch_up(lambda ids: list(_load(archive, ids)))
     return f"已补建 {n} 件记录的检索索引。" if n else ""

@@ -121,6 +121,19 @@ def test_damaged_index_rebuilds_with_a_message(tmp_path: Path) -> None:
     assert r.invoke(main, ["--archive", str(root), "index", "check"]).exit_code == 0
 
 
+def test_an_index_of_an_older_format_is_rebuilt_and_says_so(arch, tmp_path: Path) -> None:
+    v = filing.file_document(arch, [make_text(tmp_path / "x.txt", "会员代表大会决议")],
+                             Draft(code="F-6", title="决议", date=date(2021, 3, 1)))
+    current = arch.root / ".jiaarchive" / "index" / "CURRENT"
+    data = json.loads(current.read_text(encoding="utf-8"))
+    current.write_text(json.dumps({**data, "schema": data["schema"] - 1}), encoding="utf-8")
+    indexing.close(arch)
+    msg = indexing.ensure(arch)
+    assert "索引格式已过时" in msg and "已重建（1 件）" in msg
+    assert found(arch, "工代会") == [v.archive_no]
+    assert indexing.ensure(arch) == ""
+
+
 def test_unreadable_files_are_listed(arch, tmp_path: Path) -> None:
     bad = tmp_path / "坏文件.docx"
     bad.write_bytes(b"PK\x03\x04 this is not really a zip")

@@ -362,8 +362,10 @@ def _codec():
 
 
 def _damaged(index_dir: Path, reason: str) -> IndexDamaged:
-    return IndexDamaged(f"检索索引 {index_dir} 无法读取（{reason}），"
-                        f"请运行 jiaarchive index rebuild 重建索引。")
+    exc = IndexDamaged(f"检索索引 {index_dir} 无法读取（{reason}），"
+                       f"请运行 jiaarchive index rebuild 重建索引。")
+    exc.reason = reason
+    return exc
 
 
 class SearchIndex:
