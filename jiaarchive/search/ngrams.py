@@ -34,7 +34,6 @@ SAMPLE = 1000  # records a rebuild looks at
 MIN_SAMPLE = 200  # fewer: no n-gram tokens
 MIN_SHARE = 0.10  # of the sampled records must contain a string for it to be indexed
 MAX_WORDS = 5000
-SIZES = (3, 4)
 _LONG_CJK = re.compile(f"[{an._CJK}]{{3,}}")
 
 
@@ -104,7 +103,3 @@ def in_word(vocab: frozenset[str], word: str) -> list[str]:
     found = [g for g in grams(an.normalize(word)) if g in vocab]
     return sorted(found)
 
-
-def is_token(term: str) -> bool:
-    """Is this index term an n-gram token (not a bigram or run end)?"""
-    return len(term) in SIZES and bool(an._PURE_CJK.fullmatch(term))
