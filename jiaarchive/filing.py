@@ -430,8 +430,14 @@ def _new_files(sources: Sequence[_Source], rels: Sequence[str], now: datetime, s
     ]
 
 
-def file_each(archive: Archive, paths: Sequence[Path], draft: Draft, *, allow_duplicate: bool = False) -> list[RecordView]:
-    """File every path as its own record.  All inputs are checked first: one bad file files none."""
+def file_each(archive: Archive, paths: Sequence[Path], draft: Draft, *, allow_duplicate: bool = False,
+              filed: list[RecordView] | None = None) -> list[RecordView]:
+    """File every path as its own record.  All inputs are checked first: one bad file files none.
+
+    Each record is its own transaction, so a failure after the checks (a disk that fills
+    up) leaves the records before it filed; ``filed``, when given, collects them as they
+    are filed, for the caller to report.
+    """
     archive.require_writable()
     archive.entry(draft.code)
     if draft.title is not None:
@@ -439,7 +445,10 @@ def file_each(archive: Archive, paths: Sequence[Path], draft: Draft, *, allow_du
     _check_items(archive, draft.items)
     with archive.session() as s:
         _inspect_sources(archive, s, [Path(p) for p in paths], allow_duplicate)
-    return [file_document(archive, [p], draft, allow_duplicate=allow_duplicate) for p in paths]
+    out = [] if filed is None else filed
+    for p in paths:
+        out.append(file_document(archive, [p], draft, allow_duplicate=allow_duplicate))
+    return out
 
 
 # ---------------------------------------------------------------- reading

@@ -349,3 +349,20 @@ def test_export_folder_is_not_unregistered(arch) -> None:
     (arch.root / EXPORT_DIR).mkdir()
     (arch.root / EXPORT_DIR / "迎检报告.html").write_text("<html></html>", encoding="utf-8")
     assert fixity.verify(arch).ok
+
+
+def test_file_each_reports_what_it_filed_before_a_later_failure(arch, tmp_path: Path, monkeypatch) -> None:
+    srcs = [make_text(tmp_path / f"{i}.txt", f"内容{i}") for i in range(3)]
+    real = filing.file_document
+    calls = []
+
+    def flaky(*a, **k):
+        calls.append(1)
+        if len(calls) == 2:
+            raise OSError("磁盘已满")
+        return real(*a, **k)
+    monkeypatch.setattr(filing, "file_document", flaky)
+    filed: list = []
+    with pytest.raises(OSError):
+        filing.file_each(arch, srcs, Draft(code="F-6", date=date(2021, 1, 1)), filed=filed)
+    assert len(filed) == 1 and filing.get_record(arch, filed[0].archive_no).title == "0"

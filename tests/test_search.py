@@ -313,6 +313,35 @@ def test_a_character_followed_by_very_many_others_is_still_found_everywhere(ix, 
     assert ids(ix.search("v2", limit=20)) == [9, 11]  # a whole unit only: not v22
 
 
+def test_text_store_pages_are_counted_whole_and_released_after_queries_without_hits(ix, monkeypatch):
+    import jiaarchive.search.index as index_mod
+
+    big = "劳动合，动合同。" * 20000  # ~480 KB: every bigram of 劳动合同 is there, the word is not
+    ix.upsert([doc(1, big), doc(2, "劳动合同")])
+    assert ids(ix.search("劳动合同")) == [2]
+    assert ix._store.mapped() >= len(big.encode("utf-8"))  # the whole record, not its first piece
+    monkeypatch.setattr(index_mod, "RELEASE_BUDGET", 0)
+    assert ix.search("合同劳动").total == 0
+    assert ix._store.mapped() == 0
+
+
+def test_a_broken_synonym_table_does_not_keep_an_index_from_being_created(tmp_path, monkeypatch):
+    import jiaarchive.search.synonyms as synmod
+
+    (tmp_path / "cat").mkdir()
+    (tmp_path / "cat" / "synonyms.toml").write_text("[[group]]\nwords = 3\n", encoding="utf-8")
+    monkeypatch.setattr(synmod, "catalog_dir", lambda: tmp_path / "cat")
+    index = SearchIndex.open(tmp_path / "index")
+    try:
+        index.upsert([doc(1, "工会经费")])
+        assert index.tuning().concepts == 0
+        with pytest.raises(CatalogInvalid, match="同义词表"):
+            index.search("工会")  # the table's error is still said where it matters
+        assert ids(index.search("工会", synonyms={})) == [1]
+    finally:
+        index.close()
+
+
 # -- common words indexed whole (ngrams.py) ------------------------------------------------
 
 def test_ngram_choice_needs_enough_records_and_a_share_of_them():

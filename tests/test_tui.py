@@ -270,9 +270,19 @@ def test_source_paths_one_file_a_folder_or_several(tmp_path: Path) -> None:
     make_text(d / ".隐藏", "h")
     assert source_paths(str(a)) == [a]  # a space in the name is not a separator
     assert source_paths(f"{a}; {b}") == [a, b] and source_paths(f"{a}；{b}；{a}") == [a, b]
-    assert source_paths(f"'{a}' '{b}'") == [a, b]
-    assert source_paths(str(d)) == [c]
+    assert source_paths(f"'{a}' '{b}'") == [a, b] and source_paths(f'"{a}";"{b}"') == [a, b]
+    assert source_paths(str(d)) == [c] and source_paths(f"{d}/") == [c]
     assert source_paths(f"{d};{b}") == [c, b]
+    semi = make_text(tmp_path / "会议;纪要.txt", "s")  # a name with “;” is still one file
+    assert source_paths(str(semi)) == [semi] and source_paths(f'"{semi}" "{a}"') == [semi, a]
+    make_text(d / "Thumbs.db", "t")
+    make_text(d / "desktop.ini", "t")
+    make_text(d / "~$丙.docx", "t")
+    assert source_paths(str(d)) == [c]
+    # Windows and network paths keep their backslashes
+    assert source_paths('"C:\\档案\\甲.pdf" "\\\\server\\share\\乙.pdf"') == [
+        Path("C:\\档案\\甲.pdf"), Path("\\\\server\\share\\乙.pdf")]
+    assert source_paths(";") == []
 
 
 @run_async

@@ -140,8 +140,8 @@ class StoreReader:
         self.path = Path(gen_dir) / NAME
         self._fh = None
         self._mm: mmap.mmap | None = None
-        # CHUNK-sized pieces of the file that entries read since the last release start
-        # in (the executor adds to it as it checks): an estimate of the mapped pages.
+        # Pieces (1 << CHUNK_SHIFT bytes) of the file that entries read since the last
+        # release span (the executor adds to it as it checks): an estimate of the mapped pages.
         self.chunks: set[int] = set()
 
     def mapped(self) -> int:
@@ -185,7 +185,7 @@ class StoreReader:
             return []
         off, tl, ml, bl, _flags = POS.unpack(tpos)
         end = off + tl + ml + bl
-        self.chunks.add(off >> CHUNK_SHIFT)
+        self.chunks.update(range(off >> CHUNK_SHIFT, (end >> CHUNK_SHIFT) + 1))
         buf = self.buffer(end + 2)
         (nf,) = _NF.unpack_from(buf, end)
         buf = self.buffer(end + 2 + 4 * nf)
@@ -200,7 +200,7 @@ class StoreReader:
         """Drop this process's mapping of the pages read so far (they stay in the page cache).
 
         Only when the entries read since the last release span more than ``budget``
-        bytes (counted in :data:`CHUNK` pieces of the file, see :meth:`mapped`): the
+        bytes (counted in pieces of ``1 << CHUNK_SHIFT`` bytes, see :meth:`mapped`): the
         call costs time in proportion to the pages it drops, and the next queries pay
         page faults to map them again.
         """

@@ -2,11 +2,11 @@
 
 Layout of the index directory (kept inside the archive, always rebuildable)::
 
-    index/CURRENT        {"gen": "gen-000003", "schema": 3}, replaced atomically
+    index/CURRENT        {"gen": "gen-000003", "schema": 4}, replaced atomically
     index/gen-000003/    the Whoosh index in use, and texts.bin (the text store, _store.py)
     index/pending.json   record ids whose index update has not been done (behind)
 
-What the Whoosh part keeps (schema 3): for title, meta (文号, 责任者, remarks, tags) and
+What the Whoosh part keeps (schema 4): for title, meta (文号, 责任者, remarks, tags) and
 body, the unit-bigram tokens with their frequencies only — no positions, no stored text;
 phrases are checked on the text store, for the documents that survive the candidate
 phase of ``_exec.py``.  On top of them, derived tokens whose records are exact, so that
@@ -41,10 +41,11 @@ import random
 import shutil
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
-from typing import Callable, Iterable, Mapping
+from typing import Callable, Iterable, Iterator, Mapping
 
 from ..errors import IndexDamaged, JiaError
 from . import analyzer as an
@@ -169,9 +170,10 @@ class Tuning:
 
     def describe(self) -> str:
         """Chinese sentences for ``index status``."""
+        chosen = (f"上次重建时按 {self.sampled} 件记录选定" if self.sampled
+                  else "建立档案时尚无记录，重建索引后按当时的记录选定")
         out = [f"检索索引共 {self.records} 件记录；{self.concepts} 组同义词、"
-               f"{self.ngrams} 个常用词整体编入索引（上次重建时按 {self.sampled} 件记录选定），"
-               f"检索这些词无需逐件核对全文。"]
+               f"{self.ngrams} 个常用词整体编入索引（{chosen}），检索这些词无需逐件核对全文。"]
         if self.synonyms_changed:
             out.append("同义词表在上次重建后改动过：改动的词组照常可查，"
                        "运行 jiaarchive index rebuild 后查得更快。")
@@ -287,7 +289,7 @@ def _schema(vocab: frozenset = frozenset(), sampled: int = 0):
     from .synonyms import load_synonym_groups
 
     ana = UnitBigramTokenizer()
-    ana.concepts = Concepts(load_synonym_groups())  # stored with the schema: see concepts.py
+    ana.concepts = Concepts(_synonym_groups())  # stored with the schema: see concepts.py
     ana.vocab = frozenset(vocab)  # n-grams indexed whole: see ngrams.py
     ana.vocab_sample = sampled  # how many records they were chosen from
 
@@ -336,8 +338,25 @@ def _fields(doc: SearchDoc) -> tuple[dict, bytes]:
     ), entry
 
 
+def _drain(q: deque) -> Iterator:
+    while q:
+        yield q.popleft()
+
+
 def _doc_text(doc: SearchDoc) -> str:
     return "\n".join([doc.title, *(f.text for f in doc.files if f.text)])
+
+
+def _synonym_groups() -> tuple:
+    """The table's groups, or none when it cannot be read: a broken table must not keep an
+    index from being created (searches still report it, see ``load_synonyms``)."""
+    from ..errors import CatalogInvalid
+    from .synonyms import load_synonym_groups
+
+    try:
+        return load_synonym_groups()
+    except CatalogInvalid:
+        return ()
 
 
 def _rebuild_procs(total: int | None) -> int:
@@ -359,6 +378,15 @@ def _codec():
     from ._codec import ArchiveCodec
 
     return ArchiveCodec()
+
+
+def _reason(exc: BaseException) -> str:
+    """A Chinese reason for an exception Whoosh raised on a broken index."""
+    if isinstance(exc, OSError):
+        return "索引文件无法读取"
+    if type(exc).__name__ in ("EmptyIndexError", "IndexVersionError"):
+        return "索引文件缺失或版本不对"
+    return f"索引文件已损坏（{type(exc).__name__}）"
 
 
 def _damaged(index_dir: Path, reason: str) -> IndexDamaged:
@@ -428,7 +456,7 @@ class SearchIndex:
             ix = wi.open_dir(str(self.dir / gen))
             searcher = ix.searcher()
         except Exception as exc:  # any failure to read the files means a damaged index
-            raise _damaged(self.dir, type(exc).__name__) from exc
+            raise _damaged(self.dir, _reason(exc)) from exc
         self._close_searcher()
         self._gen, self._ix, self._searcher, self._current_stat = gen, ix, searcher, stat
         self._store = StoreReader(self.dir / gen)
@@ -504,7 +532,7 @@ class SearchIndex:
             except JiaError:
                 raise
             except Exception as exc:
-                raise _damaged(self.dir, type(exc).__name__) from exc
+                raise _damaged(self.dir, _reason(exc)) from exc
             # A rebuild may have swapped generations while we waited for the lock.
             if self._stat_current() != self._current_stat:
                 w.cancel()
@@ -612,17 +640,18 @@ class SearchIndex:
                 total = len(docs)
             # The n-grams worth indexing whole, from the first records (see ngrams.py).
             docs = iter(docs)
-            head = []
+            head: deque = deque()
             for x in islice(docs, ngrams.SAMPLE):  # (reading them is most of the time)
                 head.append(x)
                 if progress is not None:
                     progress(len(head), total)
             vocab = ngrams.choose(_doc_text(x) for x in head)
-            docs = chain(head, docs)
+            sampled = len(head)
+            docs = chain(_drain(head), docs)  # (each sampled record freed once indexed)
             gen = self._next_gen_name()
             d = self.dir / gen
             d.mkdir(parents=True)
-            ix = wi.create_in(str(d), _schema(vocab, len(head)))
+            ix = wi.create_in(str(d), _schema(vocab, sampled))
             procs = _rebuild_procs(total)
             if procs > 1:
                 # Whoosh's MpWriter: this process prepares documents (and writes the text
@@ -639,7 +668,7 @@ class SearchIndex:
                     f, entry = _fields(doc)
                     w.add_document(**f, tpos=store.add(entry))
                     n += 1
-                    if progress is not None and n > len(head):
+                    if progress is not None and n > sampled:
                         progress(n, total)
                 store.sync()
                 store.close()
@@ -683,7 +712,7 @@ class SearchIndex:
         except JiaError:
             raise
         except Exception as exc:
-            raise _damaged(self.dir, type(exc).__name__) from exc
+            raise _damaged(self.dir, _reason(exc)) from exc
 
     def check(self, db_versions: Mapping[int, str]) -> IndexCheck:
         """Compare with the database: missing, stale, orphaned and pending records."""
@@ -699,14 +728,13 @@ class SearchIndex:
     def tuning(self) -> "Tuning":
         """What the index chose when it was built (derived tokens), and whether to rebuild."""
         from .concepts import Concepts
-        from .synonyms import load_synonym_groups
 
         r = self._fresh_searcher().reader()
         ana = r.schema["body"].analyzer
         concepts = getattr(ana, "concepts", None) or Concepts(())
         return Tuning(records=r.doc_count(), ngrams=len(getattr(ana, "vocab", ()) or ()),
                       sampled=getattr(ana, "vocab_sample", 0) or 0, concepts=len(concepts),
-                      synonyms_changed=Concepts(load_synonym_groups()) != concepts)
+                      synonyms_changed=Concepts(_synonym_groups()) != concepts)
 
     def search(self, query: str | ParsedQuery, *, code: str | None = None,
                years: tuple[int, int] | None = None, item: int | None = None,
@@ -725,10 +753,17 @@ class SearchIndex:
                 if attempt == 0 and self._stat_current() != self._current_stat:
                     self._open_current()
                     continue
-                raise _damaged(self.dir, type(exc).__name__) from exc
+                raise _damaged(self.dir, _reason(exc)) from exc
         raise AssertionError("unreachable")
 
-    def _search(self, parsed, syn, code, years, item, kind, include_trashed, limit):
+    def _search(self, *args) -> SearchResult:
+        try:
+            return self._run_search(*args)
+        finally:
+            # Also after queries without hits: their phrase checks mapped pages too.
+            self._store.release(RELEASE_BUDGET)
+
+    def _run_search(self, parsed, syn, code, years, item, kind, include_trashed, limit):
         import numpy as np
 
         from ._exec import run, top
@@ -752,7 +787,6 @@ class SearchIndex:
         facets = {name: self._facet(s, name, docs) for name in ("volume", "year")}
         pattern = highlight_pattern(self._highlight_words(parsed, syn))
         hits = [self._hit(s, d, score, pattern) for score, d in top(docs, scores, limit)]
-        self._store.release(RELEASE_BUDGET)
         return SearchResult(len(docs), hits, facets, parsed)
 
     def _facet(self, s, name: str, docs) -> dict[str, int]:

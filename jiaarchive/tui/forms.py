@@ -110,6 +110,7 @@ class RecordForm(ReportsWorkerErrors, ModalScreen[tuple[RecordView, ...] | None]
         self._auto: dict[str, str] = {}  # values we filled in ourselves; replaced when the file changes
         self._saving = False
         self._force = False  # file a photo even though its check found errors (the clerk confirmed)
+        self._listed = False  # the status line describes several files
 
     @property
     def editing(self) -> bool:
@@ -182,22 +183,14 @@ class RecordForm(ReportsWorkerErrors, ModalScreen[tuple[RecordView, ...] | None]
 
     @work(thread=True, exclusive=True, group="propose", exit_on_error=False)
     def propose_from(self, text: str) -> None:
-        if not text.strip():
+        paths = source_paths(text) if text.strip() else []
+        if get_current_worker().is_cancelled:
             return
-        try:
-            paths = source_paths(text)
-        except JiaError:
-            return  # said when the clerk saves
-        if len(paths) > 1 or (paths and paths[0].is_dir()) or not paths:
-            if not get_current_worker().is_cancelled:
-                self.post_message(self.Listed(text, paths))
+        self.post_message(self.Listed(text, paths))
+        if len(paths) != 1 or not paths[0].is_file():
             return
-        path = paths[0]
-        if not path.is_file():
-            return
-        proposal = propose(path)
+        proposal = propose(paths[0])
         if not get_current_worker().is_cancelled:
-            self.post_message(self.Listed(text, paths))
             self.post_message(self.Proposed(text, proposal))
 
     def on_record_form_listed(self, event: Listed) -> None:
@@ -205,16 +198,19 @@ class RecordForm(ReportsWorkerErrors, ModalScreen[tuple[RecordView, ...] | None]
             return
         many = len(event.paths) > 1
         self._show_mode(many)
-        if len(event.paths) == 1:
+        if not many:
+            if not event.paths and as_path(event.text).is_dir():
+                self._status("这个文件夹里没有可归档的文件。", error=True)
+            elif self._listed:
+                self._status("")  # the note about several files no longer applies
+            self._listed = False
             return
+        self._listed = True
         for key in ("title", "date"):  # each file gives its own, unless the clerk typed one
             box = self.query_one(f"#{key}", Input)
             if box.value and box.value == self._auto.get(key):
                 box.value = ""
             self._auto[key] = ""
-        if not event.paths:
-            self._status("这个文件夹里没有可归档的文件。", error=True)
-            return
         self._status(f"共 {len(event.paths)} 个文件（{event.paths[0].name} 等）；"
                      f"题名、日期不填时分别取自各文件。")
 
@@ -269,7 +265,8 @@ class RecordForm(ReportsWorkerErrors, ModalScreen[tuple[RecordView, ...] | None]
             raise BadValue("请填写要归档的文件路径。")
         paths = source_paths(text)
         if not paths:
-            raise BadValue(f"文件夹“{text}”里没有可归档的文件。")
+            raise BadValue(f"文件夹“{text}”里没有可归档的文件。" if as_path(text).is_dir()
+                           else f"“{text}”没有写出文件路径。")
         fields["together"] = len(paths) > 1 and self.query_one("#mode", Select).value == "together"
         return paths, fields
 
@@ -303,7 +300,18 @@ class RecordForm(ReportsWorkerErrors, ModalScreen[tuple[RecordView, ...] | None]
                 if together or len(paths) == 1:
                     views = (filing.file_document(arch, paths, draft),)
                 else:
-                    views = tuple(filing.file_each(arch, paths, draft))
+                    filed: list[RecordView] = []
+                    try:
+                        filing.file_each(arch, paths, draft, filed=filed)
+                    except JiaError as exc:
+                        if not filed:
+                            raise
+                        # Some are filed (a copy failed on a later file): show them, say what is left.
+                        left = len(paths) - len(filed)
+                        self.app.call_from_thread(
+                            self.app.notify, f"已归档 {len(filed)} 件，其余 {left} 个文件未归档：{exc}",
+                            title="未全部归档", severity="error", timeout=30)
+                    views = tuple(filed)
                 if reports:
                     note_filed(arch, views, reports)
                     warnings = [w for r in reports for w in r.warnings]
@@ -381,28 +389,43 @@ def _changes(r: RecordView, fields: dict[str, Any]) -> dict[str, Any]:
 
 
 
+# Quoted pieces stay whole (no backslash escapes: Windows and network paths keep theirs);
+# unquoted pieces end at “;”, “；” or a line break.
+_PIECE = re.compile(r'"([^"]*)"|\'([^\']*)\'|([^;；\r\n"\']+)')
+# Files a folder holds that nobody filed on purpose: system and Office lock files.
+_SKIPPED_NAMES = {"thumbs.db", "desktop.ini", "ehthumbs.db", ".ds_store"}
+
+
 def source_paths(text: str) -> list[Path]:
-    """The files the 文件 field names: one path, a folder's files, or paths separated by “;”.
+    """The files the 文件 field names: one path, a folder's files, or several paths.
 
-    A folder gives its files (not sub-folders, not hidden files or Office lock files
-    ``~$…``) in name order.  Paths may be quoted, as file managers copy them.
+    Several paths are separated by “;” (or “；”, or a line break) or each put in quotes,
+    as file managers copy them; a text that names an existing path as a whole is that one
+    path, even with a “;” in its name.  A folder gives its files in name order, not its
+    sub-folders, hidden files, Office lock files (``~$…``) or ``Thumbs.db``/``desktop.ini``.
     """
-    import shlex
-
     text = text.strip()
-    if text[:1] in "\"'" and text.count(text[0]) > 2:
-        try:
-            parts = shlex.split(text)
-        except ValueError as exc:
-            raise BadValue(f"文件路径“{text}”的引号不成对。") from exc
+    whole = as_path(text)
+    if text and whole.exists():
+        parts = [text]
     else:
-        parts = [p for p in re.split(r"[;；\n]", text) if p.strip()]
+        parts = [next(g for g in m.groups() if g is not None) for m in _PIECE.finditer(text)]
+        parts = [x for x in parts if x.strip()]
     out: list[Path] = []
     for part in parts:
         path = as_path(part)
         if path.is_dir():
-            out += sorted((c for c in path.iterdir() if c.is_file() and not c.name.startswith((".", "~$"))),
-                          key=lambda c: c.name)
+            out += sorted((c for c in path.iterdir() if c.is_file() and not _skipped(c)), key=lambda c: c.name)
         else:
             out.append(path)
     return list(dict.fromkeys(out))
+
+
+def _skipped(path: Path) -> bool:
+    name = path.name
+    if name.startswith((".", "~$")) or name.lower() in _SKIPPED_NAMES:
+        return True
+    try:  # Windows: the hidden attribute
+        return bool(path.stat().st_file_attributes & 2)  # type: ignore[attr-defined]
+    except (AttributeError, OSError):
+        return False
