@@ -27,8 +27,9 @@ schema 3: + synonym    (same)          324 MB  5.2 / 19.5    0.24-0.27 s  256 MB
 concepts                                       [1.9]
 schema 3: + n-grams,   76 w/ extract.  360 MB  3.0 / 6.9 ms  0.27-0.29 s  268 MB (42 own
 NumPy executor         [1.9]                   [1.5]                      + 225 mmap)
-schema 4: NFKC flags   74 w/ extract.  360 MB  2.8 / 6.6 ms  0.33-0.40 s  267 MB (42 own
-(this)                 [2.0]                   [1.5]                      + 225 mmap)
+schema 4: NFKC flags,  74 w/ extract.  360 MB  3.0 / 7.3 ms  0.30-0.40 s  267 MB (42 own
+store map by size      [2.0]                   [0.6]                      + 225 mmap)
+(this)
 SQLite FTS5 trigram    575             540 MB  0.7 / 33 ms   --           --
 =====================  ==============  ======  ============  ===========  ================
 
@@ -40,11 +41,12 @@ the NumPy executor, 4.7-5.8 ms with n-grams (FTS5 trigram: 53 ms).  What is left
 longer than four characters (``工资集体协商``, ``人民调解委员会``: 7-9 ms) and of words
 too rare to be n-grams (a few hundred records at most).  Recall@10 on the known-item set
 is 1.000 with no identifier confusions, with and without n-grams (FTS5 trigram: 0.517,
-2 confusions).  Logs: bench/out/final4-20k.log (this), final4-later.log, s2-rebuild.log,
-s2-concepts.log, p95-20k.log.
+2 confusions).  Logs: bench/out/final4-20k.log (extraction, indexing, recall),
+final5-20k.log (latency of this), final4-later.log, s2-rebuild.log, s2-concepts.log,
+p95-20k.log.
 
 Targets at 20,000 records, all met: 50 documents/s with extraction (74), p95 under 30 ms
-(6.6) and within 3x of FTS5 (0.20x), first query under 1 s (0.33-0.40), search process
+(7.3) and within 3x of FTS5 (0.22x), first query under 1 s (0.30-0.40), search process
 under 300 MB (267).
 
 Names are exported lazily so that ``import jiaarchive.search`` costs nothing until a

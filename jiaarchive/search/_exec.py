@@ -376,15 +376,11 @@ class SegmentRun:
             # the entry): ~1 µs a record less than calling contains().
             i = FIELD_INDEX[f]
             find = buf.find
+            k = len(needle)
             for d in docs:
                 off, tl, ml, bl, flags = unpack_from(blob, d * n)
-                # The pieces of the store the search may map (an estimate for release()).
-                c0, c1 = off >> CHUNK_SHIFT, (off + tl + ml + bl) >> CHUNK_SHIFT
-                if c0 == c1:
-                    chunks.add(c0)
-                else:
-                    chunks.update(range(c0, c1 + 1))
                 if flags & FLAG_NFKC_RISK:
+                    chunks.update(range(off >> CHUNK_SHIFT, ((off + tl + ml + bl) >> CHUNK_SHIFT) + 1))
                     if contains(buf, blob[d * n:d * n + n], f, needle):
                         keep(d)
                     continue
@@ -396,7 +392,15 @@ class SegmentRun:
                 else:
                     a = off + tl
                     b = a + ml
-                if find(needle, a, b) >= 0:
+                at = find(needle, a, b)
+                # The pieces of the store the search read (so mapped), for release():
+                # up to the match, or the whole field.
+                c0, c1 = a >> CHUNK_SHIFT, ((at + k) if at >= 0 else b) >> CHUNK_SHIFT
+                if c0 == c1:
+                    chunks.add(c0)
+                else:
+                    chunks.update(range(c0, c1 + 1))
+                if at >= 0:
                     keep(d)
         out = np.zeros(self.n, dtype=bool)
         out[found] = True
