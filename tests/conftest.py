@@ -46,3 +46,31 @@ def fixed_clock(monkeypatch: pytest.MonkeyPatch):
 
     monkeypatch.setattr(archive_mod, "clock", lambda: FIXED_NOW)
     return FIXED_NOW
+
+
+
+@pytest.fixture
+def new_archive(tmp_path: Path):
+    """Factory for the TUI tests: ``new_archive(fill, read_only=False)`` makes a 事业单位
+    archive in tmp_path/档案, calls ``fill(arch)`` to put things in it, reopens it read-only
+    when asked, and closes every archive it made at the end of the test."""
+    from jiaarchive.archive import init_archive, open_archive
+
+    from .helpers import TUI_UNIT
+
+    opened = []
+
+    def make(fill=None, *, read_only: bool = False):
+        root = tmp_path / "档案"
+        arch = init_archive(root, unit=TUI_UNIT, unit_type="事业单位")
+        if fill is not None:
+            fill(arch)
+        if read_only:
+            arch.close()
+            arch = open_archive(root, read_only=True)
+        opened.append(arch)
+        return arch
+
+    yield make
+    for a in opened:
+        a.close()

@@ -41,3 +41,6 @@ def make_jpeg(path: Path, *, taken: datetime | None = None, size: tuple[int, int
     else:
         img.save(path, "JPEG", quality=85)
     return path
+
+
+TUI_UNIT = "示例市第一中学工会"  # the unit of the archives the TUI tests make

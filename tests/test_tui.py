@@ -16,7 +16,6 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Select
 
 from jiaarchive import filing
-from jiaarchive.archive import init_archive, open_archive
 from jiaarchive.filing import Draft
 from jiaarchive.tui import make_app
 from jiaarchive.tui import browse as browse_mod
@@ -25,9 +24,9 @@ from jiaarchive.tui.forms import RecordForm
 from jiaarchive.tui.trash import TrashScreen
 from jiaarchive.tui.widgets import CatalogueTree, PathSuggester, RecordDetail, RecordTable, Selection
 
-from .helpers import make_docx, make_text
+from .helpers import TUI_UNIT, make_docx, make_text
 
-UNIT = "示例市第一中学工会"
+UNIT = TUI_UNIT
 
 # (code, date, title, doc_no, responsible, tags): a small archive with Chinese-heavy content
 SAMPLE = [
@@ -53,25 +52,18 @@ pytestmark = pytest.mark.usefixtures("fixed_clock")
 
 
 @pytest.fixture
-def make_archive(tmp_path: Path):
+def make_archive(tmp_path: Path, new_archive):
     """Factory: an archive with ``records`` (default: SAMPLE) filed from small generated files."""
-    opened = []
 
     def make(records=SAMPLE, *, read_only: bool = False):
-        root = tmp_path / "档案"
-        arch = init_archive(root, unit=UNIT, unit_type="事业单位")
-        for i, (code, when, title, doc_no, who, tags) in enumerate(records):
-            src = make_text(tmp_path / "来源" / f"{i:03d}.txt", f"{title}\n第 {i} 件")
-            filing.file_document(arch, [src], Draft(code=code, title=title, date=when, doc_no=doc_no, responsible=who, tags=tags))
-        if read_only:
-            arch.close()
-            arch = open_archive(root, read_only=True)
-        opened.append(arch)
-        return arch
+        def fill(arch):
+            for i, (code, when, title, doc_no, who, tags) in enumerate(records):
+                src = make_text(tmp_path / "来源" / f"{i:03d}.txt", f"{title}\n第 {i} 件")
+                filing.file_document(arch, [src], Draft(code=code, title=title, date=when, doc_no=doc_no,
+                                                        responsible=who, tags=tags))
+        return new_archive(fill, read_only=read_only)
 
-    yield make
-    for a in opened:
-        a.close()
+    return make
 
 
 async def settle(pilot: Pilot) -> None:

@@ -10,40 +10,29 @@ import pytest
 from textual.widgets import Input, Select, Static
 
 from jiaarchive import audit
-from jiaarchive.archive import init_archive, open_archive
 from jiaarchive.coverage import profile
 from jiaarchive.tui import make_app
 from jiaarchive.tui.dashboard import DashboardScreen
 from jiaarchive.tui.dialogs import ConfirmModal
 from jiaarchive.tui.profile import GROUPS, ProfileScreen
 
+from .helpers import TUI_UNIT
 from .test_tui import footer_actions, run_async, settle
 
-UNIT = "示例市第一中学工会"
+UNIT = TUI_UNIT
 
 
 pytestmark = pytest.mark.usefixtures("fixed_clock")
 
 
 @pytest.fixture
-def make_archive(tmp_path: Path):
+def make_archive(new_archive):
     """Factory: an empty 事业单位 archive, optionally with profile facts, optionally read-only."""
-    opened = []
 
     def make(facts: dict[str, str] | None = None, *, read_only: bool = False):
-        root = tmp_path / "档案"
-        arch = init_archive(root, unit=UNIT, unit_type="事业单位")
-        if facts:
-            profile.set_facts(arch, facts)
-        if read_only:
-            arch.close()
-            arch = open_archive(root, read_only=True)
-        opened.append(arch)
-        return arch
+        return new_archive((lambda arch: profile.set_facts(arch, facts)) if facts else None, read_only=read_only)
 
-    yield make
-    for a in opened:
-        a.close()
+    return make
 
 
 def profile_entries(arch) -> list:

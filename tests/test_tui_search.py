@@ -18,7 +18,6 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Select
 
 from jiaarchive import filing, indexing, opener
-from jiaarchive.archive import init_archive, open_archive
 from jiaarchive.filing import Draft
 from jiaarchive.search.index import SearchIndex
 from jiaarchive.tui import make_app
@@ -28,10 +27,10 @@ from jiaarchive.tui.dialogs import ErrorModal
 from jiaarchive.tui.search import MATCH_STYLE, SearchScreen
 from jiaarchive.tui.widgets import RecordDetail, RecordTable, Selection
 
-from .helpers import make_docx, make_text
+from .helpers import TUI_UNIT, make_docx, make_text
 from .test_tui import run_async
 
-UNIT = "示例市第一中学工会"
+UNIT = TUI_UNIT
 
 # (code, date, title, doc_no, body, as docx)
 RECORDS = [
@@ -52,34 +51,27 @@ pytestmark = pytest.mark.usefixtures("fixed_clock")
 
 
 @pytest.fixture
-def make_archive(tmp_path: Path):
+def make_archive(tmp_path: Path, new_archive):
     """Factory: the archive of RECORDS; ``trashed`` adds one more 集体合同 record, in the trash."""
-    opened = []
 
     def make(*, read_only: bool = False, trashed: bool = False, no_index: bool = False):
-        root = tmp_path / "档案"
-        arch = init_archive(root, unit=UNIT, unit_type="事业单位")
         rows = list(RECORDS)
         if trashed:
             rows.append(("B-1", date(2021, 6, 1), "2021年集体合同（旧稿）", "", "集体合同旧稿，已作废。", False))
-        for i, (code, when, title, doc_no, body, docx) in enumerate(rows):
-            name = tmp_path / "来源" / f"{i:03d}.{'docx' if docx else 'txt'}"
-            src = make_docx(name, body) if docx else make_text(name, body)
-            view = filing.file_document(arch, [src], Draft(code=code, title=title, date=when, doc_no=doc_no))
-            if "旧稿" in title:
-                filing.trash_record(arch, view.id)
-        if no_index:
-            indexing.close(arch)
-            shutil.rmtree(indexing.index_dir(arch))
-        if read_only:
-            arch.close()
-            arch = open_archive(root, read_only=True)
-        opened.append(arch)
-        return arch
 
-    yield make
-    for a in opened:
-        a.close()
+        def fill(arch):
+            for i, (code, when, title, doc_no, body, docx) in enumerate(rows):
+                name = tmp_path / "来源" / f"{i:03d}.{'docx' if docx else 'txt'}"
+                src = make_docx(name, body) if docx else make_text(name, body)
+                view = filing.file_document(arch, [src], Draft(code=code, title=title, date=when, doc_no=doc_no))
+                if "旧稿" in title:
+                    filing.trash_record(arch, view.id)
+            if no_index:
+                indexing.close(arch)
+                shutil.rmtree(indexing.index_dir(arch))
+        return new_archive(fill, read_only=read_only)
+
+    return make
 
 
 async def settle(pilot: Pilot) -> None:
