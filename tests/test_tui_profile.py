@@ -4,7 +4,6 @@ refused values kept with the core's Chinese sentence, and a view only for inspec
 
 from __future__ import annotations
 
-
 import pytest
 from textual.widgets import Input, Select, Static
 
