@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import os
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
-from jiaarchive import archive as archive_mod
 from jiaarchive import filing, fixity, storage
 from jiaarchive.archive import init_archive, open_archive
 from jiaarchive.errors import (

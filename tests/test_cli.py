@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from jiaarchive.cli import main
 
-from .helpers import make_docx, make_jpeg, make_text
+from .helpers import make_docx, make_text
 
 
 @pytest.fixture

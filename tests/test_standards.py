@@ -107,7 +107,6 @@ def test_transcription_matches_the_official_text(official_dir: Path) -> None:
     checked = 0
 
     def walk(node, key=""):
-        nonlocal checked
         if isinstance(node, dict):
             for k, v in node.items():
                 yield from walk(v, k)

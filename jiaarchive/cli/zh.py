@@ -97,7 +97,7 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 def install() -> None:
     """Route the messages of Click's loaded modules through :data:`MESSAGES`."""
-    import click  # noqa: F401 - loads the modules patched below
+    import click  # noqa: F401  (loads the modules patched below)
 
     for name, mod in list(sys.modules.items()):
         if name == "click" or not name.startswith("click."):

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from jiaarchive.extract.result import STATUS_LABELS, STATUSES, Extraction, reason_for
 from jiaarchive.extract.sniff import DocProps, FileType, doc_properties, sniff
-from jiaarchive.extract.text import decode_html, decode_text, html_to_text, tidy
+from jiaarchive.extract.text import decode_html, decode_text, html_to_text
 from jiaarchive.extract.worker import MAX_TEXT_CHARS, Worker, run_jobs
 
 MAX_TEXT_FILE_BYTES = 32 * 1024 * 1024

@@ -183,7 +183,7 @@ def render(r: Report) -> str:
         parts.append("<h2>六、数据质量提示</h2><ul>" + "".join(f"<li>{escape(w.text)}</li>" for w in r.warnings) + "</ul>")
     if r.deadlines:
         parts.append("<h2>七、时间</h2><ul>" + "".join(f"<li>{escape(d.text)}</li>" for d in r.deadlines) + "</ul>")
-    parts.append(f"<p class='small'>本报告由 jiaarchive 生成。</p></body></html>")
+    parts.append("<p class='small'>本报告由 jiaarchive 生成。</p></body></html>")
     return "".join(parts)
 
 

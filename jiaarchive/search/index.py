@@ -286,7 +286,6 @@ def _schema(vocab: frozenset = frozenset(), sampled: int = 0):
 
     from .analyzer import UnitBigramTokenizer, UnitFrequency
     from .concepts import Concepts
-    from .synonyms import load_synonym_groups
 
     ana = UnitBigramTokenizer()
     ana.concepts = Concepts(_synonym_groups())  # stored with the schema: see concepts.py
