@@ -183,3 +183,14 @@ def test_two_writers_at_once(tmp_path: Path) -> None:
         assert len({r.archive_no for r in recs}) == 12
         assert indexing.check(a).ok
         assert len(found(a, "并发写入测试", limit=50)) == 12
+
+
+def test_search_minus_word_is_a_query_word_and_double_dash_a_mistyped_option(arch, tmp_path: Path) -> None:
+    for name, text in (("2021-06-01 安全生产月通知.txt", "安全生产月活动通知"), ("2021-06-30 安全生产月总结.txt", "安全生产月活动总结")):
+        filing.file_document(arch, [make_text(tmp_path / name, text)], Draft(code="E-1"))
+    r = CliRunner()
+    res = r.invoke(main, ["--archive", str(arch.root), "search", "安全生产月", "-通知", "--json"])
+    assert res.exit_code == 0, res.output
+    assert [h["title"] for h in json.loads(res.output)["hits"]] == ["安全生产月总结"]
+    res = r.invoke(main, ["--archive", str(arch.root), "search", "安全生产月", "--yaer", "2021"])
+    assert res.exit_code == 2 and "没有 '--yaer' 这个选项" in res.output and "'--year'" in res.output

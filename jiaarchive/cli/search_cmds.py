@@ -28,8 +28,9 @@ def _progress_printer(label: str):  # noqa: ANN202
     return show
 
 
-@click.command("search")
-@click.argument("query", nargs=-1, required=True)
+# ignore_unknown_options: "-通知" (leave out records with 通知) is a query word, not an option.
+@click.command("search", context_settings={"ignore_unknown_options": True})
+@click.argument("query", nargs=-1, required=True, type=click.UNPROCESSED)
 @click.option("--code", help="只查某卷（A）或某目录（A-1）")
 @click.option("--year", help="年度，如 2020 或 2020..2021")
 @click.option("--item", type=int, help="关联的评分项目序号")
@@ -43,13 +44,17 @@ def search_cmd(ctx: click.Context, query: tuple[str, ...], code: str | None, yea
     """全文检索：在题名、文号、责任者和文件正文中查找（多个词须同时出现）。
 
     \b
-    例：jiaarchive search 职代会 集体合同 --year 2020
+    例：jiaarchive search 职代会 提案 --year 2020..2021
         jiaarchive search "渝工组〔2008〕28号"
         jiaarchive search 安全生产月 OR 安康杯 -通知 code:E
     """
     from .. import indexing
     from . import parse_year_range
 
+    for word in query:  # "-通知" is a query word; "--nosuch" is a mistyped option
+        if word.startswith("--") and len(word) > 2:
+            names = [n for param in ctx.command.params for n in getattr(param, "opts", ()) if n.startswith("--")]
+            raise click.NoSuchOption(word.split("=", 1)[0], possibilities=names, ctx=ctx)
     arch = open_archive(ctx, read_only=True)
     note = indexing.ensure(arch, progress=_progress_printer("正在建立检索索引"))
     if note and not as_json:

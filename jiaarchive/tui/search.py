@@ -47,10 +47,10 @@ MATCH_STYLE = "bold $text-warning on $warning-muted"  # matched words, in the th
 PROGRESS_EVERY = 0.1  # seconds between index-building progress messages
 MORE_ID = "more"
 
-PLACEHOLDER = '输入检索词，例：职代会 集体合同 ／ "渝工组〔2008〕28号" ／ code:A-1 year:2020'
+PLACEHOLDER = '输入检索词，例：职代会 提案 ／ "渝工组〔2008〕28号" ／ code:A-1 year:2020'
 HINT = (
     "输入检索词，结果随输入显示；多个词须同时出现，OR 表示或，-词 表示排除。\n"
-    "例：职代会 集体合同　\"渝工组〔2008〕28号\"　code:A-1 year:2020　安康杯 OR 安全月 -通知"
+    "例：职代会 提案　\"渝工组〔2008〕28号\"　code:A-1 year:2020　安康杯 OR 安全月 -通知"
 )
 KEYS_HINT = "↓ 或 Enter 到结果列表，Enter 在目录中打开记录，o 打开文件，Esc 返回。"
 
