@@ -38,12 +38,13 @@ import struct
 from pathlib import Path
 
 from . import analyzer as an
+from .normalize import traditional_chars
 
 NAME = "texts.bin"
 POS = struct.Struct("<QIIIB")  # the tpos column: offset, title, meta, body lengths, flags
 _NF = struct.Struct("<H")
 _LEN = struct.Struct("<I")
-FLAG_NFKC_RISK = 1  # characters NFKC maps onto CJK: byte search needs normalised text
+FLAG_NFKC_RISK = 1  # characters NFKC (or 繁→简) maps onto CJK: byte search needs normalised text
 FLAG_UNIT_RISK = 2  # characters NFKC changes into other units: patterns need normalised text
 FLAG_NORMALIZED = 4  # the entry carries normalised copies of its fields after the trailer
 _NORM = struct.Struct("<III")
@@ -58,7 +59,8 @@ def encode_entry(title: str, meta: str, files: list[str]) -> tuple[bytes, tuple]
     chars = set(title).union(meta, *files)
     distinct = "".join(chars)
     flags = 0
-    if an.nfkc_cjk_risk().search(distinct):
+    if an.nfkc_cjk_risk().search(distinct) or not traditional_chars().isdisjoint(chars):
+        # (traditional characters normalise to simplified ones: the same as NFKC's CJK)
         flags |= FLAG_NFKC_RISK | FLAG_UNIT_RISK
     elif not an.nfkc_unit_risk().isdisjoint(chars) or _COMBINING.search(distinct):
         flags |= FLAG_UNIT_RISK

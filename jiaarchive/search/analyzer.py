@@ -72,8 +72,7 @@ from typing import Iterator
 from collections import Counter
 from functools import lru_cache
 
-from whoosh.analysis import Token, Tokenizer
-from whoosh.formats import Format
+from .normalize import normalize  # noqa: F401 - the analysis entry point, re-exported
 
 # CJK ideographs (BMP, extension A, compatibility, supplementary planes), 〇, kana, hangul.
 _CJK = (
@@ -87,11 +86,6 @@ _UNIT = re.compile(f"([{_CJK}])|([{_ALNUM}]+)")
 _CJK_CHAR = re.compile(f"[{_CJK}]")
 
 END = "$"  # marks a unit that ends its run; never produced by the unit pattern
-
-
-def normalize(text: str) -> str:
-    """NFKC (full-width digits and letters become ASCII) and lower case."""
-    return unicodedata.normalize("NFKC", text).lower()
 
 
 def is_cjk(ch: str) -> bool:
@@ -230,44 +224,6 @@ def looks_like_identifier(word: str) -> bool:
     if not _IDISH_RE.search(w):
         return False
     return len(id_segments(w)) > 1 or w.endswith("号") or bool(re.match(r"^[a-z]+\d", w))
-
-
-class UnitBigramTokenizer(Tokenizer):
-    """Whoosh tokenizer for :func:`tokens` (positions only, no character offsets).
-
-    ``concepts`` (a ``concepts.Concepts``, set when an index is created) are the synonym
-    groups that :class:`UnitFrequency` also indexes as one token each; the tokenizer
-    carries them so that they are stored with the index's schema.
-    """
-
-    concepts = None
-    vocab: frozenset = frozenset()  # n-grams indexed whole (ngrams.py), set with the schema
-
-    def __call__(
-        self,
-        value,
-        positions=False,
-        chars=False,
-        keeporiginal=False,
-        removestops=True,
-        start_pos=0,
-        start_char=0,
-        tokenize=True,
-        mode="",
-        **kwargs,
-    ):
-        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for text, pos in tokens(value):
-            t.text = text
-            t.boost = 1.0
-            t.stopped = False
-            if positions:
-                t.pos = start_pos + pos
-            yield t
-
-
-def unit_bigram_analyzer():
-    return UnitBigramTokenizer()
 
 
 # -- verifying a phrase against the stored text (the executor's phase 2) --------------------
@@ -434,52 +390,6 @@ def _utf8_sep_class() -> bytes:
                         b"\\x%02x" % p if p == q else b"[\\x%02x-\\x%02x]" % (p, q)
                         for p, q in seq))
     return b"(?:" + b"|".join(alts) + b")"
-
-
-class UnitFrequency(Format):
-    """Term frequencies only (weights), no positions: phrases are checked on the text.
-
-    Posting blocks then hold document numbers and weights only, which is what makes
-    reading whole posting lists cheap (see ``jiaarchive/search/_exec.py``).
-    """
-
-    def fixed_value_size(self):
-        return 0
-
-    def word_values(self, value, analyzer, **kwargs):
-        fb = self.field_boost
-        norm = normalize(value)
-        for w, n in token_counts(norm, normalized=True).items():
-            yield (w, n, n * fb, b"")
-        # Derived tokens (synonym concepts, whole n-grams) carry their count as the weight
-        # but a frequency of 0, which is what Whoosh sums into the field's length: BM25's
-        # length normalisation stays that of the text's own tokens.
-        extra = Counter()
-        concepts = getattr(analyzer, "concepts", None)
-        if concepts:
-            extra.update(concepts.counts(norm))
-        vocab = getattr(analyzer, "vocab", None)
-        if vocab:
-            from .ngrams import count
-
-            extra.update(count(vocab, norm))
-        for w, n in extra.items():
-            yield (w, 0, n * fb, b"")
-
-    def supports(self, name):
-        return name in ("frequency", "weight")
-
-    def encode(self, value):
-        return b""
-
-    def decode_frequency(self, valuestring):
-        return 1
-
-    def decode_weight(self, valuestring):
-        return self.field_boost
-
-    def combine(self, vs):
-        return b""
 
 
 def token_counts(text: str, normalized: bool = False) -> Counter:

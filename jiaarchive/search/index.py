@@ -2,7 +2,7 @@
 
 Layout of the index directory (kept inside the archive, always rebuildable)::
 
-    index/CURRENT        {"gen": "gen-000003", "schema": 4}, replaced atomically
+    index/CURRENT        {"gen": "gen-000003", "schema": 5, "analysis": "t2s …"}, replaced atomically
     index/gen-000003/    the Whoosh index in use, and texts.bin (the text store, _store.py)
     index/pending.json   record ids whose index update has not been done (behind)
 
@@ -51,8 +51,9 @@ from ..errors import IndexDamaged, JiaError
 from . import analyzer as an
 from . import ngrams
 from .query import (ParsedQuery, highlight_pattern, make_snippet, parse_query, plan_query,
-                    synonym_variants)
+                    variant_words)
 from ._store import POS as _STORE_POS
+from .normalize import analysis_stamp
 from ._store import StoreReader, StoreWriter, encode_entry
 from .synonyms import load_synonyms
 
@@ -61,8 +62,9 @@ _STORE_POS_SIZE = _STORE_POS.size
 # each part: 91 MB of private memory for the 20,000-record bench index, on top of the
 # 102 MB of mapped pages.  Separate files are read with plain reads instead.
 COMPOUND = False
-SCHEMA_VERSION = 4  # 2: no positions in the index, text store beside it; 3: + synonym concepts
-# and n-grams; 4: text store entries flagged with every character NFKC maps onto CJK
+SCHEMA_VERSION = 5  # 2: no positions in the index, text store beside it; 3: + synonym concepts
+# and n-grams; 4: text store entries flagged with every character NFKC maps onto CJK;
+# 5: 繁体 normalised to 简体 (normalize.py), OCR text segments, per-archive synonym groups
 LOCK_TIMEOUT = 30.0
 # A kept-open searcher drops the text store's pages from its map once they are more than
 # RELEASE_BUDGET (the pieces its checks read trigger a look at the map's true resident
@@ -284,7 +286,7 @@ def _schema(vocab: frozenset = frozenset(), sampled: int = 0):
 
     from whoosh import columns
 
-    from .analyzer import UnitBigramTokenizer, UnitFrequency
+    from ._fields import UnitBigramTokenizer, UnitFrequency
     from .concepts import Concepts
 
     ana = UnitBigramTokenizer()
@@ -388,6 +390,11 @@ def _reason(exc: BaseException) -> str:
     return f"索引文件已损坏（{type(exc).__name__}）"
 
 
+def _current(gen: str) -> dict:
+    """What ``CURRENT`` says: the generation in use and what its tokens were made with."""
+    return {"gen": gen, "schema": SCHEMA_VERSION, "analysis": analysis_stamp()}
+
+
 def _damaged(index_dir: Path, reason: str) -> IndexDamaged:
     exc = IndexDamaged(f"检索索引 {index_dir} 无法读取（{reason}），"
                        f"请运行 jiaarchive index rebuild 重建索引。")
@@ -435,6 +442,8 @@ class SearchIndex:
             raise _damaged(self.dir, "CURRENT 文件损坏") from None
         if schema != SCHEMA_VERSION:
             raise _damaged(self.dir, "索引格式已过时")
+        if data.get("analysis") != analysis_stamp():
+            raise _damaged(self.dir, "繁简转换表已更新")
         if not isinstance(gen, str) or "/" in gen or not gen.startswith("gen-"):
             raise _damaged(self.dir, "CURRENT 文件损坏")
         return gen
@@ -472,7 +481,7 @@ class SearchIndex:
         d = self.dir / gen
         d.mkdir(parents=True, exist_ok=False)
         ix = wi.create_in(str(d), _schema())
-        _write_json_atomic(self.dir / CURRENT, {"gen": gen, "schema": SCHEMA_VERSION})
+        _write_json_atomic(self.dir / CURRENT, _current(gen))
         return ix
 
     def _fresh_searcher(self):
@@ -683,7 +692,7 @@ class SearchIndex:
                 w.cancel()
                 shutil.rmtree(d, ignore_errors=True)
                 raise
-            _write_json_atomic(self.dir / CURRENT, {"gen": gen, "schema": SCHEMA_VERSION})
+            _write_json_atomic(self.dir / CURRENT, _current(gen))
             clear_pending(self.dir)
         finally:
             if old_lock is not None:
@@ -807,11 +816,7 @@ class SearchIndex:
 
     @staticmethod
     def _highlight_words(parsed: ParsedQuery, syn) -> list[str]:
-        words = []
-        for w in parsed.highlight_words():
-            # Every word of the groups (a concept finds them all, beyond MAX_VARIANTS).
-            words += synonym_variants(w, syn) + list(syn.get(an.normalize(w), ()))
-        return words
+        return [v for w in parsed.highlight_words() for v in variant_words(w, syn)]
 
     def _keep(self, reader) -> dict:
         """Values derived from a segment reader, kept as long as the searcher is."""

@@ -20,6 +20,8 @@ from itertools import islice
 
 from . import analyzer as an
 from . import ngrams
+from .normalize import fold
+from .numerals import CN_DIGITS, Form, guarded_pattern, numeral_variants
 
 # Field names a clerk may type, in English or Chinese, and what they mean.
 FIELD_ALIASES = {
@@ -157,6 +159,25 @@ def synonym_variants(word: str, synonyms: dict[str, tuple[str, ...]]) -> list[st
     return out[:MAX_VARIANTS]
 
 
+def term_variants(word: str, synonyms: dict[str, tuple[str, ...]]) -> list[Form]:
+    """Every form a query word is searched in: itself, its synonyms, and each of those with
+    its counted numbers spelled both ways (``第12条`` / ``第十二条``, see numerals.py).
+
+    Pure: the same expansion serves this index and any other store of the same tokens.
+    """
+    out: list[Form] = []
+    for v in synonym_variants(word, synonyms):
+        out += numeral_variants(an.normalize(v)) if _MAYBE_NUMBER.search(v) else [Form(v)]
+    return list(dict.fromkeys(out))[:MAX_VARIANTS]
+
+
+def variant_words(word: str, synonyms: dict[str, tuple[str, ...]]) -> list[str]:
+    """The texts of :func:`term_variants`, and every word of the word's synonym groups
+    (a concept token finds them all, beyond MAX_VARIANTS): what a hit highlights."""
+    return [f.text for f in term_variants(word, synonyms)] + list(synonyms.get(an.normalize(word), ()))
+
+
+_MAYBE_NUMBER = re.compile(f"[0-9０-９{CN_DIGITS}]")
 _TEXT_FIELDS = [("title", TITLE_BOOST), ("meta", META_BOOST), ("body", 1.0)]
 
 
@@ -190,6 +211,7 @@ def highlight_pattern(words: list[str]) -> re.Pattern | None:
             continue
         alts.add(w)
         alts.add(an.normalize(w))
+        alts.add(fold(w))
     if not alts:
         return None
     ordered = sorted(alts, key=len, reverse=True)
@@ -200,7 +222,12 @@ def make_snippet(text: str, pattern: re.Pattern | None) -> Snippet:
     """A short passage of ``text`` around the first match, matches as spans."""
     if pattern is None:
         return Snippet(_squash(text[:SNIPPET_LEN]))
-    found = list(pattern.finditer(text))
+    hay = text  # where the words are looked for; fold(text) has the same positions
+    found = list(pattern.finditer(hay))
+    if not found:
+        # Written in 繁体 (or full-width …) while the query is not: look in the folded text.
+        hay = fold(text)
+        found = list(pattern.finditer(hay)) if hay != text else []
     if not found:
         return Snippet(_squash(text[:SNIPPET_LEN]))
     distinct = {m.group().lower() for m in found}
@@ -222,7 +249,7 @@ def make_snippet(text: str, pattern: re.Pattern | None) -> Snippet:
     window = text[start:start + SNIPPET_LEN]
     plain, mapping = _squash_map(window)
     spans = []
-    for m in pattern.finditer(window):
+    for m in pattern.finditer(hay[start:start + SNIPPET_LEN]):
         a, b = mapping[m.start()], mapping[m.end() - 1] + 1
         if not spans or a >= spans[-1][1]:
             spans.append((a, b))
@@ -255,15 +282,19 @@ def _squash_map(s: str) -> tuple[str, list[int]]:
 
 # -- planning for the two-phase executor (jiaarchive/search/_exec.py) ----------------------
 
-def _text_plan(word: str, fields: list[tuple[str, float]], reader) -> list:
+def _text_plan(form: Form | str, fields: list[tuple[str, float]], reader) -> list:
     from ._exec import Phrase, Scan, Term
 
+    if isinstance(form, str):
+        form = Form(form)
+    word = form.text
     plan = an.query_tokens(word)
     if plan is None:
         return []
+    guarded = form.guard_left or form.guard_right
     vocab = _vocab(reader)
     key = an.normalize(word)
-    if key in vocab:  # a common 3-4 character word, indexed whole (ngrams.py)
+    if key in vocab and not guarded:  # a common 3-4 character word, indexed whole (ngrams.py)
         return [Term(fname, key, boost) for fname, boost in fields]
     extra = [(g, -1) for g in ngrams.in_word(vocab, key)] if isinstance(plan, list) else []
     subs: list = []
@@ -272,19 +303,32 @@ def _text_plan(word: str, fields: list[tuple[str, float]], reader) -> list:
             raw = list(islice(reader.expand_prefix(fname, plan), 4 * MAX_EXPANSION + 1))
             terms = an.single_unit_terms(plan, (t.decode("utf-8") if isinstance(t, bytes) else t
                                                 for t in raw))
-            if len(raw) <= 4 * MAX_EXPANSION and len(terms) <= MAX_EXPANSION:
+            if len(raw) <= 4 * MAX_EXPANSION and len(terms) <= MAX_EXPANSION and not guarded:
                 subs += [Term(fname, t, boost) for t in terms]
             else:
                 # Too many tokens start with it (的 is followed by thousands of characters):
                 # look for it in the text of the records left by the rest of the query.
-                subs.append(Scan(fname, boost, an.unit_needle(plan)))
+                subs.append(Scan(fname, boost, _needle(form) if guarded else an.unit_needle(plan)))
+        elif guarded:
+            subs.append(Phrase(fname, an.query_all_tokens(word) + extra, boost, _needle(form)))
+        elif len(plan) == 1:  # one token says it all (会费, 28号)
+            subs.append(Phrase(fname, list(plan), boost))
         else:
-            if len(plan) == 1:  # one token says it all (会费, 28号)
-                subs.append(Phrase(fname, list(plan), boost))
-            else:
-                subs.append(Phrase(fname, an.query_all_tokens(word) + extra, boost,
-                                   an.phrase_needle(word)))
+            subs.append(Phrase(fname, an.query_all_tokens(word) + extra, boost,
+                               an.phrase_needle(word)))
     return subs
+
+
+def _needle(form: Form) -> re.Pattern:
+    """The phrase check of a form whose Chinese numeral edges must not touch other numerals."""
+    nd = an.phrase_needle(form.text)
+    if isinstance(nd, bytes):
+        base = re.escape(nd.decode("utf-8"))
+    elif isinstance(nd, an.ByteNeedle):
+        base = nd.text.pattern
+    else:
+        base = nd.pattern
+    return re.compile(guarded_pattern(base, form), re.IGNORECASE)
 
 
 def _vocab(reader) -> frozenset:
@@ -329,19 +373,24 @@ def term_plan(term: QTerm, reader, synonyms) -> list:
         return [Term("code", normalize_code(text), DOCNO_BOOST),
                 Term("ids", an.id_key(text), DOCNO_BOOST)]
     subs: list = []
+    forms = term_variants(text, synonyms)
     if not term.phrase and an.looks_like_identifier(text):
-        key = an.id_key(text)
-        subs += [Term("ids", key, DOCNO_BOOST), Term("docno", key, DOCNO_BOOST)]
+        # 文号 written another way (主席令第四十七号 / 主席令47号) is the same 文号.
+        keys = dict.fromkeys(an.id_key(f.text) for f in forms if an.looks_like_identifier(f.text)
+                             or f.text == text)
+        subs += [Term(fld, key, DOCNO_BOOST) for key in keys for fld in ("ids", "docno")]
     yr = year_range(text) if not term.phrase else None
     if yr is not None and yr[0] == yr[1] and 1900 <= yr[0] <= 2100:
         subs.append(Term("year", str(yr[0])))
+    plain = all(not (f.guard_left or f.guard_right) for f in forms)
     variants = synonym_variants(text, synonyms)
-    concepts = _concept_tokens(text, synonyms, reader) if len(variants) > 1 else None
-    if concepts:
-        subs += [Term(f, tok, boost) for f, boost in _TEXT_FIELDS for tok in concepts]
-        return subs
-    for variant in variants:
-        subs += _text_plan(variant, _TEXT_FIELDS, reader)
+    if len(variants) > 1 and plain and len(forms) == len(variants):
+        concepts = _concept_tokens(text, synonyms, reader)
+        if concepts:
+            subs += [Term(f, tok, boost) for f, boost in _TEXT_FIELDS for tok in concepts]
+            return subs
+    for form in forms:
+        subs += _text_plan(form, _TEXT_FIELDS, reader)
     return subs
 
 
