@@ -47,9 +47,23 @@ def open_index(archive: Archive) -> "SearchIndex":
     if idx is None:
         from .search import SearchIndex
 
-        idx = SearchIndex.open(index_dir(archive), create=False)
+        idx = SearchIndex.open(index_dir(archive), create=False, extra_groups=synonym_groups(archive))
         archive._search_index = idx  # type: ignore[attr-defined]
     return idx
+
+
+def synonym_groups(archive: Archive) -> tuple:
+    """The archive's own synonym groups (``[search] synonyms`` in jiaarchive.toml)."""
+    from .search.synonyms import archive_groups
+
+    return archive_groups(archive.settings.extra)[0]
+
+
+def synonym_warnings(archive: Archive) -> list[str]:
+    """What was left out of the archive's own synonym groups, in Chinese."""
+    from .search.synonyms import archive_groups
+
+    return archive_groups(archive.settings.extra)[1]
 
 
 def close(archive: Archive) -> None:
@@ -269,7 +283,7 @@ def rebuild(archive: Archive, *, progress: Progress | None = None, reextract: bo
     close(archive)
     with archive.session() as s:
         total = len(list(s.scalars(select(Record.id))))
-    idx = SearchIndex(index_dir(archive))
+    idx = SearchIndex(index_dir(archive), extra_groups=synonym_groups(archive))
     idx.rebuild(_load(archive, None, reextract=reextract, workers=workers), progress=progress, total=total)
     idx.close()
     return total

@@ -48,22 +48,23 @@ def search_cmd(ctx: click.Context, query: tuple[str, ...], code: str | None, yea
         jiaarchive search "渝工组〔2008〕28号"
         jiaarchive search 安全生产月 OR 安康杯 -通知 code:E
     """
-    from .. import indexing
     from . import parse_year_range
 
     for word in query:  # "-通知" is a query word; "--nosuch" is a mistyped option
         if word.startswith("--") and len(word) > 2:
             names = [n for param in ctx.command.params for n in getattr(param, "opts", ()) if n.startswith("--")]
             raise click.NoSuchOption(word.split("=", 1)[0], possibilities=names, ctx=ctx)
-    arch = open_archive(ctx, read_only=True)
-    note = indexing.ensure(arch, progress=_progress_printer("正在建立检索索引"))
-    if note and not as_json:
-        click.echo(note, err=True)
     years = parse_year_range(year)
     if isinstance(years, int):
         years = (years, years)
-    result = indexing.search(arch, " ".join(query), code=code, years=years, item=item, kind=kind,
-                             include_trashed=include_trashed, limit=limit)
+    filters = dict(code=code, years=years, item=item, kind=kind, include_trashed=include_trashed, limit=limit)
+    text = " ".join(query)
+    result, notes = _search_index_alone(ctx, text, filters)
+    if result is None:
+        result, notes = _search_opened(ctx, text, filters)
+    for note in notes:
+        if note and not as_json:
+            click.echo(note, err=True)
     if as_json:
         emit_json(result.to_json())
         return
@@ -83,6 +84,40 @@ def search_cmd(ctx: click.Context, query: tuple[str, ...], code: str | None, yea
         counts = result.facets.get(name) or {}
         if counts:
             click.echo(f"{label}：" + "　".join(f"{k} {v}件" for k, v in sorted(counts.items())))
+
+
+def _search_index_alone(ctx: click.Context, text: str, filters: dict):  # noqa: ANN202
+    """The fast first answer: the index alone, no database, when nothing is pending
+    (``search.fastpath.index_alone``); ``(None, [])`` when the full open must answer."""
+    from ..errors import IndexDamaged
+    from ..search.fastpath import index_alone
+    from ..settings import find_root, read
+
+    root = find_root(ctx.obj.get("archive"))
+    settings = read(root)
+    index_dir, why = index_alone(root, settings)
+    if index_dir is None:
+        if ctx.obj.get("debug"):
+            click.echo(f"(full open: {why})", err=True)
+        return None, []
+    from ..search import SearchIndex
+    from ..search.synonyms import archive_groups
+
+    groups, warnings = archive_groups(settings.extra)
+    try:
+        with SearchIndex.open(index_dir, create=False, extra_groups=groups) as idx:
+            return idx.search(text, **filters), warnings
+    except IndexDamaged:
+        return None, []  # the full open says why and rebuilds
+
+
+def _search_opened(ctx: click.Context, text: str, filters: dict):  # noqa: ANN202
+    """Open the archive (the ORM), make the index usable (rebuild, catch up), then search."""
+    from .. import indexing
+
+    arch = open_archive(ctx, read_only=True)
+    note = indexing.ensure(arch, progress=_progress_printer("正在建立检索索引"))
+    return indexing.search(arch, text, **filters), [note, *indexing.synonym_warnings(arch)]
 
 
 @click.group("index")

@@ -281,7 +281,7 @@ def clear_pending(index_dir: str | Path, record_ids: Iterable[int] | None = None
 
 # -- the index -----------------------------------------------------------------------
 
-def _schema(vocab: frozenset = frozenset(), sampled: int = 0):
+def _schema(vocab: frozenset = frozenset(), sampled: int = 0, extra_groups: tuple = ()):
     from whoosh import fields
 
     from whoosh import columns
@@ -290,7 +290,7 @@ def _schema(vocab: frozenset = frozenset(), sampled: int = 0):
     from .concepts import Concepts
 
     ana = UnitBigramTokenizer()
-    ana.concepts = Concepts(_synonym_groups())  # stored with the schema: see concepts.py
+    ana.concepts = Concepts(_synonym_groups(extra_groups))  # stored with the schema: see concepts.py
     ana.vocab = frozenset(vocab)  # n-grams indexed whole: see ngrams.py
     ana.vocab_sample = sampled  # how many records they were chosen from
 
@@ -348,16 +348,17 @@ def _doc_text(doc: SearchDoc) -> str:
     return "\n".join([doc.title, *(f.text for f in doc.files if f.text)])
 
 
-def _synonym_groups() -> tuple:
-    """The table's groups, or none when it cannot be read: a broken table must not keep an
-    index from being created (searches still report it, see ``load_synonyms``)."""
+def _synonym_groups(extra: tuple = ()) -> tuple:
+    """The table's groups and an archive's own (``extra``), or only those when the table
+    cannot be read: a broken table must not keep an index from being created (searches
+    still report it, see ``load_synonyms``)."""
     from ..errors import CatalogInvalid
     from .synonyms import load_synonym_groups
 
     try:
-        return load_synonym_groups()
+        return load_synonym_groups(extra=extra)
     except CatalogInvalid:
-        return ()
+        return load_synonym_groups(path="", extra=extra)
 
 
 def _rebuild_procs(total: int | None) -> int:
@@ -405,8 +406,11 @@ def _damaged(index_dir: Path, reason: str) -> IndexDamaged:
 class SearchIndex:
     """An opened index directory.  Keep one per process: it holds a searcher open."""
 
-    def __init__(self, index_dir: Path, lock_timeout: float = LOCK_TIMEOUT):
+    def __init__(self, index_dir: Path, lock_timeout: float = LOCK_TIMEOUT,
+                 extra_groups: tuple = ()):
         self.dir = Path(index_dir)
+        # An archive's own synonym groups (synonyms.archive_groups), beside the table's.
+        self.extra_groups = tuple(extra_groups)
         self.lock_timeout = lock_timeout
         self._gen: str | None = None
         self._current_stat = None
@@ -419,9 +423,9 @@ class SearchIndex:
     # opening ------------------------------------------------------------------------
     @classmethod
     def open(cls, index_dir: str | Path, *, create: bool = True,
-             lock_timeout: float = LOCK_TIMEOUT) -> "SearchIndex":
+             lock_timeout: float = LOCK_TIMEOUT, extra_groups: tuple = ()) -> "SearchIndex":
         """Open (or create) the index; raises IndexDamaged when it cannot be read."""
-        self = cls(Path(index_dir), lock_timeout)
+        self = cls(Path(index_dir), lock_timeout, extra_groups)
         if not (self.dir / CURRENT).exists():
             if not create:
                 raise _damaged(self.dir, "索引不存在")
@@ -480,7 +484,7 @@ class SearchIndex:
 
         d = self.dir / gen
         d.mkdir(parents=True, exist_ok=False)
-        ix = wi.create_in(str(d), _schema())
+        ix = wi.create_in(str(d), _schema(extra_groups=self.extra_groups))
         _write_json_atomic(self.dir / CURRENT, _current(gen))
         return ix
 
@@ -659,7 +663,7 @@ class SearchIndex:
             gen = self._next_gen_name()
             d = self.dir / gen
             d.mkdir(parents=True)
-            ix = wi.create_in(str(d), _schema(vocab, sampled))
+            ix = wi.create_in(str(d), _schema(vocab, sampled, self.extra_groups))
             procs = _rebuild_procs(total)
             if procs > 1:
                 # Whoosh's MpWriter: this process prepares documents (and writes the text
@@ -742,7 +746,7 @@ class SearchIndex:
         concepts = getattr(ana, "concepts", None) or Concepts(())
         return Tuning(records=r.doc_count(), ngrams=len(getattr(ana, "vocab", ()) or ()),
                       sampled=getattr(ana, "vocab_sample", 0) or 0, concepts=len(concepts),
-                      synonyms_changed=Concepts(_synonym_groups()) != concepts)
+                      synonyms_changed=Concepts(_synonym_groups(self.extra_groups)) != concepts)
 
     def search(self, query: str | ParsedQuery, *, code: str | None = None,
                years: tuple[int, int] | None = None, item: int | None = None,
@@ -750,7 +754,7 @@ class SearchIndex:
                synonyms: dict | None = None) -> SearchResult:
         """Records matching ``query`` (all words), best first, with facets over all matches."""
         parsed = parse_query(query) if isinstance(query, str) else query
-        syn = load_synonyms() if synonyms is None else synonyms
+        syn = load_synonyms(extra=self.extra_groups) if synonyms is None else synonyms
         for attempt in (0, 1):
             try:
                 return self._search(parsed, syn, code, years, item, kind, include_trashed, limit)

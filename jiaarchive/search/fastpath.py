@@ -1,0 +1,92 @@
+"""When a search may skip opening the archive's database (the fast first answer).
+
+``jiaarchive search`` in a fresh process used to spend most of its time importing the ORM
+to open the archive, although everything a hit shows is in the index.  When nothing is
+pending — no change interrupted half-way, nothing marked behind, the index present and of
+this version, the database schema current — the index alone answers, and the ORM is never
+imported.  Otherwise the command falls back to the full open (``archive.open_archive`` and
+``indexing.ensure``), which finishes, catches up or rebuilds first.
+
+Every check is a look at the file system (plus one read of the schema version with the
+standard library's sqlite3); :func:`index_alone` is the one place that decides.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from ..settings import DATA_DIR, Settings
+
+MIGRATIONS = Path(__file__).resolve().parents[1] / "db" / "migrations" / "versions"
+
+
+def head_revision() -> str | None:
+    """The newest migration's revision id, from the file names (``0004_file_texts_cache.py``)."""
+    try:
+        names = [p.name.split("_", 1)[0] for p in MIGRATIONS.iterdir()
+                 if p.suffix == ".py" and p.name[:1].isdigit()]
+    except OSError:
+        return None
+    return max(names, default=None)
+
+
+def index_alone(root: Path, settings: Settings) -> tuple[Path | None, str]:
+    """``(index folder, "")`` when a search may answer from the index alone, else ``(None, why)``.
+
+    It may when all of these hold (each a cheap file-system check):
+
+    1. the database is the archive's own SQLite file (``database_url`` empty) and it exists;
+    2. no change was interrupted: ``.jiaarchive/journal/`` holds no journal (``*.json`` or
+       ``*.part``) and ``.jiaarchive/tmp/`` is empty — the full open finishes or undoes them;
+    3. the database needs no schema upgrade: its ``alembic_version`` is the newest migration
+       (read with sqlite3, read-only; any error means "no");
+    4. the index is there and of this version: ``index/CURRENT`` names a generation folder
+       that exists, with this program's ``schema`` and ``analysis`` stamp;
+    5. nothing is behind: no ``index/pending.json`` (records changed but not yet indexed).
+
+    ``why`` is a short English note for ``--debug`` and the benchmarks.  This decision is
+    the search's; the archive's own opening logic (recovery, catch-up) stays in
+    ``archive.open_archive`` and ``indexing.ensure``, which the fallback runs.
+    """
+    from .index import CURRENT, PENDING, SCHEMA_VERSION
+    from .normalize import analysis_stamp
+
+    data = root / DATA_DIR
+    if settings.database_url:
+        return None, "database is not the archive's SQLite file"
+    db = data / "archive.db"
+    if not db.is_file():
+        return None, "no database file"
+    for sub, what in (("journal", "interrupted change"), ("tmp", "temporary copies")):
+        try:
+            if any((data / sub).iterdir()):
+                return None, what
+        except FileNotFoundError:
+            pass
+        except OSError:
+            return None, f"{sub} unreadable"
+    head = head_revision()
+    try:
+        con = sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True, timeout=1.0)
+        try:
+            row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return None, "schema version unreadable"
+    if head is None or row is None or row[0] != head:
+        return None, "schema upgrade needed"
+    index = data / "index"
+    try:
+        current = json.loads((index / CURRENT).read_text(encoding="utf-8"))
+        gen = current["gen"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None, "no usable CURRENT"
+    if (current.get("schema") != SCHEMA_VERSION or current.get("analysis") != analysis_stamp()
+            or not isinstance(gen, str) or "/" in gen or not (index / gen).is_dir()):
+        return None, "index outdated"
+    if (index / PENDING).exists():
+        return None, "records marked behind"
+    return index, ""
