@@ -27,7 +27,7 @@ from .db.models import TRASHED, File, FileText, PhotoLabelRow, Record
 if TYPE_CHECKING:
     from .search.index import IndexCheck, SearchDoc, SearchIndex, SearchResult
 
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"  # 2: Markdown read as text (no markup), pages waiting for OCR
 BATCH = 400
 
 Progress = Callable[[int, int | None], None]

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from jiaarchive.extract.result import STATUS_LABELS, STATUSES, Extraction, reason_for
 from jiaarchive.extract.sniff import DocProps, FileType, doc_properties, sniff
-from jiaarchive.extract.text import decode_html, decode_text, html_to_text
+from jiaarchive.extract.text import MARKDOWN_SUFFIXES, decode_html, decode_text, html_to_text, markdown_to_text
 from jiaarchive.extract.worker import MAX_TEXT_CHARS, Worker, run_jobs
 
 MAX_TEXT_FILE_BYTES = 32 * 1024 * 1024
@@ -92,6 +92,8 @@ def _extract_text_file(path: Path, ft: FileType) -> Extraction:
     else:
         text, encoding = decode_text(data)
         text = text.replace("\r\n", "\n").replace("\x00", "")
+        if path.suffix.lower() in MARKDOWN_SUFFIXES:
+            text = markdown_to_text(text)
     if len(text) > MAX_TEXT_CHARS:
         text, truncated = text[:MAX_TEXT_CHARS], True
     return _done(path, ft, "ok", text=text, encoding=encoding, truncated=truncated)

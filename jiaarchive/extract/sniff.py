@@ -464,16 +464,33 @@ _PDF_PROPS_MAX_BYTES = 200 * 1024 * 1024
 
 
 def doc_properties(path: Path) -> DocProps:
-    """Read title/created/pages from OOXML core properties or PDF metadata; never raises."""
+    """Read title/created/pages from OOXML core properties or PDF metadata, the title of Markdown
+    and HTML from their first heading; never raises."""
     try:
         ft = sniff(Path(path))
         if ft.kind in ("docx", "xlsx", "pptx") and not ft.encrypted:
             return _ooxml_props(Path(path))
         if ft.kind == "pdf":
             return _pdf_props(Path(path))
+        if ft.kind == "html" or (ft.kind == "text" and Path(path).suffix.lower() in (".md", ".markdown")):
+            return _heading_props(Path(path), ft.kind)
     except Exception:
         pass
     return DocProps()
+
+
+_HEADING_READ_BYTES = 512 * 1024
+
+
+def _heading_props(path: Path, kind: str) -> DocProps:
+    """Markdown and HTML: the title is the first heading (an HTML page's <title> otherwise)."""
+    from jiaarchive.extract.text import decode_html, decode_text, html_title, markdown_title
+
+    with open(path, "rb") as fh:
+        data = fh.read(_HEADING_READ_BYTES)
+    if kind == "html":
+        return DocProps(title=html_title(decode_html(data)[0]))
+    return DocProps(title=markdown_title(decode_text(data)[0]))
 
 
 def _ooxml_props(path: Path) -> DocProps:

@@ -301,3 +301,105 @@ def _byte_of(ch: str) -> int | None:
         return ch.encode("cp1252")[0]
     except UnicodeEncodeError:
         return None
+
+
+# ------------------------------------------------------------------------- Markdown
+
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+
+def _markdown_parser():
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable("table").enable("strikethrough")
+
+
+def markdown_to_text(source: str) -> str:
+    """What a reader of a Markdown file sees: no ``#``, ``**``, ``|``, link targets or
+    ``<!-- -->`` comments; headings, paragraphs, list items and table cells on lines."""
+    parts: list[str] = []
+    for tok in _markdown_parser().parse(source):
+        if tok.type == "inline":
+            parts.append(_inline_text(tok.children or []))
+        elif tok.type in ("fence", "code_block"):
+            parts.append(tok.content)
+        elif tok.type in ("td_close", "th_close"):
+            parts.append("\t")
+        elif tok.type.endswith("_close") and tok.block:
+            parts.append("\n")
+        elif tok.type == "hr":
+            parts.append("\n")
+        # html_block (comments, raw tags) and front matter say nothing a reader sees
+    return tidy("".join(parts))
+
+
+def _inline_text(children) -> str:
+    out = []
+    for c in children:
+        if c.type in ("text", "code_inline"):
+            out.append(c.content)
+        elif c.type in ("softbreak", "hardbreak"):
+            out.append("\n")
+        elif c.type == "image":
+            out.append(_inline_text(c.children or []))
+        # html_inline, link and emphasis markers: only their text children count
+    return "".join(out)
+
+
+def markdown_title(source: str) -> str | None:
+    """The text of the first heading of a Markdown document, if any."""
+    tokens = _markdown_parser().parse(source[:200_000])
+    for i, tok in enumerate(tokens):
+        if tok.type == "heading_open" and i + 1 < len(tokens):
+            title = " ".join(_inline_text(tokens[i + 1].children or []).split())
+            if title:
+                return title
+    return None
+
+
+class _HeadingParser(HTMLParser):
+    """The first heading (h1–h6) and the <title> of an HTML page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.heading: list[str] | None = None
+        self.title: list[str] | None = None
+        self._in: str | None = None
+        self.done = False
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if self.done:
+            return
+        if tag in ("h1", "h2", "h3", "h4", "h5", "h6") and self.heading is None:
+            self._in, self.heading = "heading", []
+        elif tag == "title" and self.title is None:
+            self._in, self.title = "title", []
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._in == "heading" and tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            self._in = None
+            self.done = bool("".join(self.heading or []).strip())
+            if not self.done:
+                self.heading = None
+        elif self._in == "title" and tag == "title":
+            self._in = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in == "heading" and self.heading is not None:
+            self.heading.append(data)
+        elif self._in == "title" and self.title is not None:
+            self.title.append(data)
+
+
+def html_title(markup: str) -> str | None:
+    """The first heading of an HTML page, else its <title>."""
+    parser = _HeadingParser()
+    try:
+        parser.feed(_CONDITIONAL_RE.sub(" ", markup[:500_000]))
+    except Exception:  # noqa: BLE001 - a title is a nicety: no title rather than an error
+        return None
+    for parts in (parser.heading, parser.title):
+        title = " ".join("".join(parts or []).split())
+        if title:
+            return title
+    return None
