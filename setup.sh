@@ -15,8 +15,11 @@ command -v fc-list >/dev/null 2>&1 || need+=(fontconfig)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "安装系统软件包：${need[*]}"
-    apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+    # Without the package sources (offline, a broken mirror) the program still installs:
+    # what the packages give (.doc text, PDF pages for 文字识别) then says it is missing.
+    if ! { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null; }; then
+      echo "提示：系统软件包 ${need[*]} 未能安装（apt 不可用），相关功能（旧版 Word、PDF 扫描页文字识别等）将提示缺少组件。" >&2
+    fi
   else
     echo "提示：缺少系统软件包 ${need[*]}，请让管理员执行：sudo apt-get install ${need[*]}" >&2
   fi
@@ -25,8 +28,11 @@ fi
 py=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$py" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
-if [ $want_test = 1 ]; then
-  .venv/bin/python -m pip install -q -e '.[test]'
-else
-  .venv/bin/python -m pip install -q -e .
+base=. full=.[ocr]
+[ $want_test = 1 ] && base=.[test] full=.[test,ocr]
+# Text recognition (rapidocr + onnxruntime, models in the wheel) where the platform has wheels
+# for it; elsewhere everything else still installs and scans report 未安装文字识别.
+if ! .venv/bin/python -m pip install -q -e "$full"; then
+  echo "提示：文字识别组件（rapidocr、onnxruntime）未能安装，扫描件和照片中的文字暂不能检索，其余功能不受影响。" >&2
+  .venv/bin/python -m pip install -q -e "$base"
 fi

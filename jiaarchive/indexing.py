@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .archive import Archive
-from .db.models import TRASHED, File, FileText, PhotoLabelRow, Record
+from .db.models import TRASHED, File, FileText, OcrPage, PhotoLabelRow, Record
 
 if TYPE_CHECKING:
     from .search.index import IndexCheck, SearchDoc, SearchIndex, SearchResult
@@ -96,7 +96,8 @@ def _cached(session, sha: str) -> FileText | None:
     return row if row is not None and row.extractor == EXTRACTOR_VERSION else None
 
 
-def _store(session, sha: str, kind: str, ext) -> None:  # noqa: ANN001
+def _store(session, sha: str, kind: str, ext) -> int:  # noqa: ANN001
+    """Cache one extraction; queue its pages without text for OCR.  Returns pages queued."""
     text = ext.text or ""
     row = session.get(FileText, sha) or FileText(sha256=sha)
     row.kind, row.status, row.reason = kind, ext.status, ext.reason
@@ -104,14 +105,24 @@ def _store(session, sha: str, kind: str, ext) -> None:  # noqa: ANN001
     row.text = zlib.compress(text.encode("utf-8"), 6)
     row.extractor = EXTRACTOR_VERSION
     session.merge(row)
+    queued = 0
+    if ext.ocr_pages:
+        have = set(session.scalars(select(OcrPage.page).where(OcrPage.sha256 == sha)))
+        for page in ext.ocr_pages:
+            if page not in have:  # (what OCR read before stays: the content is the same)
+                session.add(OcrPage(sha256=sha, page=page, status="waiting", reason="", text=b"",
+                                    seconds=0.0, engine=""))
+                queued += 1
+    return queued
 
 
 def _decode(row: FileText) -> str:
     return zlib.decompress(row.text).decode("utf-8") if row.text else ""
 
 
-def _extract_missing(archive: Archive, files: list[File], *, reextract: bool, workers: int = 1) -> None:
-    """Fill the text cache for these files (parsed in sandboxed workers)."""
+def _extract_missing(archive: Archive, files: list[File], *, reextract: bool, workers: int = 1) -> int:
+    """Fill the text cache for these files (parsed in sandboxed workers); returns how many
+    pages were queued for text recognition (OCR never runs here: filing stays fast)."""
     from .extract import extract, extract_many
 
     with archive.session() as s:
@@ -120,7 +131,7 @@ def _extract_missing(archive: Archive, files: list[File], *, reextract: bool, wo
             if reextract or _cached(s, f.sha256) is None:
                 todo.setdefault(f.sha256, (archive.root / f.path, f.kind))
     if not todo:
-        return
+        return 0
     by_path = {p: (sha, kind) for sha, (p, kind) in todo.items()}
     results = []
     if len(by_path) == 1 or workers <= 1:
@@ -132,9 +143,7 @@ def _extract_missing(archive: Archive, files: list[File], *, reextract: bool, wo
     else:
         results = list(extract_many(list(by_path), workers=workers))
     with archive.session() as s, s.begin():
-        for p, ext in results:
-            sha, kind = by_path[p]
-            _store(s, sha, kind, ext)
+        return sum(_store(s, *by_path[p], ext) for p, ext in results)
 
 
 # ---------------------------------------------------------------- records as search documents
@@ -164,7 +173,8 @@ def version_of(r: Record) -> str:
     return f"{r.updated_at.isoformat()}|{r.status}|{','.join(f.sha256 for f in r.files)}|{EXTRACTOR_VERSION}"
 
 
-def _docs(archive: Archive, records: list[Record], texts: dict[str, str], labels: dict[int, PhotoLabelRow]) -> list["SearchDoc"]:
+def _docs(archive: Archive, records: list[Record], texts: dict[str, str], labels: dict[int, PhotoLabelRow],
+          ocr: dict[str, str]) -> list["SearchDoc"]:
     from .search import SearchDoc, SearchFile
 
     out = []
@@ -174,7 +184,8 @@ def _docs(archive: Archive, records: list[Record], texts: dict[str, str], labels
         for f in r.files:
             text = texts.get(f.sha256, "")
             photo = _photo_text(labels.get(f.id))
-            files.append(SearchFile(file_id=f.id, path=f.path, text=f"{photo}\n{text}" if photo else text))
+            files.append(SearchFile(file_id=f.id, path=f.path, text=f"{photo}\n{text}" if photo else text,
+                                    ocr_text=ocr.get(f.sha256, "")))
             kinds.extend(_kinds(f.kind))
         out.append(
             SearchDoc(
@@ -220,14 +231,181 @@ def _load(archive: Archive, ids: Iterable[int] | None, *, reextract: bool = Fals
             shas = {f.sha256 for f in files}
             texts = {row.sha256: _decode(row) for row in s.scalars(select(FileText).where(FileText.sha256.in_(shas)))}
             labels = {row.file_id: row for row in s.scalars(select(PhotoLabelRow).where(PhotoLabelRow.file_id.in_([f.id for f in files])))}
-        yield from _docs(archive, records, texts, labels)
+            ocr = _ocr_texts(s, shas)
+        yield from _docs(archive, records, texts, labels, ocr)
+
+
+def _ocr_texts(session, shas: set[str]) -> dict[str, str]:
+    """sha256 → what text recognition read on its pages, page by page."""
+    out: dict[str, list[str]] = {}
+    rows = session.execute(select(OcrPage.sha256, OcrPage.text).where(OcrPage.sha256.in_(shas), OcrPage.status == "ok")
+                           .order_by(OcrPage.sha256, OcrPage.page))
+    for sha, blob in rows:
+        out.setdefault(sha, []).append(zlib.decompress(blob).decode("utf-8") if blob else "")
+    return {sha: "\n".join(t for t in texts if t) for sha, texts in out.items()}
+
+
+# ---------------------------------------------------------------- text recognition (OCR)
+#
+# Filing never waits for OCR: extraction only queues the pages without text (``OcrPage``
+# rows, status "waiting"), and ``run_ocr`` reads them later, one page per job in a
+# sandboxed worker with the same time and memory limits as extraction, and re-indexes each
+# record as soon as its file is done.  It runs in the background after a filing change
+# queued pages (``start_background_ocr``: a separate low-priority process, one at a time per
+# archive), or in the foreground with ``jiaarchive index ocr``.
+
+OCR_LOCK = "ocr.lock"
+BACKGROUND_ENV = "JIAARCHIVE_BACKGROUND_OCR"  # "0": never start the background recognition
+
+
+@dataclass(frozen=True)
+class OcrState:
+    """What `index status` says about text recognition."""
+
+    waiting: int  # pages
+    done_files: int  # files with text read by OCR
+    done_pages: int
+    failed: list[TextStatus]  # pages that could not be read, with the reason
+    available: bool  # the engine is installed
+
+    def describe(self) -> str:
+        from .extract.ocr import NOT_INSTALLED
+
+        out = [f"文字识别：{self.done_files} 个文件共 {self.done_pages} 页的文字由文字识别读出（检索结果中标有“文字识别”）；"
+               f"{self.waiting} 页等待识别。"]
+        if self.waiting and self.available:
+            out.append("识别在后台自动进行；也可运行 jiaarchive index ocr 立即识别。")
+        elif self.waiting:
+            out.append(NOT_INSTALLED)
+        return "".join(out)
+
+
+def _waiting_rows(session):  # noqa: ANN202
+    """(sha256, page, path, kind) of every page waiting whose content is still filed."""
+    rows = session.execute(
+        select(OcrPage.sha256, OcrPage.page, File.path, File.kind)
+        .join(File, File.sha256 == OcrPage.sha256)
+        .where(OcrPage.status == "waiting")
+        .order_by(OcrPage.sha256, OcrPage.page, File.id)
+    ).all()
+    seen: set[tuple[str, int]] = set()
+    out = []
+    for sha, page, path, kind in rows:
+        if (sha, page) not in seen:
+            seen.add((sha, page))
+            out.append((sha, page, path, kind))
+    return out
+
+
+def ocr_state(archive: Archive) -> OcrState:
+    from sqlalchemy import func
+
+    from .extract.ocr import available
+
+    with archive.session() as s:
+        waiting = len(_waiting_rows(s))
+        done = s.execute(select(func.count(func.distinct(OcrPage.sha256)), func.count())
+                         .where(OcrPage.status == "ok", OcrPage.sha256.in_(select(File.sha256)))).one()
+        failed = s.execute(
+            select(Record.archive_no, File.path, OcrPage.status, OcrPage.reason)
+            .join(File, File.record_id == Record.id).join(OcrPage, OcrPage.sha256 == File.sha256)
+            .where(OcrPage.status.not_in(("ok", "empty", "waiting")))
+            .order_by(Record.code, Record.year, Record.seq, OcrPage.page)
+        ).all()
+    from .extract.result import STATUS_LABELS
+
+    return OcrState(waiting, int(done[0] or 0), int(done[1] or 0),
+                    [TextStatus(n, p, st, STATUS_LABELS.get(st, st), reason) for n, p, st, reason in failed],
+                    available())
+
+
+def run_ocr(archive: Archive, *, progress: Progress | None = None, max_seconds: float | None = None) -> int | None:
+    """Recognise every page waiting (until ``max_seconds``); returns pages done, or None
+    when another process is already recognising this archive's pages."""
+    import time
+
+    from .extract import recognise_many
+    from .search.index import _filelock
+
+    lock = _filelock(index_dir(archive), OCR_LOCK)
+    if not lock.acquire(blocking=False):
+        return None
+    started = time.monotonic()
+    try:
+        with archive.session() as s:
+            rows = _waiting_rows(s)
+        total, done = len(rows), 0
+        left = {}  # sha → pages not yet done
+        for sha, page, _path, _kind in rows:
+            left.setdefault(sha, set()).add(page)
+        if progress is not None:
+            progress(0, total)
+        jobs = [(archive.root / path, kind, page) for _sha, page, path, kind in rows]
+        sha_of = {(archive.root / path, page): sha for sha, page, path, _kind in rows}
+        for (path, page), rec in recognise_many(jobs):
+            sha = sha_of[(path, page)]
+            with archive.session() as s, s.begin():
+                row = s.get(OcrPage, (sha, page))
+                if row is not None:
+                    row.status, row.reason, row.seconds = rec.status, rec.reason, rec.seconds
+                    row.text = zlib.compress(rec.text.encode("utf-8"), 6) if rec.text else b""
+                    from .extract.ocr import ENGINE_NAME
+
+                    row.engine = ENGINE_NAME
+            done += 1
+            left[sha].discard(page)
+            if not left[sha]:  # the whole file is read: its records find it now
+                with archive.session() as s:
+                    ids = set(s.scalars(select(File.record_id).where(File.sha256 == sha)))
+                update(archive, ids, background=False)
+            if progress is not None:
+                progress(done, total)
+            if max_seconds is not None and time.monotonic() - started > max_seconds:
+                break
+        # Files cut short by max_seconds: index what was read so far.
+        partial = [sha for sha, pages in left.items() if pages and len(pages) < sum(1 for r in rows if r[0] == sha)]
+        if partial:
+            with archive.session() as s:
+                update(archive, set(s.scalars(select(File.record_id).where(File.sha256.in_(partial)))), background=False)
+        return done
+    finally:
+        lock.release()
+
+
+def start_background_ocr(archive: Archive) -> bool:
+    """Start recognising the waiting pages in a separate low-priority process, unless one
+    runs already, the archive is read-only, or ``JIAARCHIVE_BACKGROUND_OCR=0``."""
+    import os
+    import subprocess
+    import sys
+
+    from .extract.ocr import available
+
+    if archive.read_only or os.environ.get(BACKGROUND_ENV, "1") == "0" or not available():
+        return False
+    from .search.index import _filelock
+
+    lock = _filelock(index_dir(archive), OCR_LOCK)
+    if not lock.acquire(blocking=False):
+        return False  # one is running; it takes the new pages too before it stops
+    lock.release()
+    kwargs: dict = {"start_new_session": True}
+    if hasattr(os, "nice"):
+        kwargs["preexec_fn"] = lambda: os.nice(10)
+    subprocess.Popen([sys.executable, "-m", "jiaarchive", "--archive", str(archive.root), "index", "ocr", "--quiet"],
+                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kwargs)
+    return True
 
 
 # ---------------------------------------------------------------- keeping the index in step
 
 
-def update(archive: Archive, record_ids: Iterable[int]) -> bool:
-    """Index these records now; False (and they stay marked behind) when the index failed."""
+def update(archive: Archive, record_ids: Iterable[int], *, background: bool = True) -> bool:
+    """Index these records now; False (and they stay marked behind) when the index failed.
+
+    When their files have pages waiting for text recognition, the recognition is started
+    in the background (``background=False``: not, as when the recognition itself updates).
+    """
     from .errors import IndexDamaged
 
     ids = set(record_ids)
@@ -239,10 +417,19 @@ def update(archive: Archive, record_ids: Iterable[int]) -> bool:
         return False  # no usable index: the next search rebuilds it from the database
     try:
         docs = list(_load(archive, ids))
-        return idx.apply(upserts=docs, deletes=ids - {d.record_id for d in docs})
+        ok = idx.apply(upserts=docs, deletes=ids - {d.record_id for d in docs})
     except Exception:  # noqa: BLE001 - the filing stands; the mark makes the next start catch up
         mark_behind(archive, ids)
         return False
+    if background and _has_waiting(archive, ids):
+        start_background_ocr(archive)
+    return ok
+
+
+def _has_waiting(archive: Archive, record_ids: set[int]) -> bool:
+    with archive.session() as s:
+        return s.scalar(select(OcrPage.sha256).join(File, File.sha256 == OcrPage.sha256)
+                        .where(File.record_id.in_(record_ids), OcrPage.status == "waiting").limit(1)) is not None
 
 
 def needs_rebuild(archive: Archive) -> bool:
@@ -302,15 +489,18 @@ def search(archive: Archive, query: str, **filters) -> "SearchResult":  # noqa: 
 
 
 def unreadable(archive: Archive) -> list[TextStatus]:
-    """Filed files whose text could not be read, with the reason (they stay filed)."""
+    """Filed files whose text could not be read, with the reason (they stay filed).
+
+    A scan whose pages text recognition has read is readable, and is not listed."""
     from .extract.result import STATUS_LABELS
 
     with archive.session() as s:
+        read_by_ocr = select(OcrPage.sha256).where(OcrPage.status == "ok")
         rows = s.execute(
             select(Record.archive_no, File.path, FileText.status, FileText.reason)
             .join(File, File.record_id == Record.id)
             .join(FileText, FileText.sha256 == File.sha256)
-            .where(FileText.status.not_in(("ok", "empty")))
+            .where(FileText.status.not_in(("ok", "empty")), FileText.sha256.not_in(read_by_ocr))
             .order_by(Record.code, Record.year, Record.seq)
         ).all()
     return [TextStatus(n, p, st, STATUS_LABELS.get(st, st), reason) for n, p, st, reason in rows]

@@ -75,7 +75,7 @@ def search_cmd(ctx: click.Context, query: tuple[str, ...], code: str | None, yea
         trashed = "（回收站）" if h.trashed else ""
         click.echo(f"{h.archive_no}  {h.date or ''}  {h.title}{trashed}")
         if h.snippet:
-            click.echo(f"    {h.snippet}")
+            click.echo(f"    {'［文字识别］' if h.ocr else ''}{h.snippet}")
         if h.path:
             click.echo(f"    → {h.path}")
     shown = f"，显示前 {len(result.hits)} 件" if result.total > len(result.hits) else ""
@@ -177,14 +177,49 @@ def status_cmd(ctx: click.Context, as_json: bool) -> None:
     arch = open_archive(ctx, read_only=True)
     indexing.ensure(arch, progress=_progress_printer("正在建立检索索引"))
     bad = indexing.unreadable(arch)
+    ocr = indexing.ocr_state(arch)
     if as_json:
-        emit_json([{"archive_no": b.archive_no, "path": b.path, "status": b.status, "reason": b.reason} for b in bad])
+        # (the list of unreadable files as before; text recognition's state beside it in stderr-free JSON)
+        emit_json([{"archive_no": b.archive_no, "path": b.path, "status": b.status, "reason": b.reason}
+                   for b in bad] + [{"archive_no": f.archive_no, "path": f.path, "status": f"ocr_{f.status}",
+                                     "reason": f.reason} for f in ocr.failed])
         return
     click.echo(indexing.open_index(arch).tuning().describe())
+    for warning in indexing.synonym_warnings(arch):
+        click.echo(warning)
+    click.echo(ocr.describe())
     for b in bad:
         click.echo(f"{b.archive_no}  [{b.status_label}] {b.reason}")
         click.echo(f"    {b.path}")
-    click.echo(f"共 {len(bad)} 个文件无法读出文字。" if bad else "所有文件的文字都已读出。")
+    for f in ocr.failed:
+        click.echo(f"{f.archive_no}  [文字识别{f.status_label}] {f.reason}")
+        click.echo(f"    {f.path}")
+    click.echo(f"共 {len(bad)} 个文件无法读出文字。" if bad else "所有文件的文字都已读出（扫描件以文字识别为准）。")
+
+
+@index_group.command("ocr")
+@click.option("--max-minutes", type=float, help="最多识别多少分钟（其余下次继续）")
+@click.option("--quiet", is_flag=True, help="不显示进度（后台识别用）")
+@click.pass_context
+def ocr_cmd(ctx: click.Context, max_minutes: float | None, quiet: bool) -> None:
+    """文字识别：识别扫描件和照片中的文字，使其可以检索（归档后也会在后台自动进行）。"""
+    from .. import indexing
+    from ..extract.ocr import NOT_INSTALLED, available
+
+    arch = open_archive(ctx)
+    if not available():
+        if not quiet:
+            click.echo(NOT_INSTALLED, err=True)
+        ctx.exit(1)
+    done = indexing.run_ocr(arch, progress=None if quiet else _progress_printer("正在识别扫描件和照片中的文字"),
+                            max_seconds=max_minutes * 60 if max_minutes else None)
+    if quiet:
+        return
+    if done is None:
+        click.echo("另一个程序正在进行文字识别，请稍后再看 jiaarchive index status。")
+        return
+    state = indexing.ocr_state(arch)
+    click.echo(f"已识别 {done} 页。" + (f"还有 {state.waiting} 页等待识别。" if state.waiting else ""))
 
 
 COMMANDS = [search_cmd, index_group]

@@ -193,3 +193,23 @@ class FileText(Base):
     chars: Mapped[int] = mapped_column(default=0)
     text: Mapped[bytes] = mapped_column(LargeBinary, default=b"")  # zlib-compressed UTF-8
     extractor: Mapped[str] = mapped_column(String(20), default="")
+
+
+class OcrPage(Base):
+    """One page of a file's content that has no text layer, and what 文字识别 (OCR) read on it.
+
+    Keyed by the content's SHA-256 like ``FileText``, so a file filed twice is read once.
+    ``status`` is ``waiting`` until the background recognition reaches it, then ``ok``,
+    ``empty`` or why not (``timeout``, ``too_large``, ``error``, ``unsupported``);
+    ``text`` is zlib-compressed UTF-8 as in ``FileText``.
+    """
+
+    __tablename__ = "ocr_pages"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    page: Mapped[int] = mapped_column(primary_key=True)  # 0-based; 0 for a photo
+    status: Mapped[str] = mapped_column(String(20), index=True, default="waiting")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
+    seconds: Mapped[float] = mapped_column(default=0.0)
+    engine: Mapped[str] = mapped_column(String(40), default="")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import atexit
 import threading
+from dataclasses import dataclass, replace
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -27,6 +28,7 @@ MAX_TEXT_FILE_BYTES = 32 * 1024 * 1024
 MAX_FILE_BYTES = 512 * 1024 * 1024
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MEMORY_MB = 1024
+MAX_OCR_PAGES = 300  # pages of one file queued for text recognition at most
 
 _UNSUPPORTED = frozenset({"unknown", "zip", "wps-works"})
 
@@ -42,6 +44,8 @@ __all__ = [
     "doc_properties",
     "extract",
     "extract_many",
+    "recognise_many",
+    "Recognition",
     "shutdown",
     "sniff",
 ]
@@ -134,9 +138,10 @@ def extract(path: Path, *, timeout: float = DEFAULT_TIMEOUT, memory_mb: int = DE
 
 
 def _from_result(path: Path, ft: FileType, result, timeout: float, memory_mb: int) -> Extraction:
-    status, text, detail, encoding, truncated = result
-    return _done(path, ft, status, text=text, encoding=encoding, truncated=truncated, detail=detail,
+    status, text, detail, encoding, truncated, ocr_pages = result
+    done = _done(path, ft, status, text=text, encoding=encoding, truncated=truncated, detail=detail,
                  timeout=timeout, memory_mb=memory_mb)
+    return replace(done, ocr_pages=tuple(ocr_pages[:MAX_OCR_PAGES]))
 
 
 def extract_many(
@@ -175,3 +180,46 @@ def extract_many(
         return
     for path, result, _secs in run_jobs(pending, workers=max(1, workers), memory_mb=memory_mb):
         yield path, _from_result(path, types[path], result, timeout, memory_mb)
+
+
+# ------------------------------------------------------------------ text recognition (OCR)
+
+
+@dataclass(frozen=True)
+class Recognition:
+    """What OCR read on one page (``page`` 0 for a photo), or why it read nothing."""
+
+    status: str  # ok | empty | timeout | too_large | corrupt | unsupported | error
+    text: str
+    reason: str
+    seconds: float
+
+
+def recognise_many(
+    pages: Iterable[tuple[Path, str, int]], *, timeout: float = DEFAULT_TIMEOUT,
+    memory_mb: int = DEFAULT_MEMORY_MB, workers: int = 1,
+) -> Iterator[tuple[tuple[Path, int], Recognition]]:
+    """OCR of (path, kind, page) triples, one page per job in sandboxed workers that hold
+    the engine; yields ((path, page), Recognition) as each finishes.  ``kind`` is the
+    file's type ("pdf" or an image kind).  Never raises for bad content."""
+    from jiaarchive.extract.ocr import NOT_INSTALLED, available
+
+    jobs = []
+    for path, kind, page in pages:
+        job_kind = f"ocr-pdf:{page}" if kind == "pdf" else "ocr-image"
+        jobs.append(((Path(path), page), (str(path), job_kind, timeout)))
+    if not jobs:
+        return
+    if not available():
+        for key, _job in jobs:
+            yield key, Recognition("unsupported", "", NOT_INSTALLED, 0.0)
+        return
+    for key, result, secs in run_jobs(jobs, workers=workers, memory_mb=memory_mb, ocr=True):
+        status, text, detail = result[0], result[1], result[2]
+        if status == "ok" and not text.strip():
+            status = "empty"
+        page = f"第 {key[1] + 1} 页" if key[0].suffix.lower() == ".pdf" else ""
+        reason = "" if status in ("ok", "empty") else (
+            detail if status == "unsupported" and detail.startswith(("未安装", "缺少"))
+            else reason_for(status, key[0], timeout=timeout, memory_mb=memory_mb).replace("提取文字", f"{page}文字识别"))
+        yield key, Recognition(status, text if status == "ok" else "", reason, secs)

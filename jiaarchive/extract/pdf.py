@@ -25,6 +25,11 @@ class PdfResult:
     text: str
     status: str  # ok | empty | no_text_layer | encrypted | corrupt
     detail: str = ""
+    ocr_pages: tuple[int, ...] = ()  # pages (0-based) with images and no text: for OCR
+
+
+MIN_PAGE_CHARS = 8  # a page with fewer visible characters has no text layer worth the name
+MAX_OCR_PAGES = 300
 
 
 def pdf_to_text(path: Path, timeout: float = PDFTOTEXT_TIMEOUT) -> PdfResult:
@@ -57,11 +62,17 @@ def pdf_to_text(path: Path, timeout: float = PDFTOTEXT_TIMEOUT) -> PdfResult:
             failure = fallback
     text = clean_pdf_text(raw or "")
     if text:
-        return PdfResult(text, "ok")
+        # Scanned pages inside a text PDF (a notice with its signed pages scanned in).
+        pages = (raw or "").split("\f")
+        blank = [i for i, t in enumerate(pages[:MAX_OCR_PAGES]) if sum(not c.isspace() for c in t) < MIN_PAGE_CHARS]
+        blank = [i for i in blank if i < len(pages) - 1 or pages[i].strip()] if len(pages) > 1 else blank
+        return PdfResult(text, "ok", ocr_pages=tuple(_image_pages(path, blank)) if blank else ())
     images = _has_images(path)
     if damaged and (images is None or not _page_count_ok(path)):
         return failure or PdfResult("", "corrupt", "no readable pages")
-    return PdfResult("", "no_text_layer" if images or images is None else "empty")
+    if images or images is None:
+        return PdfResult("", "no_text_layer", ocr_pages=tuple(_image_pages(path, None)))
+    return PdfResult("", "empty")
 
 
 def _has_text(raw: str) -> bool:
@@ -112,6 +123,27 @@ def _page_count_ok(path: Path) -> bool:
         return len(_reader(path).pages) > 0
     except Exception:
         return False
+
+
+def _image_pages(path: Path, candidates: list[int] | None) -> list[int]:
+    """Which of the ``candidates`` pages (all when None) draw an image: the pages to OCR."""
+    try:
+        reader = _reader(path)
+        n = len(reader.pages)
+        out = []
+        for i in (range(min(n, MAX_OCR_PAGES)) if candidates is None else [c for c in candidates if c < n]):
+            page = reader.pages[i]
+            if _resources_have_image(page.get("/Resources"), depth=0, seen=set()):
+                out.append(i)
+                continue
+            try:
+                if b"BI" in page.get_contents().get_data():
+                    out.append(i)
+            except Exception:
+                pass
+        return out
+    except Exception:
+        return list(range(1)) if candidates is None else []
 
 
 def _has_images(path: Path, max_pages: int = 50) -> bool | None:

@@ -46,6 +46,7 @@ class Extraction:
     encoding: str | None = None
     truncated: bool = False
     detail: str = ""
+    ocr_pages: tuple[int, ...] = ()  # pages (0-based) without a text layer: for text recognition
 
     @property
     def ok(self) -> bool:
@@ -64,7 +65,7 @@ def reason_for(status: str, path: Path, *, label: str = "", timeout: float = 0.0
     if status == "empty":
         return f"文件{name}可以打开，但其中没有可提取的文字。"
     if status == "no_text_layer":
-        return f"文件{name}是扫描件或图片型 PDF，无文字层，未做文字识别。"
+        return f"文件{name}是扫描件或图片型 PDF，无文字层，其中的文字经文字识别后才能检索。"
     if status == "encrypted":
         return f"文件{name}已加密，需要密码才能读取内容。"
     if status == "unsupported":

@@ -26,9 +26,10 @@ from xml.etree.ElementTree import ParseError
 RECYCLE_AFTER = 2000
 MAX_TEXT_CHARS = 2_000_000
 
-# (path, kind, timeout) -> (status, text, detail, encoding, truncated)
+# (path, kind, timeout) -> (status, text, detail, encoding, truncated, pages waiting for OCR)
+# kind is a file type, or "ocr-image" / "ocr-pdf:<page>" for text recognition (ocr.py).
 Job = tuple[str, str, float]
-Result = tuple[str, str, str, str | None, bool]
+Result = tuple[str, str, str, str | None, bool, tuple[int, ...]]
 
 
 # ------------------------------------------------------------------ in the child
@@ -37,37 +38,67 @@ Result = tuple[str, str, str, str | None, bool]
 def parse(path: Path, kind: str, timeout: float) -> Result:
     """Extract text of ``path`` of type ``kind``; map every failure to a status."""
     from jiaarchive.extract import office
+    from jiaarchive.extract.ocr import OcrUnavailable
 
+    ocr_pages: tuple[int, ...] = ()
     try:
-        text, status, detail = _dispatch(path, kind, timeout)
+        text, status, detail, ocr_pages = _dispatch(path, kind, timeout)
     except office.Encrypted as exc:
-        return "encrypted", "", str(exc)[:200], None, False
+        return "encrypted", "", str(exc)[:200], None, False, ()
     except (office.TooLarge, MemoryError) as exc:
-        return "too_large", "", type(exc).__name__, None, False
+        return "too_large", "", type(exc).__name__, None, False, ()
     except office.NoConverter as exc:
-        return "unsupported", "", f"no converter: {exc}", None, False
-    except office.Unsupported as exc:
-        return "unsupported", "", str(exc)[:200], None, False
+        return "unsupported", "", f"no converter: {exc}", None, False, ()
+    except (office.Unsupported, OcrUnavailable) as exc:
+        return "unsupported", "", str(exc)[:200], None, False, ()
     except subprocess.TimeoutExpired:
-        return "timeout", "", "converter timed out", None, False
+        return "timeout", "", "converter timed out", None, False, ()
     except (zipfile.BadZipFile, ParseError, RecursionError, EOFError, KeyError, ValueError, IndexError) as exc:
-        return "corrupt", "", f"{type(exc).__name__}: {exc}"[:300], None, False
+        return "corrupt", "", f"{type(exc).__name__}: {exc}"[:300], None, False, ()
     except OSError as exc:
-        return "error", "", f"{type(exc).__name__}: {exc}"[:300], None, False
+        return "error", "", f"{type(exc).__name__}: {exc}"[:300], None, False, ()
     except Exception as exc:  # xlrd, struct, zlib and friends raise their own types
         name = type(exc).__name__
-        corrupt_names = ("XLRDError", "CompDocError", "error", "BadZipFile", "PdfReadError", "PSSyntaxError")
+        corrupt_names = ("XLRDError", "CompDocError", "error", "BadZipFile", "PdfReadError", "PSSyntaxError",
+                         "DecompressionBombError", "UnidentifiedImageError")
         status = "corrupt" if name in corrupt_names or "zlib" in repr(exc) else "error"
-        return status, "", f"{name}: {exc}"[:300], None, False
+        if name == "DecompressionBombError":
+            status = "too_large"
+        return status, "", f"{name}: {exc}"[:300], None, False, ()
     truncated = len(text) > MAX_TEXT_CHARS
     if truncated:
         text = text[:MAX_TEXT_CHARS]
     if status == "ok" and not text.strip():
         status = "empty"
-    return status, text, detail, None, truncated
+    return status, text, detail, None, truncated, ocr_pages
 
 
-def _dispatch(path: Path, kind: str, timeout: float) -> tuple[str, str, str]:
+IMAGE_KINDS = ("jpeg", "png", "gif", "tiff", "webp", "heic", "bmp")
+
+
+def _dispatch(path: Path, kind: str, timeout: float) -> tuple[str, str, str, tuple[int, ...]]:
+    """(text, status, detail, pages to recognise later) of one job."""
+    if kind == "ocr-image":
+        from jiaarchive.extract.ocr import image_text
+
+        return image_text(path), "ok", "", ()
+    if kind.startswith("ocr-pdf:"):
+        from jiaarchive.extract.ocr import pdf_page_text
+
+        return pdf_page_text(path, int(kind.split(":", 1)[1]), timeout), "ok", "", ()
+    if kind == "pdf":
+        from jiaarchive.extract.pdf import pdf_to_text
+
+        res = pdf_to_text(path, timeout=timeout)
+        return res.text, res.status, res.detail, res.ocr_pages
+    if kind in IMAGE_KINDS:
+        from jiaarchive.extract.photo import photo_text
+
+        return photo_text(path), "ok", "", (0,)  # a photo may show a document: recognise it later
+    return (*_parse_document(path, kind, timeout), ())
+
+
+def _parse_document(path: Path, kind: str, timeout: float) -> tuple[str, str, str]:
     from jiaarchive.extract import office
 
     if kind == "docx":
@@ -89,19 +120,10 @@ def _dispatch(path: Path, kind: str, timeout: float) -> tuple[str, str, str]:
         return text, "ok", converter
     if kind == "ppt":
         return office.ppt_to_text(path, timeout=timeout), "ok", "catppt"
-    if kind == "pdf":
-        from jiaarchive.extract.pdf import pdf_to_text
-
-        res = pdf_to_text(path, timeout=timeout)
-        return res.text, res.status, res.detail
     if kind == "ofd":
         from jiaarchive.extract.ofd import ofd_to_text
 
         return ofd_to_text(path), "ok", ""
-    if kind in ("jpeg", "png", "gif", "tiff", "webp", "heic", "bmp"):
-        from jiaarchive.extract.photo import photo_text
-
-        return photo_text(path), "ok", ""
     raise office.Unsupported(kind)
 
 
@@ -119,7 +141,7 @@ def _limit_memory(memory_mb: int) -> None:
         pass  # not Linux: no hard memory limit, the timeout still applies
 
 
-def _child_main(memory_mb: int) -> None:
+def _child_main(memory_mb: int, ocr: bool = False) -> None:
     """Serve jobs: length-prefixed pickles on stdin, results the same way on the old stdout."""
     proto_in = os.fdopen(os.dup(0), "rb", buffering=0)
     proto_out = os.fdopen(os.dup(1), "wb", buffering=0)
@@ -129,6 +151,15 @@ def _child_main(memory_mb: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     for module in _PRELOAD:
         __import__(module)
+    if ocr:
+        # The engine and its models are loaded before the limit is set: the limit then
+        # bounds what recognising a page costs, as it bounds what parsing a file costs.
+        from jiaarchive.extract.ocr import OcrUnavailable, engine
+
+        try:
+            engine()
+        except OcrUnavailable:
+            pass  # each job then reports "not installed"
     _limit_memory(memory_mb)
     _send(proto_out, ("ready",))
     while True:
@@ -188,12 +219,13 @@ class Worker:
     ``__main__``, its own session (so converters it starts die with it), same on all OSes.
     """
 
-    def __init__(self, memory_mb: int) -> None:
+    def __init__(self, memory_mb: int, ocr: bool = False) -> None:
         self.memory_mb = memory_mb
+        self.ocr = ocr  # a text-recognition worker: the OCR engine loaded at start
         env = dict(os.environ)
         env["PYTHONPATH"] = _PACKAGE_ROOT + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "jiaarchive.extract.worker", str(memory_mb)],
+            [sys.executable, "-m", "jiaarchive.extract.worker", str(memory_mb), *(["ocr"] if ocr else [])],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -276,18 +308,20 @@ class Worker:
 
 
 def run_jobs(
-    jobs: Iterable[tuple[Any, Job]], *, workers: int, memory_mb: int, pool: list[Worker] | None = None
+    jobs: Iterable[tuple[Any, Job]], *, workers: int, memory_mb: int, pool: list[Worker] | None = None,
+    ocr: bool = False,
 ) -> Iterator[tuple[Any, Result, float]]:
     """Run jobs on ``workers`` children; yield (key, result, seconds) as each finishes.
 
     A job over its timeout gets ``('timeout', ...)`` and its worker is killed and replaced;
     a worker that dies gets ``('error', ...)``.  ``pool`` lets a caller keep workers alive
-    between calls (dead or killed ones are replaced in place).
+    between calls (dead or killed ones are replaced in place).  ``ocr``: the workers
+    load the text-recognition engine at start (jobs "ocr-image", "ocr-pdf:<page>").
     """
     own = pool is None
     pool = pool if pool is not None else []
     while len(pool) < workers:
-        pool.append(Worker(memory_mb))  # children start in parallel; submit waits for each
+        pool.append(Worker(memory_mb, ocr))  # children start in parallel; submit waits for each
     queue = deque(jobs)
     busy: dict[int, tuple[Any, Job, float]] = {}  # index in pool -> (key, job, start)
     try:
@@ -297,17 +331,17 @@ def run_jobs(
                     continue
                 if not w.alive() or w.jobs >= RECYCLE_AFTER:
                     w.close()
-                    pool[i] = w = Worker(memory_mb)
+                    pool[i] = w = Worker(memory_mb, ocr)
                 key, job = queue.popleft()
                 try:
                     w.submit(job)
                 except OSError:
                     w.kill()
-                    pool[i] = w = Worker(memory_mb)
+                    pool[i] = w = Worker(memory_mb, ocr)
                     try:
                         w.submit(job)
                     except OSError as exc:
-                        yield key, ("error", "", str(exc), None, False), 0.0
+                        yield key, ("error", "", str(exc), None, False, ()), 0.0
                         continue
                 busy[i] = (key, job, time.monotonic())
             if not busy:
@@ -324,18 +358,18 @@ def run_jobs(
                     if result is None:
                         code = w.proc.poll()
                         w.kill()
-                        pool[i] = Worker(memory_mb)
-                        result = ("error", "", f"worker died (exit code {code})", None, False)
+                        pool[i] = Worker(memory_mb, ocr)
+                        result = ("error", "", f"worker died (exit code {code})", None, False, ())
                     elif result[0] == "too_large":
                         w.close()
-                        pool[i] = Worker(memory_mb)
+                        pool[i] = Worker(memory_mb, ocr)
                     del busy[i]
                     yield key, result, time.monotonic() - start
                 elif time.monotonic() >= start + job[2]:
                     w.kill()
-                    pool[i] = Worker(memory_mb)
+                    pool[i] = Worker(memory_mb, ocr)
                     del busy[i]
-                    yield key, ("timeout", "", f"killed after {job[2]:g} s", None, False), time.monotonic() - start
+                    yield key, ("timeout", "", f"killed after {job[2]:g} s", None, False, ()), time.monotonic() - start
     finally:
         if own:
             for w in pool:
@@ -343,8 +377,8 @@ def run_jobs(
         else:
             for i in busy:  # abandoned mid-batch: results would arrive out of step
                 pool[i].kill()
-                pool[i] = Worker(memory_mb)
+                pool[i] = Worker(memory_mb, ocr)
 
 
 if __name__ == "__main__":
-    _child_main(int(sys.argv[1]) if len(sys.argv) > 1 else 0)
+    _child_main(int(sys.argv[1]) if len(sys.argv) > 1 else 0, ocr="ocr" in sys.argv[2:])

@@ -50,8 +50,8 @@ from typing import Callable, Iterable, Iterator, Mapping
 from ..errors import IndexDamaged, JiaError
 from . import analyzer as an
 from . import ngrams
-from .query import (ParsedQuery, highlight_pattern, make_snippet, parse_query, plan_query,
-                    variant_words)
+from .query import (ParsedQuery, highlight_pattern, make_snippet, match_spans, parse_query,
+                    plan_query, variant_words)
 from ._store import POS as _STORE_POS
 from .normalize import analysis_stamp
 from ._store import StoreReader, StoreWriter, encode_entry
@@ -94,6 +94,7 @@ class SearchFile:
     file_id: int
     path: str  # relative to the archive root
     text: str
+    ocr_text: str = ""  # what text recognition (文字识别) read on its scanned pages or photo
 
 
 @dataclass(frozen=True)
@@ -135,11 +136,13 @@ class Hit:
     snippet_text: str = ""  # the same passage unmarked
     spans: tuple[tuple[int, int], ...] = ()  # matched words in snippet_text
     trashed: bool = False
+    ocr: bool = False  # the passage is text recognition's reading of a scan or photo
+    title_spans: tuple[tuple[int, int], ...] = ()  # matched words in the title as written
 
     def to_json(self) -> dict:
         return {"archive_no": self.archive_no, "code": self.code, "title": self.title,
                 "date": self.date, "score": round(self.score, 4), "snippet": self.snippet,
-                "path": self.path}
+                "path": self.path, "ocr": self.ocr}
 
 
 @dataclass(frozen=True)
@@ -325,10 +328,14 @@ def _fields(doc: SearchDoc) -> tuple[dict, bytes]:
     for old in doc.former_archive_nos:
         ids.update(an.id_parts(old))
     ids.update(an.id_parts(doc.code))
-    body = "\n".join(f.text for f in doc.files if f.text)
+    # Each file's own text, then what text recognition read on it, as separate pieces of
+    # the text store: a hit says whether its passage came from OCR (``files`` marks them).
+    pieces = [(f, f.text or "", 0) for f in doc.files]
+    pieces += [(f, f.ocr_text, 1) for f in doc.files if f.ocr_text]
+    body = "\n".join(t for _f, t, _o in pieces if t)
     meta = "\n".join([doc.doc_no, doc.responsible, doc.remarks, *doc.tags])
-    files = [(f.file_id, f.path) for f in doc.files]
-    entry = encode_entry(doc.title, meta, [f.text or "" for f in doc.files])
+    files = [(f.file_id, f.path, ocr) for f, _t, ocr in pieces]
+    entry = encode_entry(doc.title, meta, [t for _f, t, _o in pieces])
     return dict(
         rid=str(doc.record_id), ver=doc.version, archive_no=doc.archive_no, date=doc.date,
         files=files, title=doc.title, meta=meta, body=body,
@@ -843,17 +850,19 @@ class SearchIndex:
         n = _STORE_POS_SIZE
         local = docnum - offset
         texts = self._store.files(blob[local * n:local * n + n])
-        for i, (file_id, path) in enumerate(st.get("files") or []):
+        for i, (file_id, path, *ocr) in enumerate(st.get("files") or []):
             text = texts[i] if i < len(texts) else ""
             snip = make_snippet(text, pattern)
             if best is None or snip.matches > best[0].matches:
-                best = (snip, path, file_id)
+                best = (snip, path, file_id, bool(ocr and ocr[0]))
         if best is None:
             snip = make_snippet(st.get("title", ""), pattern)
-            best = (snip, None, None)
-        snip, path, file_id = best
+            best = (snip, None, None, False)
+        snip, path, file_id, ocr = best
+        title = st.get("title", "")
         return Hit(record_id=int(st["rid"]), archive_no=st.get("archive_no", ""),
                    code=st.get("code", ""), title=st.get("title", ""), date=st.get("date"),
                    score=float(score), snippet=snip.marked, path=path, file_id=file_id,
                    snippet_text=snip.text, spans=tuple(snip.spans),
-                   trashed=st.get("trashed") == "1")
+                   trashed=st.get("trashed") == "1", ocr=ocr,
+                   title_spans=tuple(match_spans(title, pattern)))

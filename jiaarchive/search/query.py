@@ -259,6 +259,14 @@ def make_snippet(text: str, pattern: re.Pattern | None) -> Snippet:
     return Snippet(prefix + plain + suffix, spans, len(distinct))
 
 
+def match_spans(text: str, pattern: re.Pattern | None) -> list[tuple[int, int]]:
+    """Where the words of ``pattern`` are in ``text`` as written (繁体 included): for titles."""
+    if pattern is None or not text:
+        return []
+    hay = text if pattern.search(text) else fold(text)
+    return [m.span() for m in pattern.finditer(hay)]
+
+
 def _squash(s: str) -> str:
     return _squash_map(s)[0]
 
