@@ -646,6 +646,8 @@ class SearchIndex:
         """
         from whoosh import index as wi
 
+        from ._writers import MpPackedWriter, PackedSegmentWriter
+
         old_lock = None
         if self._ix is not None:
             old_lock = self._ix.lock("WRITELOCK")
@@ -676,10 +678,11 @@ class SearchIndex:
                 # Whoosh's MpWriter: this process prepares documents (and writes the text
                 # store, so ``tpos`` is known), sub-processes analyse and write one
                 # segment each (multisegment: no final merge of their postings).
-                w = ix.writer(procs=procs, batchsize=MP_BATCH, multisegment=True,
-                              limitmb=limitmb, codec=_codec(), compound=COMPOUND)
+                # Packed runs (_writers.py): temporary files a fraction of the postings.
+                w = MpPackedWriter(ix, procs=procs, batchsize=MP_BATCH, multisegment=True,
+                                   limitmb=limitmb, codec=_codec(), compound=COMPOUND)
             else:
-                w = ix.writer(limitmb=limitmb, codec=_codec(), compound=COMPOUND)
+                w = PackedSegmentWriter(ix, limitmb=limitmb, codec=_codec(), compound=COMPOUND)
             store = StoreWriter(d)
             try:
                 n = 0

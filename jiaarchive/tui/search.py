@@ -46,6 +46,7 @@ PAGE = 50  # hits shown at first; the last row of the list asks for the next PAG
 MATCH_STYLE = "bold $text-warning on $warning-muted"  # matched words, in the theme's colours
 PROGRESS_EVERY = 0.1  # seconds between index-building progress messages
 MORE_ID = "more"
+OCR_TAG = "［文字识别］"
 
 PLACEHOLDER = '输入检索词，例：职代会 提案 ／ "渝工组〔2008〕28号" ／ code:A-1 year:2020'
 HINT = (
@@ -73,8 +74,10 @@ def hit_prompt(hit: "Hit", words: list[str]) -> Content:
     the line is cut to the list's width.
     """
     title = Content(hit.title)
-    pattern = _words_pattern(words)
-    if pattern:
+    if hit.title_spans:  # where the index found the words, 繁体 and variants included
+        for a, b in hit.title_spans:
+            title = title.stylize(MATCH_STYLE, a, b)
+    elif pattern := _words_pattern(words):
         title = title.highlight_regex(pattern, style=MATCH_STYLE)
     head = Content.assemble(
         (hit.archive_no, "bold"), "  ", (hit.date or "—", "$text-muted"), "  ", title,
@@ -84,6 +87,9 @@ def hit_prompt(hit: "Hit", words: list[str]) -> Content:
     start = spans[0][0] - 12 if spans and spans[0][0] > 30 else 0
     lead = "…" if start > 0 else ""
     passage = Content(lead + text[start:]).stylize("$text-muted")
+    if hit.ocr:  # read from a scan or a photo by text recognition: may hold misreadings
+        passage = Content.assemble((OCR_TAG, "$text-accent"), passage)
+        lead = OCR_TAG + lead
     shift = len(lead) - start
     for a, b in spans:
         if b + shift > len(lead):
@@ -469,7 +475,8 @@ class SearchScreen(ReportsWorkerErrors, Screen[None]):
             passage.update("")
             detail.show(None, empty="")
             return
-        lines = [Content.assemble(("命中：", "bold"), _marked(hit))]
+        label = "命中（文字识别）：" if hit.ocr else "命中："
+        lines = [Content.assemble((label, "bold"), _marked(hit))]
         if hit.path:
             lines.append(Content.assemble(("文件：", "bold"), hit.path))
         passage.update(Content("\n").join(lines))
