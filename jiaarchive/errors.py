@@ -57,5 +57,9 @@ class IndexDamaged(JiaError):
     """The search index cannot be opened; `jiaarchive index rebuild` fixes it."""
 
 
+class NotEnoughSpace(JiaError):
+    """A rebuild of the search index would not fit on the disk: says how much it needs."""
+
+
 class ReadOnly(JiaError):
     """A change attempted in an archive opened read-only (inspector mode)."""

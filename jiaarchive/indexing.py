@@ -470,10 +470,35 @@ def rebuild(archive: Archive, *, progress: Progress | None = None, reextract: bo
     close(archive)
     with archive.session() as s:
         total = len(list(s.scalars(select(Record.id))))
+        text_bytes = _text_bytes(s, reextract)
     idx = SearchIndex(index_dir(archive), extra_groups=synonym_groups(archive))
+    idx.check_space(text_bytes)
     idx.rebuild(_load(archive, None, reextract=reextract, workers=workers), progress=progress, total=total)
     idx.close()
     return total
+
+
+_TEXT_KINDS = ("text", "html")
+
+
+def _text_bytes(session, reextract: bool) -> int:
+    """The text a rebuild will index, in UTF-8 bytes: known for files already extracted,
+    estimated from the file size for the others (all of a text file, a third of others)."""
+    from sqlalchemy import func
+
+    from .extract.worker import MAX_TEXT_CHARS
+
+    cap = 3 * MAX_TEXT_CHARS
+    known = {} if reextract else dict(session.execute(
+        select(FileText.sha256, FileText.chars).where(FileText.extractor == EXTRACTOR_VERSION)).all())
+    total = 0
+    for sha, size, kind in session.execute(select(File.sha256, func.max(File.size), func.max(File.kind)).group_by(File.sha256)):
+        if sha in known:
+            total += 3 * known[sha]
+        else:
+            total += min(cap, size if kind in _TEXT_KINDS else size // 3)
+    ocr = session.scalar(select(func.sum(func.length(OcrPage.text))).where(OcrPage.status == "ok")) or 0
+    return total + 4 * int(ocr)  # (OCR text is stored compressed: about a quarter)
 
 
 def check(archive: Archive) -> "IndexCheck":
