@@ -32,6 +32,8 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Cancel the machine's state: no archive from the environment, a fixed user name."""
     monkeypatch.delenv("JIAARCHIVE", raising=False)
     monkeypatch.setenv("JIAARCHIVE_USER", "测试员")
+    # No background text recognition process outliving a test (tests run it in the foreground).
+    monkeypatch.setenv("JIAARCHIVE_BACKGROUND_OCR", "0")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     os.makedirs(tmp_path / "home", exist_ok=True)
 
