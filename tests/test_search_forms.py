@@ -242,3 +242,25 @@ def test_an_old_index_is_rebuilt_with_a_chinese_reason(tmp_path):
     current.write_text(json.dumps({**data, "schema": 4}))
     res = runner.invoke(main, ["--archive", str(root), "search", "工会"])
     assert "检索索引需要重建（索引格式已过时）" in res.output
+
+
+# -- the query set written after the code ---------------------------------------------------
+
+@pytest.mark.parametrize("ngrams_on", [False, True])
+def test_issue12_query_set_recall_and_precision_per_kind(corpus_dir, tmp_path, monkeypatch, ngrams_on):
+    from jiaarchive.search import ngrams
+
+    from . import query_set as qs
+
+    docs, names, texts = qs.corpus_docs()
+    for q in qs.load():  # the labels and the hand-written oracle agree
+        assert q["expect"] == qs.oracle(q, texts), q["q"]
+    if ngrams_on:  # as a large archive searches: common words indexed whole
+        monkeypatch.setattr(ngrams, "MIN_SAMPLE", 1)
+    index = SearchIndex.open(tmp_path / "index")
+    index.rebuild(docs)
+    result = qs.evaluate(lambda q: [h.record_id for h in index.search(q, limit=10).hits], names, texts)
+    index.close()
+    assert {"词语", "全半角", "文号", "简称", "条款", "繁简"} <= set(result)
+    for kind, r in result.items():
+        assert r["recall"] >= 0.95 and r["precision"] >= 0.95, (kind, r["misses"])

@@ -21,7 +21,7 @@ def upgrade() -> None:
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('reason', sa.Text(), nullable=False),
     sa.Column('text', sa.LargeBinary(), nullable=False),
-    sa.Column('seconds', sa.Float(), nullable=False),
+    sa.Column('seconds', sa.Double(), nullable=False),
     sa.Column('engine', sa.String(length=40), nullable=False),
     sa.PrimaryKeyConstraint('sha256', 'page')
     )
