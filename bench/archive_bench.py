@@ -133,7 +133,7 @@ def rebuild(root: Path) -> dict:
     shutil.rmtree(idx_dir, ignore_errors=True)
     idx_dir.mkdir(parents=True)
     with arch.session() as s:
-        asked = 2 * 1.8 * indexing._text_bytes(s, True)
+        asked = 2 * INDEX_PER_TEXT * indexing._text_bytes(s, True)
     peak, stop = [0], [False]
 
     def sample():

@@ -77,6 +77,14 @@ def test_counted_numbers_have_both_spellings():
     assert [f.text for f in numeral_variants("2021")] == ["2021"]  # a bare number is not counted
 
 
+def test_the_spelling_table_is_what_cn2an_writes():
+    from jiaarchive.search import numerals
+
+    assert json.loads(numerals.TABLE.read_text(encoding="utf-8")) == numerals.compute_table()
+    big = {f.text for f in numeral_variants("第123456条")}  # beyond the table: cn2an itself
+    assert "第十二万三千四百五十六条" in big
+
+
 ARTICLES = [
     doc(1, "第十二条 用人单位应当……", title="甲"),
     doc(2, "第一百一十二条 劳动者……", title="乙"),

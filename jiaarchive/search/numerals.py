@@ -14,9 +14,11 @@ one unit of the analyzer (``12条`` is not in ``112条``).  Pure functions: no W
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 COUNTERS = "条款项章节编届次号年期批"
 # Characters of a Chinese numeral (cn2an's vocabulary, 大写 forms included).
@@ -39,10 +41,64 @@ class Form:
     guard_right: bool = False
 
 
+# cn2an compiles hundreds of regular expressions when imported (0.2-0.5 s, more than the
+# rest of a fresh `jiaarchive search`): the spellings of the numbers people cite (articles,
+# decrees up to TABLE_MAX, years TABLE_YEARS) are kept as cn2an wrote them in numerals.json
+# beside this file (``python -m jiaarchive.search.numerals`` writes it; a test compares it
+# with cn2an), and cn2an itself is imported only for other numbers.
+TABLE = Path(__file__).with_name("numerals.json")
+TABLE_MAX = 2000
+TABLE_YEARS = (1900, 2200)
+
+
+@lru_cache(maxsize=1)
+def _table() -> tuple[dict[int, str], dict[int, str], dict[str, int]]:
+    """(number → cn2an's "low" spelling, year → its "direct" spelling, spelling → number)."""
+    try:
+        data = json.loads(TABLE.read_text(encoding="utf-8"))
+        low = {int(k): v for k, v in data["low"].items()}
+        direct = {int(k): v for k, v in data["direct"].items()}
+    except (OSError, ValueError, KeyError, AttributeError):
+        return {}, {}, {}
+    back = {v: k for k, v in low.items()}
+    back.update({v: k for k, v in direct.items()})
+    back.update({v.replace("零", "〇"): k for k, v in direct.items()})
+    return low, direct, back
+
+
+def compute_table() -> dict:
+    """The table as cn2an writes it (what numerals.json must hold)."""
+    import cn2an
+
+    return {"low": {str(n): cn2an.an2cn(str(n), "low") for n in range(TABLE_MAX)},
+            "direct": {str(y): cn2an.an2cn(str(y), "direct") for y in range(*TABLE_YEARS)}}
+
+
+def _low(n: int) -> str:
+    got = _table()[0].get(n)
+    if got is None:
+        import cn2an
+
+        got = cn2an.an2cn(str(n), "low")
+    return got
+
+
+def _direct(n: int) -> str:
+    got = _table()[1].get(n)
+    if got is None:
+        import cn2an
+
+        got = cn2an.an2cn(str(n), "direct")
+    return got
+
+
 def _to_int(digits: str | None, chinese: str | None) -> int | None:
     if digits is not None:
         n = int(digits)
         return n if n < MAX_NUMBER else None
+    known = _table()[2].get(chinese)
+    if known is not None:
+        return known
     import cn2an
 
     for mode in ("strict", "smart"):
@@ -60,15 +116,13 @@ def _to_int(digits: str | None, chinese: str | None) -> int | None:
 @lru_cache(maxsize=512)
 def _spellings(n: int, counter: str, raw: str) -> tuple[tuple[str, bool], ...]:
     """(spelling, is_chinese) of the number ``n`` as a counted number, the typed one first."""
-    import cn2an
-
     out: list[tuple[str, bool]] = [(raw, not raw.isdigit())]
     out.append((str(n), False))
     if counter == "年" and 1000 <= n <= 2999:
-        direct = cn2an.an2cn(str(n), "direct")  # 二零二一
+        direct = _direct(n)  # 二零二一
         out += [(direct.replace("零", "〇"), True), (direct, True)]
     else:
-        out.append((cn2an.an2cn(str(n), "low"), True))
+        out.append((_low(n), True))
     return tuple(dict.fromkeys(out))
 
 
@@ -126,3 +180,8 @@ def guarded_pattern(pattern: str, form: Form) -> str:
     if form.guard_right:
         pattern += f"(?!{cls})"
     return pattern
+
+
+if __name__ == "__main__":
+    TABLE.write_text(json.dumps(compute_table(), ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    print(f"wrote {TABLE}")
