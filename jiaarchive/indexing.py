@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import zlib
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -325,6 +326,7 @@ def run_ocr(archive: Archive, *, progress: Progress | None = None, max_seconds: 
     import time
 
     from .extract import recognise_many
+    from .extract.ocr import ENGINE_NAME
     from .search.index import _filelock
 
     lock = _filelock(index_dir(archive), OCR_LOCK)
@@ -349,8 +351,6 @@ def run_ocr(archive: Archive, *, progress: Progress | None = None, max_seconds: 
                 if row is not None:
                     row.status, row.reason, row.seconds = rec.status, rec.reason, rec.seconds
                     row.text = zlib.compress(rec.text.encode("utf-8"), 6) if rec.text else b""
-                    from .extract.ocr import ENGINE_NAME
-
                     row.engine = ENGINE_NAME
             done += 1
             left[sha].discard(page)
@@ -363,7 +363,8 @@ def run_ocr(archive: Archive, *, progress: Progress | None = None, max_seconds: 
             if max_seconds is not None and time.monotonic() - started > max_seconds:
                 break
         # Files cut short by max_seconds: index what was read so far.
-        partial = [sha for sha, pages in left.items() if pages and len(pages) < sum(1 for r in rows if r[0] == sha)]
+        queued = Counter(sha for sha, *_rest in rows)
+        partial = [sha for sha, pages in left.items() if pages and len(pages) < queued[sha]]
         if partial:
             with archive.session() as s:
                 update(archive, set(s.scalars(select(File.record_id).where(File.sha256.in_(partial)))), background=False)

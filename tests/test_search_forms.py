@@ -272,3 +272,19 @@ def test_issue12_query_set_recall_and_precision_per_kind(corpus_dir, tmp_path, m
     assert {"词语", "全半角", "文号", "简称", "条款", "繁简"} <= set(result)
     for kind, r in result.items():
         assert r["recall"] >= 0.95 and r["precision"] >= 0.95, (kind, r["misses"])
+
+
+def test_the_analysis_is_pure_text_to_tokens_and_query_to_tree_without_whoosh():
+    """Issue 14 indexes the same tokens elsewhere: the analysis must stand alone."""
+    code = ("import sys\n"
+            "from jiaarchive.search.analyzer import token_counts, query_tokens\n"
+            "from jiaarchive.search.query import parse_query, term_variants\n"
+            "from jiaarchive.search.synonyms import load_synonyms\n"
+            "print(sorted(token_counts('勞動合同第十二條'))[:3], query_tokens('劳动'))\n"
+            "q = parse_query('職代會 第12条 -草稿')\n"
+            "print([f.text for f in term_variants(q.groups[1][0].text, load_synonyms())][:2])\n"
+            "print('whoosh' in sys.modules, 'numpy' in sys.modules, 'sqlalchemy' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.splitlines()
+    assert out[0].startswith("['二条'") or "劳动" in out[0]
+    assert out[1] == "['第12条', '第 12 条']"
+    assert out[2] == "False False False"

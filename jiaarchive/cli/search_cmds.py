@@ -179,7 +179,7 @@ def status_cmd(ctx: click.Context, as_json: bool) -> None:
     bad = indexing.unreadable(arch)
     ocr = indexing.ocr_state(arch)
     if as_json:
-        # (the list of unreadable files as before; text recognition's state beside it in stderr-free JSON)
+        # The unreadable files as before, then the pages text recognition could not read.
         emit_json([{"archive_no": b.archive_no, "path": b.path, "status": b.status, "reason": b.reason}
                    for b in bad] + [{"archive_no": f.archive_no, "path": f.path, "status": f"ocr_{f.status}",
                                      "reason": f.reason} for f in ocr.failed])

@@ -1,8 +1,15 @@
-"""Chinese-aware text analysis for the search index (分词).
+"""Chinese-aware text analysis for the search index (分词): pure Python, no Whoosh.
+
+Text → tokens (:func:`tokens`, :func:`token_counts`) and query words → the tokens and the
+phrase checks that find them (:func:`query_tokens`, :func:`query_all_tokens`,
+:func:`phrase_needle`) need nothing but this module and ``normalize.py``, so a second store
+of the same tokens (a PostgreSQL GIN index over them) analyses text exactly as the archive's
+own index does; the Whoosh glue lives in ``_fields.py``.
 
 The scheme ("unit bigrams with run ends")
 -----------------------------------------
-Text is NFKC-normalised and lower-cased, then cut into *units*: each CJK character is
+Text is normalised (``normalize.py``: NFKC, lower case, 繁体 → 简体 by OpenCC's character
+table), then cut into *units*: each CJK character is
 one unit, and each run of letters/digits (``2008``, ``word``, ``d30``) is one unit.
 Units that touch (no space or punctuation between them) form a *run*.  For every unit
 the index stores one token at the unit's position:
