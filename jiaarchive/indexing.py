@@ -390,11 +390,10 @@ def start_background_ocr(archive: Archive) -> bool:
     if not lock.acquire(blocking=False):
         return False  # one is running; it takes the new pages too before it stops
     lock.release()
-    kwargs: dict = {"start_new_session": True}
-    if hasattr(os, "nice"):
-        kwargs["preexec_fn"] = lambda: os.nice(10)
-    subprocess.Popen([sys.executable, "-m", "jiaarchive", "--archive", str(archive.root), "index", "ocr", "--quiet"],
-                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kwargs)
+    # (No preexec_fn: the TUI files from worker threads.  The child lowers its own priority.)
+    subprocess.Popen([sys.executable, "-m", "jiaarchive", "--archive", str(archive.root), "index", "ocr", "--background"],
+                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                     start_new_session=True)
     return True
 
 
