@@ -126,6 +126,7 @@ def _flush(arch, batch, ArchiveNumber, now) -> None:  # noqa: ANN001, N803
 def rebuild(root: Path) -> dict:
     from jiaarchive import indexing
     from jiaarchive.archive import open_archive
+    from jiaarchive.search.index import INDEX_PER_TEXT
 
     arch = open_archive(root)
     idx_dir = indexing.index_dir(arch)

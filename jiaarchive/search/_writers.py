@@ -65,11 +65,15 @@ def _write_block(f, batch: list) -> None:
     f.write(data)
 
 
+def _pack(writer, limitmb: int) -> None:
+    """Give a freshly made writer a packed pool (it has added nothing yet)."""
+    writer.pool = PackedPostingPool(writer._tempstorage, writer.newsegment, limitmb=limitmb)
+
+
 class PackedSegmentWriter(SegmentWriter):
     def __init__(self, ix, *args, **kwargs):
         super().__init__(ix, *args, **kwargs)
-        self.pool = PackedPostingPool(self._tempstorage, self.newsegment,
-                                      limitmb=kwargs.get("limitmb", 128))
+        _pack(self, kwargs.get("limitmb", 128))
 
 
 class _PackedSubWriter(SubWriterTask):
@@ -85,8 +89,7 @@ class MpPackedWriter(MpWriter):
 
     def __init__(self, ix, *args, **kwargs):
         super().__init__(ix, *args, **kwargs)
-        self.pool = PackedPostingPool(self._tempstorage, self.newsegment,
-                                      limitmb=kwargs.get("limitmb", 128))
+        _pack(self, kwargs.get("limitmb", 128))
 
     def _new_task(self):
         task = _PackedSubWriter(self.storage, self.indexname, self.jobqueue, self.resultqueue,
