@@ -52,6 +52,7 @@ from . import analyzer as an
 from . import ngrams
 from .query import (ParsedQuery, highlight_pattern, make_snippet, match_spans, parse_query,
                     plan_query, variant_words)
+from ._store import FLAG_UNIT_RISK
 from ._store import POS as _STORE_POS
 from .normalize import analysis_stamp
 from ._store import StoreReader, StoreWriter, encode_entry
@@ -880,14 +881,19 @@ class SearchIndex:
         blob, _need = self._tpos(sub)
         n = _STORE_POS_SIZE
         local = docnum - offset
-        texts = self._store.files(blob[local * n:local * n + n])
+        tpos = blob[local * n:local * n + n]
+        texts = self._store.files(tpos)
+        # Only an entry with characters normalisation changes (繁体, full-width …) can hold a
+        # word the pattern misses as written: others are never folded (an identifier query
+        # found through its field would fold every hit's whole text for nothing).
+        fold_ok = bool(tpos) and bool(_STORE_POS.unpack(tpos)[4] & FLAG_UNIT_RISK)
         for i, (file_id, path, *ocr) in enumerate(st.get("files") or []):
             text = texts[i] if i < len(texts) else ""
-            snip = make_snippet(text, pattern)
+            snip = make_snippet(text, pattern, fold_ok)
             if best is None or snip.matches > best[0].matches:
                 best = (snip, path, file_id, bool(ocr and ocr[0]))
         if best is None:
-            snip = make_snippet(st.get("title", ""), pattern)
+            snip = make_snippet(st.get("title", ""), pattern, fold_ok)
             best = (snip, None, None, False)
         snip, path, file_id, ocr = best
         title = st.get("title", "")
@@ -896,4 +902,4 @@ class SearchIndex:
                    score=float(score), snippet=snip.marked, path=path, file_id=file_id,
                    snippet_text=snip.text, spans=tuple(snip.spans),
                    trashed=st.get("trashed") == "1", ocr=ocr,
-                   title_spans=tuple(match_spans(title, pattern)))
+                   title_spans=tuple(match_spans(title, pattern, fold_ok)))

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import islice
 
 from . import analyzer as an
 from . import ngrams
 from .normalize import fold
 from .numerals import CN_DIGITS, Form, guarded_pattern, numeral_variants
+from .synonyms import SynonymTable
 
 # Field names a clerk may type, in English or Chinese, and what they mean.
 FIELD_ALIASES = {
@@ -165,6 +167,17 @@ def term_variants(word: str, synonyms: dict[str, tuple[str, ...]]) -> list[Form]
 
     Pure: the same expansion serves this index and any other store of the same tokens.
     """
+    if isinstance(synonyms, SynonymTable):  # (one shared object per table: cacheable)
+        return list(_cached_variants(word, synonyms))
+    return _term_variants(word, synonyms)
+
+
+@lru_cache(maxsize=2048)
+def _cached_variants(word: str, synonyms) -> tuple[Form, ...]:
+    return tuple(_term_variants(word, synonyms))
+
+
+def _term_variants(word: str, synonyms: dict[str, tuple[str, ...]]) -> list[Form]:
     out: list[Form] = []
     for v in synonym_variants(word, synonyms):
         out += numeral_variants(an.normalize(v)) if _MAYBE_NUMBER.search(v) else [Form(v)]
@@ -218,13 +231,16 @@ def highlight_pattern(words: list[str]) -> re.Pattern | None:
     return re.compile("|".join(re.escape(a) for a in ordered), re.IGNORECASE)
 
 
-def make_snippet(text: str, pattern: re.Pattern | None) -> Snippet:
-    """A short passage of ``text`` around the first match, matches as spans."""
+def make_snippet(text: str, pattern: re.Pattern | None, may_fold: bool = True) -> Snippet:
+    """A short passage of ``text`` around the first match, matches as spans.
+
+    ``may_fold``: the text may hold characters normalisation changes (繁体 …), so a word
+    not found as written is looked for in :func:`fold` of it."""
     if pattern is None:
         return Snippet(_squash(text[:SNIPPET_LEN]))
     hay = text  # where the words are looked for; fold(text) has the same positions
     found = list(pattern.finditer(hay))
-    if not found:
+    if not found and may_fold:
         # Written in 繁体 (or full-width …) while the query is not: look in the folded text.
         hay = fold(text)
         found = list(pattern.finditer(hay)) if hay != text else []
@@ -259,11 +275,11 @@ def make_snippet(text: str, pattern: re.Pattern | None) -> Snippet:
     return Snippet(prefix + plain + suffix, spans, len(distinct))
 
 
-def match_spans(text: str, pattern: re.Pattern | None) -> list[tuple[int, int]]:
+def match_spans(text: str, pattern: re.Pattern | None, may_fold: bool = True) -> list[tuple[int, int]]:
     """Where the words of ``pattern`` are in ``text`` as written (繁体 included): for titles."""
     if pattern is None or not text:
         return []
-    hay = text if pattern.search(text) else fold(text)
+    hay = text if not may_fold or pattern.search(text) else fold(text)
     return [m.span() for m in pattern.finditer(hay)]
 
 

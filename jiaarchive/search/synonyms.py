@@ -50,8 +50,20 @@ def load_synonyms(path: str | Path | None = None,
     try:
         stat = p.stat()
     except FileNotFoundError:
-        return dict(_table("", 0, 0, extra)) if extra else {}
-    return dict(_table(str(p), stat.st_mtime_ns, stat.st_size, extra))
+        return _shared(("", 0, 0, extra))
+    return _shared((str(p), stat.st_mtime_ns, stat.st_size, extra))
+
+
+class SynonymTable(dict):
+    """The mapping :func:`load_synonyms` returns: one shared object per table state, hashed
+    by identity, so query expansions can be cached per table (do not modify it)."""
+
+    __hash__ = object.__hash__
+
+
+@lru_cache(maxsize=4)
+def _shared(key: tuple) -> SynonymTable:
+    return SynonymTable(_table(*key))
 
 
 @lru_cache(maxsize=4)
