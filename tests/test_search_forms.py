@@ -281,3 +281,45 @@ def test_the_analysis_is_pure_text_to_tokens_and_query_to_tree_without_whoosh():
     assert out[0].startswith("['二条'") or "劳动" in out[0]
     assert out[1] == "['第12条', '第 12 条']"
     assert out[2] == "False False False"
+
+
+# -- the TUI search screen -------------------------------------------------------------------
+
+def test_the_tui_finds_and_marks_what_inspectors_type(new_archive, fixed_clock, tmp_path):
+    """繁体 found by 简体 and marked as written; 第12条 finds 第十二条; a short name its full form."""
+    from datetime import date
+
+    from jiaarchive import filing
+    from jiaarchive.filing import Draft
+    from jiaarchive.tui import make_app
+
+    from .test_tui import run_async
+    from .test_tui_search import marked, open_search, settle
+
+    def fill(arch):
+        for i, (title, body) in enumerate([("中華全國總工會章程", "第四條 工會經費的來源：會員繳納的會費。"),
+                                           ("劳动合同管理办法", "第十二条 用人单位应当与劳动者签订书面劳动合同。"),
+                                           ("县妇女联合会来函", "关于联合开展三八节活动的函")]):
+            src = make_text(tmp_path / "来源" / f"{i}.txt", body)
+            filing.file_document(arch, [src], Draft(code="F-1", title=title, date=date(2021, 3, 1)))
+
+    @run_async
+    async def drive() -> None:
+        app = make_app(new_archive(fill))
+        async with app.run_test(size=(100, 30)) as pilot:
+            screen = await open_search(pilot, "工会经费")
+            prompt = screen.hit_list.get_option_at_index(0).prompt
+            assert marked(prompt) == ["工會經費"]
+            await pilot.press(*["backspace"] * 4, *"总工会")
+            await settle(pilot)
+            prompt = screen.hit_list.get_option_at_index(0).prompt
+            assert "總工會" in marked(prompt)
+            await pilot.press(*["backspace"] * 3, *"第12条")
+            await settle(pilot)
+            assert [h.title for h in screen.hits] == ["劳动合同管理办法"]
+            assert marked(screen.hit_list.get_option_at_index(0).prompt) == ["第十二条"]
+            await pilot.press(*["backspace"] * 5, *"妇联")
+            await settle(pilot)
+            assert [h.title for h in screen.hits] == ["县妇女联合会来函"]
+
+    drive()
