@@ -1,8 +1,12 @@
 """Full-text search over the archive: Chinese analysis, the Whoosh index, the query language.
 
-Modules: ``analyzer`` (how text becomes tokens; the measured choice is documented
-there), ``index`` (writing, rebuilding, checking, searching), ``query`` (parsing,
-planning, snippets), ``synonyms`` (catalog/synonyms.toml).
+Modules: ``normalize`` (width, case, 繁体 → 简体), ``analyzer`` (how text becomes tokens;
+the measured choice is documented there), ``numerals`` (counted numbers in both
+spellings), ``index`` (writing, rebuilding, checking, searching), ``query`` (parsing,
+planning, snippets), ``synonyms`` (catalog/synonyms.toml and an archive's own groups),
+``fastpath`` (when a search needs no database), ``_writers`` (rebuilds with small
+temporary files).  The analysis modules and the query parser import neither Whoosh nor
+NumPy: another store of the same tokens can use them as they are.
 
 How a query runs: ``query.plan_query`` turns it into a small plan, ``_exec.run`` ANDs
 and ORs the record sets of its tokens (NumPy masks, no positions) and checks phrases
@@ -29,9 +33,18 @@ schema 3: + n-grams,   76 w/ extract.  360 MB  3.0 / 6.9 ms  0.27-0.29 s  268 MB
 NumPy executor         [1.9]                   [1.5]                      + 225 mmap)
 schema 4: NFKC flags,  74 w/ extract.  360 MB  3.0 / 7.3 ms  0.30-0.40 s  267 MB (42 own
 store map by size      [2.0]                   [0.6]                      + 225 mmap)
-(this)
+schema 5: 繁简 folded,  40 w/ extract.  350 MB  2.8 / 7.5 ms  0.65 s CLI    277 MB
+numbers, OCR pieces,   [6.6-8.2, real  (+ at    [1.6; main:  median at
+packed rebuild runs    archive]        most 258 7.4 in the   load 5.5
+(issue 12, this)                       MB temp)  same run]
 SQLite FTS5 trigram    575             540 MB  0.7 / 33 ms   --           --
 =====================  ==============  ======  ============  ===========  ================
+
+Schema 5 (issue 12) was measured differently where the issue asked for it: the rebuild
+rate and temporary disk on a real 20,000-record archive (``bench/archive_bench.py``:
+database, files, ``indexing.rebuild`` with extraction), the first answer as the real
+``jiaarchive search`` command in a fresh process (index alone, see ``fastpath.py``), and
+the warm latency A/B against main's code and index on the same machine, interleaved.
 
 Each step gave the same totals and facets as the one before (the tests compare them on
 generated texts); scores change where derived tokens replace bigram pairs.  Forty other
