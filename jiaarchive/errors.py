@@ -59,3 +59,7 @@ class IndexDamaged(JiaError):
 
 class ReadOnly(JiaError):
     """A change attempted in an archive opened read-only (inspector mode)."""
+
+
+class AmbiguousNumber(RecordNotFound):
+    """A shortened 档号 that fits several records."""

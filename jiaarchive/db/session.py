@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 # The newest migration in db/migrations/versions; a test checks it against Alembic's head,
 # so that opening an archive needs no Alembic import when the schema is current.
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0009"
 
 
 def make_engine(url: str) -> Engine:
