@@ -71,6 +71,13 @@ def current_user() -> str:
         return "未知用户"
 
 
+def name_is_set() -> bool:
+    """Whether a person's name was given (``--user``, ``$JIAARCHIVE_USER`` or this computer's settings)."""
+    from . import userconfig
+
+    return bool(_acting or os.environ.get("JIAARCHIVE_USER", "").strip() or userconfig.user_name())
+
+
 def user_source() -> str:
     """Where ``current_user`` comes from, in Chinese (for ``jiaarchive user``)."""
     from . import userconfig

@@ -112,7 +112,7 @@ async def test_main_screen_shows_counts_records_and_detail(make_archive) -> None
         await settle(pilot)
         labels = tree_labels(app)
         assert labels[Selection()] == "全部档案 5件"
-        assert labels[Selection(code="A", kind="volume")] == "A 3件 效益（绩效）之家"
+        assert labels[Selection(code="A", kind="volume")] == "A 3 效益（绩效）之家"
         assert labels[Selection(code="C", kind="volume")] == "C 温暖之家"  # nothing filed: no count
         table = app.screen.query_one(RecordTable)
         assert [r.archive_no for r in table.records][:2] == ["A-1·2022-D30-0001", "A-1·2023-D30-0001"]
@@ -195,7 +195,7 @@ async def test_file_a_document_and_find_it_in_tree_and_table(make_archive, tmp_p
         # found in the tree (a new year under E-1, the cursor on it) and in the table
         labels = tree_labels(app)
         assert labels[Selection(code="E-1", year=2023, kind="year")] == "2023 1件"
-        assert labels[Selection(code="E", kind="volume")] == "E 1件 安全之家"
+        assert labels[Selection(code="E", kind="volume")] == "E 1 安全之家"
         assert labels[Selection()] == "全部档案 6件"
         assert app.screen.selection == Selection(code="E-1", year=2023, kind="year")
         table = app.screen.query_one(RecordTable)
@@ -435,7 +435,7 @@ def test_run_opens_the_archive_read_only_for_inspectors(make_archive, monkeypatc
     monkeypatch.setattr(JiaApp, "run", lambda self: seen.append((self.archive.read_only, self.sub_title)))
     run(root)
     run(root, inspector=True)
-    assert seen == [(False, UNIT), (True, f"{UNIT}（检查组只读）")]
+    assert seen == [(False, f"{UNIT} · 操作人：测试员"), (True, f"{UNIT}（检查组只读） · 操作人：测试员")]
 
 
 @run_async
