@@ -47,8 +47,11 @@ class Progress:
         return min(1.0, self.done / self.total)
 
     def counter(self) -> str:
-        """``3/10`` (or ``3`` while the total is unknown)."""
-        return f"{self.done}/{self.total}" if self.total is not None else str(self.done)
+        """``3/10``: the item being worked on (or, between items, the items done) of the total."""
+        n = self.done + 1 if self.item and not self.finished else self.done
+        if self.total is not None:
+            return f"{min(n, self.total)}/{self.total}"
+        return str(n)
 
     def describe(self) -> str:
         """One Chinese sentence: ``正在归档 3/10：会议纪要.docx，约剩 12 秒``."""
@@ -100,8 +103,8 @@ class Tracker:
             return
         elapsed = self._clock() - self._started
         remaining = None
-        if not finished and self.total is not None and self.done and elapsed >= ESTIMATE_AFTER:
-            remaining = elapsed / self.done * max(0, self.total - self.done)
+        if not finished and self.total is not None and 0 < self.done < self.total and elapsed >= ESTIMATE_AFTER:
+            remaining = elapsed / self.done * (self.total - self.done)
         self._report(Progress(self.what, self.done, self.total, self.item, elapsed, remaining, finished))
 
     def start(self, item: str = "") -> None:
@@ -110,6 +113,7 @@ class Tracker:
 
     def advance(self, n: int = 1) -> None:
         self.done += n
+        self.item = ""
         self._emit()
 
     def finish(self) -> None:

@@ -29,11 +29,16 @@ def official_dir() -> Path:
 
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Cancel the machine's state: no archive from the environment, a fixed user name."""
+    """Cancel the machine's state: no archive from the environment, a fixed user name, this
+    computer's settings (操作人, last folder, saved searches) in a fresh folder of the test's own."""
     monkeypatch.delenv("JIAARCHIVE", raising=False)
     monkeypatch.setenv("JIAARCHIVE_USER", "测试员")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("JIAARCHIVE_CONFIG_DIR", str(tmp_path / "config"))
     os.makedirs(tmp_path / "home", exist_ok=True)
+    from jiaarchive import audit
+
+    monkeypatch.setattr(audit, "_acting", None)  # a --user of an earlier CliRunner call
 
 
 FIXED_NOW = __import__("datetime").datetime(2024, 5, 6, 9, 30)

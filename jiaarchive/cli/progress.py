@@ -46,18 +46,23 @@ def line(p: Progress, width: int) -> str:
     return textfmt.clip(head + tail, max(10, width - 1))
 
 
-def progress_line(stream: TextIO | None = None, *, clock: Callable[[], float] = time.monotonic) -> Reporter:
+def now() -> float:
+    return time.monotonic()
+
+
+def progress_line(stream: TextIO | None = None, *, clock: Callable[[], float] | None = None) -> Reporter:
     """A reporter drawing on ``stream`` (stderr by default)."""
     out = stream or sys.stderr
+    clock = clock or now
     tty = is_terminal(out)
     state = {"drawn": 0, "last": -1e9}
 
     def report(p: Progress) -> None:
-        now = clock()
+        at = clock()
         if p.elapsed < SHOW_AFTER and not (p.finished and state["drawn"]):
             return
         if tty:
-            if not p.finished and now - state["last"] < REDRAW_EVERY:
+            if not p.finished and at - state["last"] < REDRAW_EVERY:
                 return
             width = shutil.get_terminal_size((80, 24)).columns
             text = p.describe() if p.finished else line(p, width)
@@ -65,11 +70,11 @@ def progress_line(stream: TextIO | None = None, *, clock: Callable[[], float] = 
             out.write("\r" + text + " " * pad + ("\n" if p.finished else ""))
             state["drawn"] = 0 if p.finished else textfmt.width(text)
         else:
-            if not p.finished and now - state["last"] < PLAIN_EVERY:
+            if not p.finished and at - state["last"] < PLAIN_EVERY:
                 return
             out.write(p.describe() + "\n")
             state["drawn"] = 1
-        state["last"] = now
+        state["last"] = at
         out.flush()
 
     return report

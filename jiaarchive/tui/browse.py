@@ -155,6 +155,7 @@ class BrowseScreen(ReportsWorkerErrors, Screen[None]):
         self._problems: dict[int, list[FileProblem]] = {}
         self._preview: Preview | None = None
         self._busy = False  # a change is running in a worker
+        self._pending: tuple[Selection | None, int | None] | None = None  # a reload's reveal not yet done
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -189,9 +190,19 @@ class BrowseScreen(ReportsWorkerErrors, Screen[None]):
 
     # ------------------------------------------------------------------ loading
     def reload(self, *, reveal: Selection | None = None, focus_id: int | None = None) -> None:
-        """Counts for the tree, then the records of the selection (or of ``reveal``)."""
+        """Counts for the tree, then the records of the selection (or of ``reveal``).
+
+        A reload asked while another one waits keeps the record that one was to show."""
+        if reveal is None and self._pending is not None:
+            reveal, focus_id = self._pending
+        self._pending = (reveal, focus_id) if reveal is not None else None
         self._status("正在读取……")
         self.load_counts(reveal, focus_id)
+
+    def on_screen_resume(self) -> None:
+        # back from another screen: the tree's counts, tags and saved searches may have changed
+        if self.is_mounted and self.table.is_mounted:
+            self.reload(focus_id=self.current.id if self.current else None)
 
     @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
     def load_counts(self, reveal: Selection | None, focus_id: int | None) -> None:
@@ -203,6 +214,7 @@ class BrowseScreen(ReportsWorkerErrors, Screen[None]):
             self.post_message(self.CountsLoaded(counts, tags, searches, reveal, focus_id))
 
     def on_browse_screen_counts_loaded(self, event: CountsLoaded) -> None:
+        self._pending = None
         tree = self.query_one(CatalogueTree)
         tree.update_counts(event.counts, event.tags, event.searches)
         target = self.selection
@@ -427,7 +439,7 @@ class BrowseScreen(ReportsWorkerErrors, Screen[None]):
         self.refresh_bindings()
 
     def on_worker_state_changed(self, event) -> None:  # noqa: ANN001
-        super().on_worker_state_changed(event)
+        # (Textual also calls ReportsWorkerErrors' handler, which reports the error)
         from textual.worker import WorkerState
 
         if event.worker.group == "change" and event.state in (WorkerState.ERROR, WorkerState.CANCELLED):

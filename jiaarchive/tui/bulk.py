@@ -138,7 +138,7 @@ class ExportModal(ReportsWorkerErrors, ModalScreen[None]):
         super().__init__(classes="dialog-screen")
         self.query_spec = query
         self.what = what
-        self._running = False
+        self._exporting = False
 
     def compose(self) -> ComposeResult:
         stamp = self.app.archive.now().strftime("%Y%m%d-%H%M")
@@ -173,7 +173,7 @@ class ExportModal(ReportsWorkerErrors, ModalScreen[None]):
         return xlsx, zip_path
 
     def action_export(self) -> None:
-        if self._running:
+        if self._exporting:
             return
         status = self.query_one("#form-status", ProgressLine)
         try:
@@ -184,7 +184,7 @@ class ExportModal(ReportsWorkerErrors, ModalScreen[None]):
             return
         status.remove_class("-error")
         status.update("正在导出……")
-        self._running = True
+        self._exporting = True
         self.query_one("#export", Button).disabled = True
         self.run_export(xlsx, zip_path)
 
@@ -212,7 +212,7 @@ class ExportModal(ReportsWorkerErrors, ModalScreen[None]):
         self.post_message(self.Exported(f"已导出 {len(records)} 件：" + "；".join(done)))
 
     def _stopped(self) -> None:
-        self._running = False
+        self._exporting = False
         self.query_one("#export", Button).disabled = False
 
     def on_progress_event(self, event: ProgressEvent) -> None:
@@ -228,5 +228,5 @@ class ExportModal(ReportsWorkerErrors, ModalScreen[None]):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        if not self._running:
+        if not self._exporting:
             self.dismiss(None)
