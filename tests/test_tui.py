@@ -453,33 +453,6 @@ async def test_path_suggester_completes_files_and_folders(tmp_path: Path) -> Non
 # ---------------------------------------------------------------- snapshots
 
 
-def test_snapshot_main_80x24(make_archive, snap_compare) -> None:
-    """Main screen at 80×24 on 全部档案: tree A–F with counts (C, E, F dim: nothing filed), the
-    table with 5 records (档号 / 日期 / 标题 / 文件, title cut to fit), the first record's detail
-    below, the status line "全部档案：共 5 件", and the footer 归档 修改 删除 回收站 自查 刷新 退出 / 检索 · ^p 命令."""
-    app = make_app(make_archive())
-
-    async def run_before(pilot: Pilot) -> None:
-        await settle(pilot)
-
-    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
-
-
-def test_snapshot_entry_year_120x36(make_archive, snap_compare) -> None:
-    """Wider terminal, Chinese-heavy: volume A and entry A-1 expanded, cursor on the year 2023
-    (2 records), the table showing both with full titles, the second (会议纪要) highlighted with
-    its detail: 档号, 题名, 日期（手工填写）, 责任者 校工会, 保管期限 定期30年, 文件 path."""
-    app = make_app(make_archive())
-
-    async def run_before(pilot: Pilot) -> None:
-        await settle(pilot)
-        await go_to(pilot, Selection(code="A-1", year=2023, kind="year"))
-        await pilot.press("tab", "down")
-        await settle(pilot)
-
-    assert snap_compare(app, terminal_size=(120, 36), run_before=run_before)
-
-
 def test_snapshot_file_form_80x24(make_archive, snap_compare, tmp_path: Path, monkeypatch) -> None:
     """The 归档文件 form at 80×24 over the main screen: 文件 with a relative path, 目录 preselected
     as "B-1 职代会制度成套文件及落实情况资料", 题名 and 日期 prefilled from the file name

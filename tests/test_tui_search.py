@@ -364,23 +364,3 @@ def test_opener_says_where_the_file_is_when_it_cannot_open_it(tmp_path: Path, mo
 
 
 # ---------------------------------------------------------------- snapshot
-
-
-def test_snapshot_search_100x30(make_archive, snap_compare) -> None:
-    """The search screen at 100×30 after typing 集体 with the 2023 year filter off: the box with
-    "集体", the line "检索：集体" over "共 3 件　卷 B 2  D 1　年度 2023 2  2022 1", the filter row
-    (全部卷, 全部年度, 含回收站：否), three hits of two lines each (档号 日期 题名, then the passage
-    with 集体合同 / 集体项目 marked in the warning colour), the first highlighted, its passage and
-    record fields (档号, 题名, 日期, 文件) in the pane below, the status line with the keys, and the
-    footer with / 检索, esc 返回, o 打开文件, ^t 含回收站, v 按卷, y 按年度, x 清除筛选."""
-    app = make_app(make_archive())
-
-    async def run_before(pilot: Pilot) -> None:
-        screen = await open_search(pilot)
-        screen.query_one("#query", Input).cursor_blink = False
-        await pilot.press(*"集体")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-
-    assert snap_compare(app, terminal_size=(100, 30), run_before=run_before)

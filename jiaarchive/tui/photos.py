@@ -391,14 +391,45 @@ class ProblemTable(DataTable):
 
 
 _NAMED = re.compile(r"(照片|文件)?“[^”]*”")
+# The photo checks' sentences, as a few words for a table cell (the whole sentences are below it);
+# the first phrase found in a sentence gives its label.
+SHORT_LABELS = (
+    ("晚于当前时间", "拍摄时间晚于现在"),
+    ("拍摄时间“", "拍摄时间无效"),
+    ("仅来自 XMP", "时间仅来自 XMP"),
+    ("只有 EXIF 修改时间", "只有修改时间"),
+    ("仅来自文件名", "时间仅来自文件名"),
+    ("没有拍摄时间", "无拍摄时间"),
+    ("既没有日期也没有内容说明", "名称无日期和说明"),
+    ("文件名缺少日期", "名称缺日期"),
+    ("缺少内容说明", "名称缺内容说明"),
+    ("空文件", "空文件"),
+    ("解压炸弹", "像素过多，已拒绝"),
+    ("不是可识别的图片", "不是图片"),
+    ("文件头已损坏", "文件头已损坏"),
+    ("不在允许的照片格式", "格式不允许"),
+    ("被截断", "文件不完整"),
+    ("已损坏，无法解码", "图像已损坏"),
+    ("扩展名", "扩展名不符"),
+    ("EXIF 元数据已损坏", "元数据损坏"),
+    ("尺寸过小", "尺寸过小"),
+    ("内容完全相同", "重复照片"),
+    ("画面几乎相同", "疑似重复"),
+    ("不存在或无法读取", "无法读取"),
+)
+
+
+def short_label(sentence: str) -> str:
+    for phrase, label in SHORT_LABELS:
+        if phrase in sentence:
+            return label
+    return _NAMED.sub("", sentence, count=1).lstrip("，、：:的") or sentence
 
 
 def problem_summary(p: PhotoInfo) -> str:
-    """The first problem without the photo's own name (the 照片 column shows it), and how many more."""
-    first = (p.errors or p.warnings)[0]
-    text = _NAMED.sub("", first, count=1).lstrip("，、：:的") or first
-    more = len(p.errors) + len(p.warnings) - 1
-    return text + (f"（另 {more} 条）" if more else "")
+    """Every problem of a photo in a few words (the 照片 column names it, the pane below explains)."""
+    labels = list(dict.fromkeys(short_label(t) for t in (*p.errors, *p.warnings)))
+    return "；".join(labels)
 
 
 class PhotoProblemsScreen(ReportsWorkerErrors, Screen[None]):
