@@ -474,10 +474,11 @@ def file_each(archive: Archive, paths: Sequence[Path], draft: Draft, *, allow_du
         _inspect_sources(archive, s, [Path(p) for p in paths], allow_duplicate, progress)
     out = [] if filed is None else filed
     track = Tracker("正在归档", len(paths), progress)
-    for p in paths:
-        track.start(Path(p).name)
-        out.append(file_document(archive, [p], draft, allow_duplicate=allow_duplicate))
-        track.advance()
+    with audit.marked(batch=audit.new_batch_id(archive.now())):  # one batch: one undo takes it back
+        for p in paths:
+            track.start(Path(p).name)
+            out.append(file_document(archive, [p], draft, allow_duplicate=allow_duplicate))
+            track.advance()
     track.finish()
     return out
 

@@ -331,12 +331,24 @@ async def test_o_opens_the_matched_file_with_the_system_viewer(make_archive, mon
         assert str(launched[0]) in app.screen.message and "没有可用的文件查看程序" in app.screen.message
 
 
-def test_opener_uses_xdg_open_without_waiting(tmp_path: Path, monkeypatch) -> None:
+class FakeOpener:
+    """xdg-open as started: still running after the short wait (a viewer opened), or done with ``code``."""
+
+    def __init__(self, code: int | None) -> None:
+        self.code = code
+
+    def wait(self, timeout: float) -> int:
+        if self.code is None:
+            raise subprocess.TimeoutExpired("xdg-open", timeout)
+        return self.code
+
+
+def test_opener_uses_xdg_open_without_waiting_for_the_viewer(tmp_path: Path, monkeypatch) -> None:
     target = make_text(tmp_path / "文件 一.txt", "x")
     started = []
     monkeypatch.setattr(sys, "platform", "linux")
     monkeypatch.setattr(shutil, "which", lambda name: f"/usr/bin/{name}")
-    monkeypatch.setattr(subprocess, "Popen", lambda args, **kw: started.append((args, kw)))
+    monkeypatch.setattr(subprocess, "Popen", lambda args, **kw: started.append((args, kw)) or FakeOpener(None))
     assert opener.open_file(tmp_path / "." / "文件 一.txt") == target.resolve()
     [(args, kw)] = started
     assert args == ["/usr/bin/xdg-open", str(target.resolve())]
@@ -350,6 +362,15 @@ def test_opener_uses_xdg_open_without_waiting(tmp_path: Path, monkeypatch) -> No
     monkeypatch.setattr(opener.os, "startfile", lambda p: started.append(("startfile", p)), raising=False)
     opener.open_file(target)
     assert started[-1] == ("startfile", target.resolve())
+
+
+def test_opener_says_when_no_program_can_open_the_file(tmp_path: Path, monkeypatch) -> None:
+    target = make_text(tmp_path / "纪要.txt", "x")
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setattr(shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(subprocess, "Popen", lambda args, **kw: FakeOpener(3))  # xdg-open: no method available
+    with pytest.raises(opener.NoViewer, match="没有能打开这种文件的程序"):
+        opener.open_file(target)
 
 
 def test_opener_says_where_the_file_is_when_it_cannot_open_it(tmp_path: Path, monkeypatch) -> None:

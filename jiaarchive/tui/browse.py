@@ -57,6 +57,10 @@ class BrowseScreen(ReportsWorkerErrors, Screen[None]):
         Binding("u", "undo", "撤销", id="undo"),
         # the same keys in inspector mode: say why nothing happens
         Binding("a,e,d,delete,u", "read_only_note", "检查组只读", show=False, id="read_only"),
+        # an inspector's footer shows what an inspector does instead
+        Binding("o", "inspector_open", "打开文件", id="inspector_open"),
+        Binding("x", "inspector_export", "导出", id="inspector_export"),
+        Binding("c", "inspector_dashboard", "自查评分", id="inspector_dashboard"),
         Binding("ctrl+a", "mark_page", "全选本页", show=False, id="mark_page"),
         Binding("escape", "clear_marks", "取消选择", show=False, id="clear_marks"),
         Binding("x", "export", "导出", show=False, id="export"),
@@ -357,6 +361,8 @@ class BrowseScreen(ReportsWorkerErrors, Screen[None]):
             return True
         if action == "read_only_note":
             return not self.writable
+        if action.startswith("inspector_"):
+            return not self.writable and (action != "inspector_open" or self.current is not None)
         if action == "toggle_mark":
             return self.current is not None and self.table.has_focus
         if action == "mark_page":
@@ -382,6 +388,15 @@ class BrowseScreen(ReportsWorkerErrors, Screen[None]):
     # ------------------------------------------------------------------ actions
     def action_read_only_note(self) -> None:
         self.app.notify(READ_ONLY, title="检查组只读", severity="warning")
+
+    def action_inspector_open(self) -> None:
+        self.action_open_file()
+
+    def action_inspector_export(self) -> None:
+        self.action_export()
+
+    def action_inspector_dashboard(self) -> None:
+        self.action_show_dashboard()
 
     def action_refresh(self) -> None:
         self._preview = None
@@ -660,20 +675,30 @@ def filed_summary(records: tuple[RecordView, ...]) -> str:
 
 
 def open_record_file(app: "JiaApp", record: RecordView, file_id: int | None = None) -> None:
-    """Open one of ``record``'s files with the system's viewer, saying clearly when there is none."""
-    from .. import opener
-    from .dialogs import ErrorModal
+    """Open one of ``record``'s files with the system's viewer (in a thread: the system's opener
+    is waited for briefly), saying clearly when there is no program to open it."""
+    from functools import partial
 
     if not record.files:
         app.notify(f"{record.archive_no} 没有文件。", severity="warning")
         return
     f = next((x for x in record.files if x.id == file_id), record.files[0])
+    app.notify(f"正在用系统程序打开：{f.name}", title="打开文件", markup=False, timeout=3)
+    app.run_worker(partial(_open_in_thread, app, app.archive.root / f.path), thread=True, group="open-file",
+                   exit_on_error=False)
+
+
+def _open_in_thread(app: "JiaApp", path) -> None:  # noqa: ANN001
+    from .. import opener
+    from .dialogs import ErrorModal
+
     try:
-        opened = opener.open_file(app.archive.root / f.path)
+        opened = opener.open_file(path)
     except opener.NoViewer as exc:
-        app.push_screen(ErrorModal(f"{exc}\n\n文件所在的文件夹可以用“文件资源管理器”打开。", title="没有可用的查看程序"))
+        app.call_from_thread(app.push_screen, ErrorModal(
+            f"{exc}\n\n可以在“文件资源管理器”中找到这个文件，用别的程序打开。", title="没有可用的查看程序"))
         return
     except JiaError as exc:
-        app.push_screen(ErrorModal(str(exc), title="无法打开文件"))
+        app.call_from_thread(app.push_screen, ErrorModal(str(exc), title="无法打开文件"))
         return
-    app.notify(f"已用系统程序打开：{opened.name}", title="打开文件", markup=False)
+    app.call_from_thread(app.notify, f"已用系统程序打开：{opened.name}", title="打开文件", markup=False)

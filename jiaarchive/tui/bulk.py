@@ -141,14 +141,17 @@ class ExportModal(ReportsWorkerErrors, ModalScreen[None]):
         self._exporting = False
 
     def compose(self) -> ComposeResult:
+        from ..storage import safe_name
+
         stamp = self.app.archive.now().strftime("%Y%m%d-%H%M")
+        named = safe_name(self.what.replace("“", "").replace("”", ""), 40)
         with Vertical(classes="dialog", id="export-form"):
             yield Label(f"导出：{self.what}", classes="dialog-title")
             with Grid(id="form-fields"):
                 yield Label("文件夹", classes="field-label")
                 yield JiaInput(str(default_export_folder(self.app)), id="export-folder", compact=True)
                 yield Label("文件名", classes="field-label")
-                yield JiaInput(f"导出-{stamp}", id="export-name", compact=True)
+                yield JiaInput(f"{named}-{stamp}", id="export-name", compact=True)
             yield Checkbox("归档文件目录（Excel，.xlsx）", value=True, id="export-xlsx", compact=True)
             yield Checkbox("文件压缩包（.zip，内含归档文件目录）", value=True, id="export-zip", compact=True)
             yield ProgressLine("", id="form-status")

@@ -25,6 +25,7 @@ from .. import userconfig
 from .keys import SCREEN_BINDINGS, JiaButton, translated
 
 MARK = "✓ "
+HINT = "Enter 选定文件或展开文件夹；空格 标记多个文件；Ctrl+S 选定标记的文件（或光标处的文件夹）；退格 上级文件夹"
 
 
 def start_folder() -> Path:
@@ -45,7 +46,10 @@ def remember_folder(folder: Path) -> None:
 class FileTree(DirectoryTree):
     """A directory tree without hidden files, showing the marked files with ✓."""
 
-    BINDINGS = translated(DirectoryTree.BINDINGS)
+    # 空格 marks a file (Tree's own 空格 would fold the folder; Enter does that here)
+    BINDINGS = [b for b in translated(DirectoryTree.BINDINGS) if getattr(b, "key", "") != "space"] + [
+        Binding("space", "screen.mark", "标记", id="picker_tree_mark"),
+    ]
 
     def __init__(self, path: Path, **kwargs) -> None:
         super().__init__(path, **kwargs)
@@ -68,12 +72,11 @@ class FilePicker(ModalScreen[list[Path] | None]):
     FilePicker #picker { width: 90%; max-width: 110; height: 90%; }
     FilePicker #picker-tree { height: 1fr; border: none; }
     FilePicker #picker-where { height: 1; color: $text-muted; }
-    FilePicker #picker-status { height: 1; color: $text-muted; }
+    FilePicker #picker-status { height: auto; color: $text-muted; }
     """
 
     BINDINGS = SCREEN_BINDINGS + [
         Binding("ctrl+s", "choose", "选定", id="picker_choose"),
-        Binding("space", "mark", "标记", id="picker_mark"),
         Binding("backspace", "up", "上级文件夹", id="picker_up"),
         Binding("escape", "cancel", "取消", id="picker_cancel"),
     ]
@@ -87,8 +90,7 @@ class FilePicker(ModalScreen[list[Path] | None]):
             yield Label("选择要归档的文件", classes="dialog-title")
             yield Static(str(self.start), id="picker-where", markup=False)
             yield FileTree(self.start, id="picker-tree")
-            yield Static("Enter 选文件或展开文件夹，空格 标记多个，Ctrl+S 选定（标记的文件，或光标处的文件夹），退格 上级",
-                         id="picker-status")
+            yield Static(HINT, id="picker-status")
             with Horizontal(classes="dialog-buttons"):
                 yield JiaButton("上级文件夹(退格)", id="up", compact=True)
                 yield JiaButton("选定(^S)", variant="primary", id="choose", compact=True)
@@ -123,7 +125,7 @@ class FilePicker(ModalScreen[list[Path] | None]):
         self.tree.marked ^= {path}
         self.tree.refresh()
         n = len(self.tree.marked)
-        self.query_one("#picker-status", Static).update(f"已标记 {n} 个文件，Ctrl+S 选定。" if n else "")
+        self.query_one("#picker-status", Static).update(f"已标记 {n} 个文件，Ctrl+S 选定。" if n else HINT)
         self.tree.action_cursor_down()
 
     @on(Button.Pressed, "#choose")

@@ -145,7 +145,7 @@ class CatalogueTree(Tree[Selection]):
         if sel.kind == "tag":
             return str(sel.tag), ""
         if sel.kind == "search":
-            return "🔍", str(sel.name)
+            return str(sel.name), ""
         if sel.kind in ("tags", "searches"):
             return sel.describe(), ""
         return str(sel.year), ""
