@@ -26,12 +26,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .keywords import KeywordTable, Word, normalize
+from .titles import GENERIC_FOLDERS
 
 # How much each source counts (a word's weight is multiplied by these).
 FOLDER_WEIGHTS = (2.5, 1.8, 1.2)  # nearest folder, its parent, anything further out
 CODE_IN_NAME = 12.0  # a folder or file name that starts with a catalogue code
 TITLE_WEIGHT = 3.0
 NAME_WEIGHT = 2.0
+PIECE_WEIGHT = 0.5  # a piece of a word (竞赛 of 劳动竞赛), in names and titles only
 BODY_MAX = 9.0  # the most the text can add, spread over the entries it speaks for
 BODY_GROWTH = 2.2
 SIMILAR_MAX = 6.0
@@ -151,6 +153,8 @@ def score(ev: Evidence, table: KeywordTable) -> Scores:
                 s.add(c, factor * wt, f"文件夹名“{folder}” → {c}")
         else:
             _add_words(s, words, factor, f"文件夹名“{folder}”")
+            if not GENERIC_FOLDERS.match(folder.strip()):
+                _add_pieces(s, table, folder, factor, f"文件夹名“{folder}”")
     # the file's own name and title
     if ev.name:
         code = code_in_name(ev.name, codes)
@@ -159,8 +163,11 @@ def score(ev: Evidence, table: KeywordTable) -> Scores:
     title_key = normalize(re.sub(r"\s+", "", ev.title))
     if ev.name and normalize(re.sub(r"\s+", "", ev.name)) != title_key:
         _add_words(s, _words_once(table, ev.name, names=True), NAME_WEIGHT, f"文件名“{ev.name}”")
+        _add_pieces(s, table, ev.name, NAME_WEIGHT, f"文件名“{ev.name}”")
     if ev.title:
-        _add_words(s, _words_once(table, ev.title, names=True), TITLE_WEIGHT, f"{ev.title_label}“{_short(ev.title)}”")
+        where = f"{ev.title_label}“{_short(ev.title)}”"
+        _add_words(s, _words_once(table, ev.title, names=True), TITLE_WEIGHT, where)
+        _add_pieces(s, table, ev.title, TITLE_WEIGHT, where)
     # the text
     if ev.text:
         _add_body(s, table, ev.text, ev.title)
@@ -168,6 +175,18 @@ def score(ev: Evidence, table: KeywordTable) -> Scores:
     if ev.similar:
         _add_similar(s, ev.similar)
     return s
+
+
+def _add_pieces(s: Scores, table: KeywordTable, text: str, factor: float, where: str) -> None:
+    """Pieces of the table's words in the parts of ``text`` no whole word covers."""
+    by_code: dict[str, list[tuple[float, str]]] = defaultdict(list)
+    for pair, weights in table.find_pieces(text):
+        for code, weight in weights:
+            by_code[code].append((weight, pair))
+    for code, hits in by_code.items():
+        hits.sort(reverse=True)
+        shown = "、".join(f"“{t}”" for _, t in hits[:3])
+        s.add(code, factor * PIECE_WEIGHT * sum(wt for wt, _ in hits), f"{where}中的{shown}（近似关键词） → {code}")
 
 
 def _short(text: str, n: int = 24) -> str:

@@ -148,10 +148,8 @@ def name_date(stem: str, today: date | None = None) -> date | None:
     from ..derive import date_from_name
 
     today = today or date.today()
+    m = _NAME_MDY.search(stem)  # first: "05-12-2021 10.23" also looks like 2021, 10, 23
+    if m and (d := _plausible(int(m[3]), int(m[1]), int(m[2]), today)) is not None:
+        return d
     found = date_from_name(stem)
-    if found is not None:
-        return found if 1990 <= found.year <= today.year + 1 else None
-    m = _NAME_MDY.search(stem)
-    if m:
-        return _plausible(int(m[3]), int(m[1]), int(m[2]), today)
-    return None
+    return found if found is not None and 1990 <= found.year <= today.year + 1 else None

@@ -11,6 +11,7 @@ left out with a Chinese note (``KeywordTable.notes``), and the rest still works.
 
 from __future__ import annotations
 
+import bisect
 import re
 import tomllib
 import unicodedata
@@ -50,18 +51,67 @@ class Word:
 
 @dataclass(frozen=True)
 class KeywordTable:
-    """Words → entries, for one archive's applicable entries."""
+    """Words → entries, for one archive's applicable entries.
+
+    ``pieces`` are the shorter words the table's words are made of (竞赛 from 劳动竞赛, 技能竞赛 …)
+    that occur in the words of at most a few entries, with a weight per entry.  They let a name
+    or title written in other words (生产竞赛, 工会动态) still lean towards the right entries,
+    weakly, when no whole word matches.
+    """
 
     words: Mapping[str, Word]  # by normalised text
     codes: tuple[str, ...]
     notes: tuple[str, ...] = ()  # Chinese sentences: archive additions that were left out
+    pieces: Mapping[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
     _pattern: re.Pattern[str] | None = field(default=None, repr=False, compare=False)
+    _piece_pattern: re.Pattern[str] | None = field(default=None, repr=False, compare=False)
 
     def find(self, text: str) -> list[Word]:
         """The table's words in ``text``, leftmost-longest, each occurrence once."""
+        return [w for w, _span in self.find_spans(text)]
+
+    def find_spans(self, text: str) -> list[tuple[Word, tuple[int, int]]]:
+        """The words found and where: of the overlapping candidates, the set that covers the most
+        text, so that 了解困难职工 gives 困难职工, not 解困 (leftmost matching would)."""
         if not text or self._pattern is None:
             return []
-        return [self.words[m.group(0)] for m in self._pattern.finditer(normalize(text))]
+        return [(self.words[k], (a, b)) for a, b, k in _best_cover(self._pattern, normalize(text))]
+
+    def find_pieces(self, text: str) -> list[tuple[str, tuple[tuple[str, float], ...]]]:
+        """Pieces in the parts of ``text`` no whole word covers, each piece once."""
+        if not text or self._piece_pattern is None:
+            return []
+        norm = normalize(text)
+        for _w, (a, b) in self.find_spans(text):
+            norm = norm[:a] + "\0" * (b - a) + norm[b:]  # a word found whole is not looked at again
+        seen = dict.fromkeys(k for _a, _b, k in _best_cover(self._piece_pattern, norm))
+        return [(p, self.pieces[p]) for p in seen]
+
+
+def _best_cover(pattern: re.Pattern[str], text: str) -> list[tuple[int, int, str]]:
+    """Non-overlapping matches of ``pattern`` (a lookahead alternation, longest first) that
+    together cover the most characters; ties go to fewer, longer words."""
+    cands = [(m.start(), m.start() + len(m.group(1)), m.group(1)) for m in pattern.finditer(text)]
+    if not cands:
+        return []
+    ends = [b for _a, b, _k in cands]
+    best: list[tuple[int, int]] = [(0, 0)] * (len(cands) + 1)  # (covered, -pieces) of the first i candidates
+    take: list[bool] = [False] * len(cands)
+    for i, (a, b, _k) in enumerate(cands):
+        j = bisect.bisect_right(ends, a, 0, i)  # candidates ending at or before this one starts
+        with_it = (best[j][0] + (b - a), best[j][1] - 1)
+        take[i] = with_it > best[i]
+        best[i + 1] = max(best[i], with_it)
+    out = []
+    i = len(cands)
+    while i > 0:
+        if take[i - 1]:
+            a, b, k = cands[i - 1]
+            out.append((a, b, k))
+            i = bisect.bisect_right(ends, a, 0, i - 1)
+        else:
+            i -= 1
+    return out[::-1]
 
 
 # ---------------------------------------------------------------- reading and checking
@@ -110,7 +160,7 @@ def _entries(data: dict[str, Any], catalogue: "Catalogue", problems: list[tuple[
     """(code, words, names-only words) per [[entry]] and (letter, words) per [[volume]]."""
     if data and data.get("schema") != SCHEMA:
         problems.append((FILE, f"schema 应为“{SCHEMA}”"))
-    unknown = set(data) - {"schema", "entry", "volume"}
+    unknown = set(data) - {"schema", "entry", "volume", "pieces"}
     if unknown:
         problems.append((FILE, f"未知的键：{'、'.join(sorted(unknown))}"))
     codes = set(catalogue.codes())
@@ -146,7 +196,17 @@ def _entries(data: dict[str, Any], catalogue: "Catalogue", problems: list[tuple[
     missing = codes - seen
     if data and missing:
         problems.append((FILE, f"以下目录条目没有关键词（只用条目名称分类）：{'、'.join(sorted(missing))}"))
-    return entries, volumes
+    return entries, volumes, _ignored_pieces(data.get("pieces"), problems)
+
+
+def _ignored_pieces(raw: Any, problems: list[tuple[str, str]]) -> frozenset[str]:
+    if raw is None:
+        return frozenset()
+    ignore = raw.get("ignore") if isinstance(raw, dict) else None
+    if not isinstance(ignore, list) or not all(isinstance(x, str) and len(x) >= 2 for x in ignore):
+        problems.append((f"{FILE} [pieces]", "ignore 应为词的列表（至少两个字），如 [\"文件\", \"资料\"]"))
+        return frozenset()
+    return frozenset(normalize(x) for x in ignore)
 
 
 def check(catalogue: "Catalogue", folder: Path | None = None) -> list[tuple[str, str]]:
@@ -196,7 +256,7 @@ def build_table(entries: Iterable["Entry"], catalogue: "Catalogue", overrides: A
     except CatalogInvalid as exc:  # the entry titles still give words; `catalog check` says more
         data = {}
         notes.append(f"{exc}。只按目录条目名称建议目录。")
-    table_entries, volumes = _entries(data, catalogue, problems)
+    table_entries, volumes, ignored = _entries(data, catalogue, problems)
     weights: dict[str, dict[str, float]] = {}  # normalised word -> code -> weight
     shown: dict[str, str] = {}
     names_only: dict[str, bool] = {}
@@ -238,5 +298,62 @@ def build_table(entries: Iterable["Entry"], catalogue: "Catalogue", overrides: A
                 notes += [f"档案设置 {where}：{msg}，已忽略。" for where, msg in bad]
 
     words = {k: Word(shown[k], tuple(sorted(v.items())), names_only[k]) for k, v in weights.items() if v}
-    pattern = re.compile("|".join(re.escape(k) for k in sorted(words, key=lambda k: (-len(k), k)))) if words else None
-    return KeywordTable(words, codes, tuple(notes), pattern)
+    pattern = _alternation(words)
+    pieces = _pieces(words, ignored)
+    piece_pattern = _alternation(pieces)
+    return KeywordTable(words, codes, tuple(notes), pieces, pattern, piece_pattern)
+
+
+def _alternation(keys: Iterable[str]) -> re.Pattern[str] | None:
+    """A pattern finding, at every position, the longest of ``keys`` that starts there."""
+    keys = sorted(keys, key=lambda k: (-len(k), k))
+    return re.compile("(?=(" + "|".join(re.escape(k) for k in keys) + "))") if keys else None
+
+
+PIECE_MAX_ENTRIES = 4  # a piece found in the words of more entries says too little (工会, 职工, 活动)
+PIECE_FULL_SUPPORT = 3  # a piece found in fewer words is weaker (细则 only in 考核细则 may be chance)
+_HAN = re.compile(r"^[\u4e00-\u9fff]{2,}$")
+
+
+def _jieba():  # noqa: ANN202
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba
+
+
+def _split(word: str) -> set[str]:
+    """The shorter words a keyword is made of (劳动竞赛 → 劳动, 竞赛), by jieba's dictionary, so
+    that no piece straddles two words (文化建设 gives 文化 and 建设, never 化建)."""
+    return {p for p in _jieba().cut_for_search(word) if len(p) < len(word) and _HAN.match(p)}
+
+
+def words_of(text: str) -> list[str]:
+    """The words of a short text (a title), Chinese words of two characters or more, in order."""
+    return [p for p in dict.fromkeys(_jieba().cut_for_search(text[:200])) if _HAN.match(p)]
+
+
+def _pieces(words: Mapping[str, Word], ignored: frozenset[str]) -> dict[str, tuple[tuple[str, float], ...]]:
+    """Piece → (code, weight): per entry the strongest word holding the piece, scaled by the
+    entry's share of the piece and by how many words hold it; pieces that are whole words are
+    left to the words."""
+    acc: dict[str, dict[str, float]] = {}
+    support: dict[str, int] = {}
+    for key, w in words.items():
+        if w.names_only:
+            continue
+        for piece in _split(key):
+            support[piece] = support.get(piece, 0) + 1
+            per = acc.setdefault(piece, {})
+            for code, weight in w.weights:
+                per[code] = max(per.get(code, 0.0), weight)
+    out = {}
+    for piece, per in acc.items():
+        if piece in words or piece in ignored or len(per) > PIECE_MAX_ENTRIES:
+            continue
+        total = sum(per.values())
+        trust = min(1.0, support[piece] / PIECE_FULL_SUPPORT)
+        out[piece] = tuple(sorted((c, v * v / total * trust) for c, v in per.items()))
+    return out

@@ -45,7 +45,8 @@ DATE_SOURCES = {
 }
 _NOT_DOCUMENTS = {"unknown", "wps-works"}
 _BAD_STATUSES = {"corrupt", "error", "timeout", "too_large"}
-_QUERY_SPLIT = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]+|关于|开展|召开|举办|印发|转发|做好|进一步|加强|有关|工作|的|和|与|及|年度?|公司|工会|委员会")
+_QUERY_STOP = re.compile(r"关于|开展|召开|举办|印发|转发|做好|进一步|加强|有关|工作|年度|公司|工会|委员会|通知|方案|"
+                         r"安排|情况|活动|会议|报告|总结|第.届|第.次|\d+年?")
 
 
 @dataclass(frozen=True)
@@ -428,10 +429,12 @@ class _Similar:
         return self.index is not None
 
     def find(self, table: KeywordTable, ev: classify.Evidence) -> tuple[classify.SimilarRecord, ...]:
+        from .keywords import words_of
+
         words: list[str] = []
         for text in (ev.title, ev.name):
             words += [w.text for w in table.find(text)]
-            words += [p for p in _QUERY_SPLIT.split(text) if 2 <= len(p) <= 12]
+            words += [p for p in words_of(text) if not _QUERY_STOP.fullmatch(p)]
         body = Counter(w.text for w in table.find(ev.text[:5000]) if not w.names_only)
         words += [w for w, _ in body.most_common(4)]
         words = [w for w in dict.fromkeys(words) if not re.fullmatch(r"[0-9]+", w)][:10]

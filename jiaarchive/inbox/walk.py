@@ -202,12 +202,12 @@ def _walk_zip(path: Path, location: tuple[str, ...], folders: tuple[str, ...], s
             mloc = (*location, m.name)
             mrel = display(mloc)
             inner = (*folders, stem, *parts[:-1])
+            if not m.ok:  # said before junk is skipped: a hostile "../.x" is not a hidden file
+                out.items.append(Item(mrel, mloc, m.basename, inner, None, m.size, m.refusal, m.hazard))
+                continue
             why = next((r for r in map(skip_reason, parts) if r), "")
             if why:
                 out.skipped[why] += 1
-                continue
-            if not m.ok:
-                out.items.append(Item(mrel, mloc, m.basename, inner, None, m.size, m.refusal, m.hazard))
                 continue
             dst = staging.new_file(m.basename)
             try:

@@ -155,11 +155,13 @@ def archive_encoding(infos: list[zipfile.ZipInfo]) -> str:
 def member_name(info: zipfile.ZipInfo, encoding: str = "gb18030") -> str:
     """The member's name as the person who made the zip saw it (not yet checked or normalised)."""
     raw = _raw_name(info)
-    if raw is None or raw.isascii():
+    if raw is None:
         return info.orig_filename
     extra = _unicode_path_extra(info, raw)
     if extra is not None:
         return extra
+    if raw.isascii():
+        return info.orig_filename
     for enc in dict.fromkeys((encoding, "utf-8", "gb18030")):
         try:
             return raw.decode(enc)
