@@ -43,7 +43,7 @@ from jiaarchive.archive import init_archive  # noqa: E402
 from jiaarchive.inbox import Staging, propose_pile  # noqa: E402
 from jiaarchive.inbox.progress import bar  # noqa: E402
 
-UNIT_TYPES = {"tune": "公有制企业", "unseen": "非公有制企业"}
+UNIT_TYPES = {"tune": "公有制企业", "unseen": "非公有制企业", "third": "公有制企业"}
 
 
 def _machine() -> str:
@@ -132,7 +132,7 @@ def measure(name: str, tmp: Path, *, prefill: str | None, misses: bool, years: t
             why = f.proposals[0].reasons[:2] if f and f.proposals else ()
             wrong.append(f"  {lab.code} → {got}  {lab.rel}  《{f.title if f else ''}》  {'；'.join(why)}")
     print(f"\n== 堆：{name}（{mod.UNIT}，{UNIT_TYPES[name]}，{'、'.join(map(str, years))} 年）"
-          f"{'，先归档 ' + prefill + ' 堆' if prefill else ''} ==")
+          f"{'，先归档 ' + prefill + ' 堆的 2020 年资料' if prefill else ''} ==")
     print(f"文件 {n} 个（生成 {made:.1f} 秒）；建议用时 {took:.1f} 秒（{n / took:.1f} 个/秒）；未列出 {len(missing)} 个")
     print(f"目录 top-1：{top1}/{n} = {top1 / n:.1%}    top-3：{top3}/{n} = {top3 / n:.1%}")
     for fmt, (k, a, b) in sorted(per_fmt.items()):
@@ -204,22 +204,23 @@ def throughput(n: int, tmp: Path) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--pile", choices=("tune", "unseen", "both", "none"), default="both")
+    ap.add_argument("--pile", choices=("tune", "unseen", "third", "all", "none"), default="all")
     ap.add_argument("--years", default="2021", help="years of paperwork per pile, e.g. 2020,2021")
-    ap.add_argument("--prefill", action="store_true", help="file the other pile's 2020 papers first")
+    ap.add_argument("--prefill", choices=("same", "other"), help="file 2020 papers first: the same unit's, or the other pile's")
     ap.add_argument("--misses", action="store_true", help="list every wrong proposal")
     ap.add_argument("--throughput", type=int, default=500, help="files for the throughput run (0: skip)")
     ap.add_argument("--keep", type=Path, help="write piles and archives here and keep them")
     args = ap.parse_args()
     print(f"机器：{_machine()}；{date.today().isoformat()}")
     years = tuple(int(x) for x in args.years.split(","))
-    names = ("tune", "unseen") if args.pile == "both" else (() if args.pile == "none" else (args.pile,))
+    names = ("tune", "unseen", "third") if args.pile == "all" else (() if args.pile == "none" else (args.pile,))
     with tempfile.TemporaryDirectory() as t:
         tmp = args.keep or Path(t)
         tmp.mkdir(parents=True, exist_ok=True)
         for name in names:
-            other = {"tune": "unseen", "unseen": "tune"}[name]
-            measure(name, tmp, prefill=other if args.prefill else None, misses=args.misses, years=years)
+            other = {"tune": "unseen", "unseen": "tune", "third": "tune"}[name]
+            prefill = {None: None, "same": name, "other": other}[args.prefill]
+            measure(name, tmp, prefill=prefill, misses=args.misses, years=years)
         if args.throughput:
             throughput(args.throughput, tmp)
 

@@ -36,7 +36,7 @@ NAME_WEIGHT = 2.0
 PIECE_WEIGHT = 0.5  # a piece of a word (竞赛 of 劳动竞赛), in names and titles only
 BODY_MAX = 9.0  # the most the text can add, spread over the entries it speaks for
 BODY_GROWTH = 2.2
-SIMILAR_MAX = 6.0
+SIMILAR_MAX = 5.0
 NEIGHBOUR_MAX = 4.0
 PRIOR_MAX = 1.5
 # Turning scores into confidences (tuned on the first labelled pile, see bench/inbox_bench.py).
@@ -57,7 +57,7 @@ class CodeProposal:
     reasons: tuple[str, ...]
 
     def to_json(self) -> dict:
-        return {"code": self.code, "confidence": round(self.confidence, 2), "reasons": list(self.reasons)}
+        return {"code": self.code, "confidence": round(self.confidence, 3), "reasons": list(self.reasons)}
 
 
 @dataclass(frozen=True)

@@ -43,12 +43,14 @@ COLUMNS = (
     ("location", "位置（勿改）", 10), ("sha256", "SHA-256（勿改）", 10), ("proposed", "建议目录（勿改）", 10),
 )
 HIDDEN = ("location", "sha256", "proposed")
+REVIEW_BELOW = 0.5  # a proposal less sure than this waits for the clerk (跳过) instead of 归档
 _CODE = re.compile(r"^\s*([A-Za-z](?:\s*[-－]\s*\d{1,2}){1,2})")
 
 HELP_TEXT = (
     "本表由“jiaarchive inbox 文件夹 --plan 本表.xlsx”生成，列出文件夹（或压缩包）中的每个文件和程序建议的归档方式。",
     "请逐行核对，然后保存（保持 .xlsx 格式），再运行：jiaarchive inbox apply 本表.xlsx",
-    "“处理”一栏：归档 = 按本行归档；不归档 = 这个文件不需要归档；跳过 = 暂不处理，以后再说。",
+    "“处理”一栏：归档 = 按本行归档；不归档 = 这个文件不需要归档；跳过 = 暂不处理，以后再说。"
+    f"把握低于 {REVIEW_BELOW} 的行先标为“跳过”，重复、已归档和读不出的文件标为“不归档”：核对后可改。",
     "“目录”一栏：从下拉列表中选择目录编号（全部编号和名称见“目录”工作表），也可以直接输入，如 B-1。",
     "“题名”“形成日期”：可以修改；留空则由程序从文件中读取。日期写成 2021-05-12。",
     "“评分项”：要直接关联的评分表项目序号，多个用顿号分隔，如 3、14；可不填。",
@@ -68,7 +70,7 @@ class Plan:
 def default_action(f: "FileProposal") -> str:
     if not f.fileable or "not_a_document" in f.flags:
         return NOT_FILED
-    return FILE if f.proposals else SKIP
+    return FILE if f.proposals and f.confidence >= REVIEW_BELOW else SKIP
 
 
 def write_plan(pile: "Pile", path: Path, archive: "Archive") -> Path:

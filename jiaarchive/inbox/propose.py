@@ -435,8 +435,7 @@ class _Similar:
         for text in (ev.title, ev.name):
             words += [w.text for w in table.find(text)]
             words += [p for p in words_of(text) if not _QUERY_STOP.fullmatch(p)]
-        body = Counter(w.text for w in table.find(ev.text[:5000]) if not w.names_only)
-        words += [w for w, _ in body.most_common(4)]
+        # the title and the name only: a body's common words would find every record of an entry
         words = [w for w in dict.fromkeys(words) if not re.fullmatch(r"[0-9]+", w)][:10]
         if not words or self.index is None:
             return ()
