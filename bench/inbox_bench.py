@@ -106,6 +106,7 @@ def measure(name: str, tmp: Path, *, prefill: str | None, misses: bool, years: t
     conf_right, conf_wrong = [], []
     accept = [0, 0]
     wrong: list[str] = []
+    blind = [0, 0, 0]  # files with no clue of their own (no text, no title, no descriptive name): n, top-1, top-3
     for lab in labels:
         f = by_rel.get(lab.rel)
         codes = [p.code for p in f.proposals] if f else []
@@ -113,6 +114,10 @@ def measure(name: str, tmp: Path, *, prefill: str | None, misses: bool, years: t
         ok1, ok3 = got == lab.code, lab.code in codes[:3]
         top1 += ok1
         top3 += ok3
+        if f is not None and not f.title:
+            blind[0] += 1
+            blind[1] += ok1
+            blind[2] += ok3
         row = per_fmt[lab.fmt]
         row[0] += 1
         row[1] += ok1
@@ -135,6 +140,11 @@ def measure(name: str, tmp: Path, *, prefill: str | None, misses: bool, years: t
           f"{'，先归档 ' + prefill + ' 堆的 2020 年资料' if prefill else ''} ==")
     print(f"文件 {n} 个（生成 {made:.1f} 秒）；建议用时 {took:.1f} 秒（{n / took:.1f} 个/秒）；未列出 {len(missing)} 个")
     print(f"目录 top-1：{top1}/{n} = {top1 / n:.1%}    top-3：{top3}/{n} = {top3 / n:.1%}")
+    if blind[0]:
+        k = n - blind[0]
+        print(f"    其中有线索的 {k} 个：top-1 {(top1 - blind[1]) / k:.1%}，top-3 {(top3 - blind[2]) / k:.1%}；"
+              f"毫无线索的 {blind[0]} 个（无文字、无题名、文件名和文件夹都说明不了什么的照片和扫描件）："
+              f"top-1 {blind[1] / blind[0]:.1%}，top-3 {blind[2] / blind[0]:.1%}")
     for fmt, (k, a, b) in sorted(per_fmt.items()):
         print(f"    {fmt:<11} {k:>4} 个  top-1 {a / k:6.1%}  top-3 {b / k:6.1%}")
     vols = "ABCDEF"

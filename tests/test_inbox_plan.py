@@ -205,3 +205,15 @@ def test_queue_round_trip_and_untrusted_contents(arch, tmp_path: Path) -> None:
     path.write_text("[1, 2", encoding="utf-8")
     with pytest.raises(queue_mod.QueueDamaged):
         queue_mod.load(arch)
+
+
+def test_inbox_accept_above_from_the_command_line(arch, tmp_path: Path) -> None:
+    """`inbox PATH --accept-above 0.9` files the confident proposals, lists the rest, refuses nothing good."""
+    root = _pile(tmp_path / "堆")
+    r = CliRunner().invoke(main, ["--archive", str(arch.root), "inbox", str(root), "--accept-above", "0.9", "--json"])
+    assert r.exit_code == 1, r.output  # the 0-byte file is refused with its reason
+    outcomes = {o["path"]: o for o in json.loads(r.output)["outcomes"]}
+    assert outcomes["2021职代会/文档1.docx"]["status"] == "filed"
+    assert outcomes["杂/说明.txt"]["status"] == "left"
+    assert outcomes["杂/空.docx"]["status"] == "refused" and "0 字节" in outcomes["杂/空.docx"]["message"]
+    assert {v.code for v in filing.list_records(arch)} >= {"B-1", "E-2", "F-5", "C-4"}

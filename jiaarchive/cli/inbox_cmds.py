@@ -102,11 +102,9 @@ def propose_cmd(ctx: click.Context, path: Path, as_json: bool, plan_path: Path |
     seconds = time.monotonic() - t0
     outcomes = []
     if accept_above is not None:
-        from ..inbox.apply import Decision, apply_decisions
+        from ..inbox.apply import apply_decisions, decision_for
 
-        # every file is tried: a duplicate or an unreadable file gets its own outcome
-        decisions = [Decision(f.location, "file", f.code, f.title or None, f.date, confidence=f.confidence,
-                              proposed_code=f.code) for f in pile.files]
+        decisions = [decision_for(f) for f in pile.files]
         outcomes = apply_decisions(arch, path, decisions, accept_above=accept_above, force=force, report=shown)
         shown.done()
     if plan_path is not None:

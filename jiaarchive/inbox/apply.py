@@ -24,6 +24,7 @@ from .walk import Staging, display, open_location
 
 if TYPE_CHECKING:
     from ..archive import Archive
+    from .propose import FileProposal
 
 FILE, NOT_FILED, SKIP = "file", "not_filed", "skip"
 ACTIONS = {FILE: "归档", NOT_FILED: "不归档", SKIP: "跳过"}
@@ -46,7 +47,9 @@ class Decision:
     items: tuple[int, ...] = ()
     confidence: float = 0.0  # of the proposal the decision started from
     proposed_code: str = ""  # the inbox's first proposal; a different code is the clerk's own choice
-    problem: str = ""  # a value in the plan that could not be read (the row is refused with it)
+    problem: str = ""  # why it cannot be filed (a value in the plan, an unreadable file): refused with it
+    duplicate_of: str = ""  # the 档号 (or the file of the pile) it duplicates: not filed again
+    duplicate_note: str = ""  # the sentence that says so
 
     @property
     def rel(self) -> str:
@@ -72,6 +75,17 @@ class Outcome:
 
     def to_json(self) -> dict:
         return {"path": self.rel, "status": self.status, "archive_no": self.archive_no or None, "message": self.message}
+
+
+def decision_for(f: "FileProposal") -> Decision:
+    """Filing a proposal as it stands (``--accept-above`` without a plan): a file that cannot be
+    read is refused with its reason, a duplicate is reported as one."""
+    unreadable = {"unreadable", "encrypted", "refused"} & set(f.flags)
+    problem = "；".join(f.notes) if unreadable else ""
+    duplicate = f.duplicate_of if not unreadable and {"duplicate", "already_filed"} & set(f.flags) else ""
+    note = next((n for n in f.notes if duplicate and duplicate in n), "")
+    return Decision(f.location, FILE, f.code, f.title or None, f.date, confidence=f.confidence, proposed_code=f.code,
+                    problem=problem, duplicate_of=duplicate, duplicate_note=note)
 
 
 def file_one(archive: "Archive", source: Path, decision: Decision, staging: Staging, *, force: bool = False) -> Outcome:
@@ -134,6 +148,11 @@ def apply_decisions(archive: "Archive", source: Path, decisions: Iterable[Decisi
                 continue
             if dec.action in (NOT_FILED, SKIP):
                 out.append(Outcome(dec.rel, dec.action, "计划中标为不归档。" if dec.action == NOT_FILED else "计划中标为跳过，留待以后处理。"))
+            elif dec.problem:
+                out.append(Outcome(dec.rel, REFUSED, dec.problem))
+            elif dec.duplicate_of:
+                out.append(Outcome(dec.rel, DUPLICATE, dec.duplicate_note or f"与档号 {dec.duplicate_of} 内容相同，未重复归档。",
+                                   dec.duplicate_of))
             elif not should_file(dec, accept_above):
                 out.append(Outcome(dec.rel, LEFT, f"建议把握 {dec.confidence:.2f} 低于 {accept_above:.2f}，留待人工确认。"))
             else:

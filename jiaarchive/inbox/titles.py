@@ -41,6 +41,8 @@ _ENDS_TITLE = re.compile(
     r"标准|选票|提案|汇报|事迹|材料|汇编|协议书|函|表)$"
 )
 _SALUTATION = re.compile(r"[:：]$")
+_KV_LABEL = re.compile(r"^\s*(会议)?(时间|地点|主持人?|参加人员|参会人员|出席|列席|缺席|记录人?|议题|主题|日期|单位|部门|"
+                       r"姓名|填表人|审核人|制表人|联系人|电话|申请人|被申请人|甲方|乙方|调解人|检查人|巡查人|走访人|受理日期)\s*$")
 # a line naming the issuing body above a 文号 (重庆市教科文卫体工会委员会), not a title
 _ORGAN = re.compile(r"(委员会|工会|公司|集团|厂|学校|中学|小学|大学|学院|医院|局|厅|办公室|中心|政府)$")
 _SENTENCE_END = re.compile(r"[。；;，,！!？?]$")
@@ -58,7 +60,8 @@ _EMPTY_NAMES = re.compile(
 GENERIC_FOLDERS = re.compile(
     r"^(新建文件夹.*|新文件夹.*|微信文件|wechat files|filerecv|file ?recv|qq文件|下载|downloads?|桌面|desktop|文档|documents?|"
     r"我的文档|资料|工会资料|材料|文件|附件|扫描件?|图片|照片|相片|photos?|pictures?|images?|dcim|camera|100andro|"
-    r"100apple|u盘|备份|新建|其他|其它|杂项|整理|待整理|未整理|归档|台账|台帐|建家|建家资料|建家台账|工会|"
+    r"100apple|u盘|u盘备份|备份|新建|其他|其它|杂项|整理|待整理|未整理|归档|台账|台帐|建家|建家资料|建家台账|工会|"
+    r"(手机|微信|相机|qq)(照片|图片|相册)|相册|桌面文件|打印版扫描|扫描版|拷贝|复制|最终版|定稿|"
     r"\d{4}(年|年度)?|\d{4}[-.]\d{1,2}|[a-z0-9_\- ]+)$",
     re.I,
 )
@@ -80,8 +83,11 @@ def _title_like(line: str) -> bool:
         return False
     if _SALUTATION.search(line) or _SENTENCE_END.search(line):
         return False
-    if "：" in line or ":" in line:
-        return False
+    colon = re.search(r"[：:]", line)
+    if colon and (_KV_LABEL.match(line[: colon.start()]) or colon.start() <= 4):
+        return False  # 时间：…, 地点：…, 参加人员：… (a 工会信息：… news title keeps its colon)
+    if re.search(r"[。；;！!？?]", line[:-1]):
+        return False  # a sentence, or several
     tokens = line.split()
     if len(tokens) >= 3 and max(len(t) for t in tokens) <= 8:
         return False  # a table row: 序号 姓名 部门 …
