@@ -128,3 +128,51 @@ async def test_inbox_damaged_queue_is_set_aside(new_archive, tmp_path: Path) -> 
         assert isinstance(app.screen, TextModal)
     assert not path.exists()
     assert list(path.parent.glob("queue.damaged-*.json"))
+
+
+@run_async
+async def test_proposals_run_in_a_worker_with_progress_and_the_screen_stays_usable(new_archive, tmp_path: Path,
+                                                                                  monkeypatch) -> None:
+    """While the proposals are computed the status line shows n / N and the file, keys still work
+    (Esc leaves at once), and nothing half-done is saved."""
+    import threading
+
+    from jiaarchive import inbox
+    from jiaarchive.inbox.progress import Step
+
+    release = threading.Event()
+    started = threading.Event()
+
+    def slow_propose(archive, source, staging, *, report, cancelled, **_kw):  # noqa: ANN001, ANN202
+        report(Step(1, 5, "微信文件/通知.docx", "提取文字", 0.0))
+        started.set()
+        while not release.wait(0.01):
+            if cancelled():
+                break
+        return inbox.Pile(source)
+
+    monkeypatch.setattr(inbox, "propose_pile", slow_propose)
+    arch = new_archive()
+    pile = _pile(tmp_path / "一堆")
+    app = make_app(arch)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        app.screen.query_one(Input).value = str(pile)
+        await pilot.press("enter")
+        for _ in range(100):
+            await pilot.pause()
+            if started.is_set():
+                break
+        await pilot.pause(0.2)
+        screen = app.screen
+        assert isinstance(screen, InboxScreen) and screen.busy
+        status = str(screen.query_one("#inbox-status").render())
+        assert "1/5" in status and "微信文件/通知.docx" in status
+        await pilot.press("escape")  # the UI answers while the worker is still busy
+        await pilot.pause()
+        assert isinstance(app.screen, BrowseScreen)
+        release.set()
+        await settle(pilot)
+    assert queue_mod.load(arch) is None
