@@ -24,10 +24,8 @@ UNIT = "重庆测试机械有限公司工会"
 
 
 @pytest.fixture
-def arch(tmp_path: Path):
-    a = init_archive(tmp_path / "档案", unit=UNIT, unit_type="公有制企业")
-    yield a
-    a.close()
+def arch(company_archive):  # noqa: ANN001, ANN201
+    return company_archive
 
 
 def _propose(arch, root: Path):  # noqa: ANN001, ANN202

@@ -12,7 +12,6 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from jiaarchive import filing
-from jiaarchive.archive import init_archive
 from jiaarchive.cli import main
 from jiaarchive.inbox import Staging, propose_pile
 from jiaarchive.inbox import queue as queue_mod
@@ -21,14 +20,9 @@ from jiaarchive.inbox.plan import COLUMNS, read_plan, write_plan
 
 from .helpers import make_docx, make_jpeg, make_text
 
-UNIT = "重庆测试机械有限公司工会"
-
-
 @pytest.fixture
-def arch(tmp_path: Path):
-    a = init_archive(tmp_path / "档案", unit=UNIT, unit_type="公有制企业")
-    yield a
-    a.close()
+def arch(company_archive):  # noqa: ANN001, ANN201
+    return company_archive
 
 
 def _pile(root: Path) -> Path:

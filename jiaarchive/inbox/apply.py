@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,7 +43,7 @@ class Decision:
     action: str  # FILE, NOT_FILED or SKIP
     code: str = ""
     title: str | None = None  # None: taken from the file
-    date: date | None = None  # None: taken from the file
+    date: dt.date | None = None  # None: taken from the file
     items: tuple[int, ...] = ()
     confidence: float = 0.0  # of the proposal the decision started from
     proposed_code: str = ""  # the inbox's first proposal; a different code is the clerk's own choice

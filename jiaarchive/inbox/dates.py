@@ -27,7 +27,7 @@ _ARABIC = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{
 _DOTTED = re.compile(r"(?<![\d.])((?:19|20)\d{2})([.\-/])(\d{1,2})\2(\d{1,2})(?![\d.]*\d)")
 _CHINESE = re.compile(rf"([{_CN}]{{4}})\s*年\s*([{_CN}]{{1,2}})\s*月\s*([{_CN}]{{1,3}})\s*[日号]")
 _LABELS = re.compile(r"(会议时间|活动时间|培训时间|时\s*间|日\s*期|填表日期|填报日期|制表日期|统计日期|发文日期|报送日期|签订日期|检查时间)\s*[：:]")
-_PAGE_MARK = re.compile(r"^[\s—\-－]*(第\s*)?\d+\s*(页|/\s*\d+)?[\s—\-－]*$")
+PAGE_MARK = re.compile(r"^[\s—\-－]*(第\s*)?\d+\s*(页|/\s*\d+)?[\s—\-－]*$")  # — 1 —, 第2页
 _NAME_MDY = re.compile(r"(?<!\d)(\d{1,2})[-._](\d{1,2})[-._]((?:19|20)\d{2})(?!\d)")
 _DATE_LINE_REST = re.compile(r"[\s　()（）]|星期[一二三四五六日天]|周[一二三四五六日]|印发|签发|制表?|上午|下午")
 
@@ -128,7 +128,7 @@ def document_date(text: str, today: date | None = None, *, table: bool = False) 
             ds = dates_in(line[lab.end():], today)
             if ds:
                 labelled.append((i, ds[0][1]))
-    tail = [i for i, ln in enumerate(lines) if not _PAGE_MARK.match(ln)][-5:]
+    tail = [i for i, ln in enumerate(lines) if not PAGE_MARK.match(ln)][-5:]
     signed = [d for i, d in only if i in tail]
     if signed:
         return FoundDate(signed[0], "落款")

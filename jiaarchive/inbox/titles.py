@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..derive import clean_title, is_meaningless_name, is_placeholder_title, title_from_name
+from .dates import PAGE_MARK
 
 MAX_TITLE = 60  # a heading longer than this is a sentence, not a title
 
@@ -31,7 +32,6 @@ _RED_HEAD = re.compile(r"^.{2,40}文件$")
 _MASTHEAD = re.compile(r"^.{0,30}(简报|通讯|快报|动态|信息|周报|月报)$")
 _DOC_NO = re.compile(r"[〔\[［(（【]\s*(19|20)\d{2}\s*[〕\]］)）】]\s*第?\s*\d+\s*号")
 _RULE = re.compile(r"^[\s━─—\-_=＝*＊·•~～]+$")
-_PAGE_MARK = re.compile(r"^[\s—\-－]*(第\s*)?\d+\s*(页|/\s*\d+)?[\s—\-－]*$")
 _SKIP_LINE = re.compile(r"^(签发人|签发|密级|紧急程度|特急|加急|平急|机密|秘密|内部|★|抄送|主送|附件\s*\d*\s*[:：]?$|附\s*件$)")
 _ISSUE = re.compile(r"^[（(]?\s*((19|20)\d{2}\s*年?\s*)?第\s*[0-9一二三四五六七八九十]+\s*期\s*(（?总第\s*\d+\s*期）?)?[）)]?$")
 _ENDS_TITLE = re.compile(
@@ -96,7 +96,7 @@ def _title_like(line: str) -> bool:
 
 def _skippable(line: str) -> bool:
     return bool(
-        _RULE.match(line) or _PAGE_MARK.match(line) or _SKIP_LINE.match(line)
+        _RULE.match(line) or PAGE_MARK.match(line) or _SKIP_LINE.match(line)
         or (_DOC_NO.search(line) and len(line) <= 30)
         or (_RED_HEAD.match(line) and "关于" not in line and len(line) <= 30)
         or not _CJK.search(line)
