@@ -31,7 +31,7 @@ class BrowseScreen(ReportsWorkerErrors, Screen[None]):
 
     BINDINGS = SCREEN_BINDINGS + [
         Binding("a", "file_document", "归档", id="file"),
-        Binding("i", "show_inbox", "收件箱", id="inbox"),
+        Binding("i", "show_inbox", "收件箱", show=False, id="inbox"),
         Binding("e", "edit_record", "修改", id="edit"),
         Binding("d,delete", "delete_record", "删除", id="delete"),
         Binding("t", "show_trash", "回收站", id="trash"),
