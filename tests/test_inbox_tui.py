@@ -71,10 +71,13 @@ async def test_inbox_queue_accept_change_skip_and_resume(new_archive, tmp_path: 
         await pilot.press("c")
         await settle(pilot)
         assert isinstance(app.screen, TextModal)
-        app.screen.query_one(Input).value = "财务管理"  # part of an entry's name completes to it
-        await pilot.press("enter")
+        app.screen.query_one(Input).value = ""
+        await pilot.press("工", "会", "会")  # the start of an entry's name completes to it
         await settle(pilot)
-        assert screen.queue.entries[budget].code == "F-5"
+        assert app.screen.query_one(Input)._suggestion == "工会会议纪要、信息、简报（F-6）"
+        await pilot.press("right", "enter")
+        await settle(pilot)
+        assert screen.queue.entries[budget].code == "F-6"
         await pilot.press("enter")
         await settle(pilot)
         assert screen.queue.entries[budget].state == queue_mod.FILED
@@ -89,7 +92,7 @@ async def test_inbox_queue_accept_change_skip_and_resume(new_archive, tmp_path: 
         assert isinstance(app.screen, BrowseScreen)
 
     records = filing.list_records(arch)
-    assert {r.code for r in records} == {"B-1", "F-5"}
+    assert {r.code for r in records} == {"B-1", "F-6"}
 
     app = make_app(arch)  # later: the queue is still there
     async with app.run_test(size=(120, 40)) as pilot:

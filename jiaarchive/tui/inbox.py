@@ -14,6 +14,7 @@ come back; accepted files are filed one after another by one worker (``inbox.app
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections import deque
@@ -91,10 +92,11 @@ class InboxScreen(ReportsWorkerErrors, Screen[bool]):
     )
 
     class Loaded(Message):
-        def __init__(self, queue: Queue | None, problem: str = "") -> None:
+        def __init__(self, queue: Queue | None, problem: str = "", *, fresh: bool = False) -> None:
             super().__init__()
             self.queue = queue
             self.problem = problem
+            self.fresh = fresh  # just analysed, not resumed
 
     class Progress(Message):
         def __init__(self, step: Step) -> None:
@@ -134,7 +136,7 @@ class InboxScreen(ReportsWorkerErrors, Screen[bool]):
 
     def on_mount(self) -> None:
         table = self.table
-        for key, label, width in (("state", "状态", 6), ("path", "文件", 30), ("code", "目录", 6), ("conf", "把握", 5),
+        for key, label, width in (("state", "状态", 8), ("path", "文件", 30), ("code", "目录", 6), ("conf", "把握", 5),
                                   ("title", "题名", 30), ("date", "日期", 10), ("flags", "提示", 14)):
             table.add_column(label, key=key, width=width)
         table.focus()
@@ -178,8 +180,15 @@ class InboxScreen(ReportsWorkerErrors, Screen[bool]):
             return
         self.show_queue(event.queue)
         c = event.queue.counts()
-        self._status(f"继续上次的收件箱：待处理 {c[queue_mod.PENDING]} 个，已跳过 {c[queue_mod.SKIPPED]} 个，"
-                     f"已归档 {c[queue_mod.FILED]} 个。")
+        if event.fresh:
+            entries = event.queue.entries
+            sure = sum(1 for e in entries if e.proposal.proposals and e.proposal.confidence >= ACCEPT_ALL_ABOVE)
+            flagged = sum(1 for e in entries if e.proposal.flags)
+            self._status(f"已分析 {len(entries)} 个文件：把握不低于 {ACCEPT_ALL_ABOVE} 的 {sure} 个，有提示的 {flagged} 个。"
+                         "Enter 归档，c 改目录，s 跳过，x 不归档。")
+        else:
+            self._status(f"继续上次的收件箱：待处理 {c[queue_mod.PENDING]} 个，已跳过 {c[queue_mod.SKIPPED]} 个，"
+                         f"已归档 {c[queue_mod.FILED]} 个。")
         for note in event.queue.notes:
             self.app.notify(note, title="收件箱", timeout=8)
 
@@ -261,7 +270,7 @@ class InboxScreen(ReportsWorkerErrors, Screen[bool]):
         q = Queue.from_pile(pile)
         with self._save_lock:
             queue_mod.save(self.app.archive, q)
-        self.post_message(self.Loaded(q))
+        self.post_message(self.Loaded(q, fresh=True))
 
     def on_inbox_screen_progress(self, event: Progress) -> None:
         self._status(bar(event.step))
@@ -371,7 +380,8 @@ class InboxScreen(ReportsWorkerErrors, Screen[bool]):
         if e is None or not self.check_action("change_code", ()):
             return
         i = self.table.cursor_row
-        choices = [f"{x.code} {x.title}" for x in self.app.archive.entries()]
+        entries = self.app.archive.entries()
+        choices = [f"{x.code} {x.title}" for x in entries] + [f"{x.title}（{x.code}）" for x in entries]
         hint = "  ".join(f"{n}. {p.code}" for n, p in enumerate(e.proposal.proposals, 1))
 
         def chosen(text: str | None) -> None:
@@ -386,7 +396,8 @@ class InboxScreen(ReportsWorkerErrors, Screen[bool]):
         """The code ``text`` names: ``B-1``, ``b1``, ``B-1 职代会…`` or a unique part of an entry's name."""
         entries = self.app.archive.entries()
         t = text.strip()
-        head = t.split()[0].upper().replace("－", "-") if t else ""
+        named_code = re.search(r"[（(]\s*([A-Za-z]-\d+(?:-\d+)?)\s*[）)]$", t)  # 职代会制度…（B-1）, as completed
+        head = (named_code.group(1) if named_code else (t.split()[0] if t else "")).upper().replace("－", "-")
         for e in entries:
             if head in (e.code, e.code.replace("-", "")):
                 return e.code
@@ -536,18 +547,16 @@ def _check_pile(text: str) -> str:
 
 
 class ChoiceSuggester(Suggester):
-    """Completes from a list: a choice starting with what was typed, else one containing it."""
+    """Completes from a list: the first choice that starts with what was typed (codes with their
+    names, ``B-1 职代会…``, and names with their codes, ``职代会…（B-1）``)."""
 
     def __init__(self, choices: list[str]) -> None:
         super().__init__(use_cache=False, case_sensitive=False)
         self.choices = choices
 
     async def get_suggestion(self, value: str) -> str | None:
-        v = value.strip().lower()
-        if not v:
-            return None
-        return next((c for c in self.choices if c.lower().startswith(v)), None) or \
-            next((c for c in self.choices if v in c.lower()), None)
+        v = value.lower()
+        return next((c for c in self.choices if c.lower().startswith(v)), None) if v.strip() else None
 
 
 class TextModal(ModalScreen[str | None]):
