@@ -185,7 +185,7 @@ def _identify(archive: "Archive", work: list[_Work], report: Report, cancelled: 
     """Type, checksum and duplicates of every file; refused zip members flagged."""
     from sqlalchemy import select
 
-    from ..db.models import File, PhotoLabelRow, Record
+    from ..db.models import TRASHED, File, PhotoLabelRow, Record
     from ..extract.sniff import sniff
 
     started = time.monotonic()
@@ -219,26 +219,27 @@ def _identify(archive: "Archive", work: list[_Work], report: Report, cancelled: 
             w.flags.append("encrypted")
             w.notes.append(f"文件“{it.rel}”已加密，需要密码才能读取，建议解密后再归档。")
     shas = {w.sha for w in work if w.sha}
-    filed: dict[str, tuple[str, str]] = {}
+    filed: dict[str, tuple[str, str, str]] = {}
     with archive.session() as s:
         for chunk in _chunks(sorted(shas), 500):
-            rows = s.execute(select(File.sha256, Record.archive_no, File.original_name).join(Record).where(File.sha256.in_(chunk)))
-            rows = list(rows) + list(s.execute(
-                select(PhotoLabelRow.original_sha256, Record.archive_no, File.original_name)
+            cols = (Record.archive_no, File.original_name, Record.status)
+            rows = list(s.execute(select(File.sha256, *cols).join(Record).where(File.sha256.in_(chunk)))) + list(s.execute(
+                select(PhotoLabelRow.original_sha256, *cols)  # a photo as received, before its label changed it
                 .join(File, PhotoLabelRow.file_id == File.id).join(Record).where(PhotoLabelRow.original_sha256.in_(chunk))))
-            for sha, no, original in rows:
-                filed.setdefault(sha, (no, original))
+            for sha, no, original, status in rows:
+                filed.setdefault(sha, (no, original, status))
     first: dict[str, str] = {}
     for w in work:
         if not w.sha:
             continue
         if w.sha in filed:
-            no, original = filed[w.sha]
+            no, original, status = filed[w.sha]
             same = original == w.item.name
+            where = "（在回收站中）" if status == TRASHED else ""
             w.flags.append("already_filed" if same else "duplicate")
             w.duplicate_of = no
-            w.notes.append(f"文件“{w.item.rel}”已经归档过，档号 {no}。" if same
-                           else f"文件“{w.item.rel}”与已归档的“{original}”内容相同，档号 {no}。")
+            w.notes.append(f"文件“{w.item.rel}”已经归档过，档号 {no}{where}。" if same
+                           else f"文件“{w.item.rel}”与已归档的“{original}”内容相同，档号 {no}{where}。")
         elif w.sha in first:
             w.flags.append("duplicate")
             w.duplicate_of = first[w.sha]
