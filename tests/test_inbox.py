@@ -272,3 +272,23 @@ def test_inbox_json_shape_and_zip_paths(arch, tmp_path: Path) -> None:
     assert {i["path"] for i in json.loads(single.output)["items"]} == {"资料.zip!送温暖/慰问名单.txt", "资料.zip!../evil.txt"}
     text = CliRunner().invoke(main, ["--archive", str(arch.root), "inbox", str(root)])
     assert "目录  B-1" in text.output and "未解压" in text.output and "共 3 个文件" in text.output
+
+
+def test_keyword_table_is_checked_like_the_rest_of_the_catalogue(tmp_path: Path) -> None:
+    import shutil
+
+    from jiaarchive import standards
+    from jiaarchive.inbox.keywords import check
+
+    folder = tmp_path / "catalog"
+    shutil.copytree(standards.catalog_dir(), folder)
+    catalogue = standards.load(folder).catalogue
+    assert check(catalogue, folder) == []  # the shipped table is clean
+    path = folder / "keywords.toml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace('code = "A-2"', 'code = "Z-9"').replace('"劳动竞赛" = 5', '"劳动竞赛" = 50', 1)
+    text = text.replace('"安康杯" = 5', '"安康杯" = 5, "x" = 1', 1)
+    path.write_text(text, encoding="utf-8")
+    problems = "\n".join(f"{w}：{m}" for w, m in check(catalogue, folder))
+    assert "“Z-9”不在目录中" in problems and "权重 50 无效" in problems and "关键词“x”无效" in problems
+    assert "没有关键词" in problems and "A-2" in problems

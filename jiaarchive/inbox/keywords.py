@@ -123,8 +123,17 @@ def _path(folder: Path | None = None) -> Path:
     return (folder or catalog_dir()) / FILE
 
 
-@lru_cache(maxsize=4)
 def _read(path: str) -> dict[str, Any]:
+    """The table's TOML, read again when the file changed (a clerk may edit it between runs)."""
+    try:
+        st = Path(path).stat()
+    except FileNotFoundError:
+        return {}
+    return _read_cached(path, st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=4)
+def _read_cached(path: str, _mtime: int, _size: int) -> dict[str, Any]:
     try:
         return tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
