@@ -268,7 +268,7 @@ def _extract(archive: "Archive", work: list[_Work], report: Report, cancelled: C
         if sha in cached:
             status, text, reason = cached[sha]
             for w in ws:
-                w.status, w.text, w.reason = status, text, reason
+                w.status, w.text, w.reason = status, text[:TEXT_KEPT], reason
         else:
             pending[ws[0].item.path] = sha  # type: ignore[index]
     started = time.monotonic()
@@ -285,8 +285,11 @@ def _extract(archive: "Archive", work: list[_Work], report: Report, cancelled: C
             return
 
 
+TEXT_KEPT = 60_000  # characters of a file's text kept for its title, date and words (a pile may be large)
+
+
 def _take(w: _Work, ext: "Extraction") -> None:
-    w.status, w.text, w.reason = ext.status, ext.text, ext.reason
+    w.status, w.text, w.reason = ext.status, ext.text[:TEXT_KEPT], ext.reason
 
 
 def _read_document(w: _Work, table: KeywordTable) -> None:
