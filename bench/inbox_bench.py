@@ -13,6 +13,29 @@ apart: the proposed title equals the document's title, punctuation aside), dates
 the labelled date), how confident right and wrong proposals were and what ``--accept-above
 0.9`` would file, and the time.  The throughput part times proposals for N mixed files in a
 fresh ``jiaarchive inbox --json`` process, as a clerk runs it, with its progress on stderr.
+
+Figures (this 2-core machine, load average 3-6 from other engineers' work, 2026-12-07):
+
+=========================  =====  ===========  ===========  =========================  ==========
+pile (files)               when   top-1        top-3        with clues / no clue (*)   doc titles
+=========================  =====  ===========  ===========  =========================  ==========
+tune (106), tuned on       final  96.2 %       96.2 %       100 / 55.6 % top-3         93.3 %
+unseen (87)                first  86.2 %       93.1 %       --                         94.5 %
+unseen (87), seen since    final  94.3 %       95.4 %       98.8 / 40.0 % top-3        94.5 %
+third (64), written after  first  81.2 %       87.5 %       94.7 / 28.6 % top-3        88.7 %
+the classifier was frozen
+third, after two general   final  81.2 %       87.5 %       94.7 / 28.6 % top-3        90.6 %
+title fixes
+third, last year filed     final  82.8 %       90.6 %       98.2 / 28.6 % top-3        --
+(``--prefill same``)
+=========================  =====  ===========  ===========  =========================  ==========
+
+(*) "no clue": photos and scans with camera or scanner names in catch-all folders, no text,
+no title found — 5 to 9 % of a pile; the inbox gives them low confidence and the clerk decides.
+``--accept-above 0.9`` filed 100 % right on tune and unseen, 97.6-100 % on third.  Dates equal
+to the labelled date: 92.5 / 90.8 / 89.1 %.  Throughput: 500 mixed files (146 docx, 91 pdf,
+13 scans, 103 xlsx, 69 txt, 78 jpg) in 10.2 s the first time, 5.4 s with warm disk caches,
+in a fresh ``jiaarchive inbox --json`` process.
 """
 
 from __future__ import annotations
