@@ -60,6 +60,18 @@ class Doc:
         return "photo" if self.scene is not None else ("table" if self.sheets else "text")
 
 
+class Docs(list):
+    """The docs of a content module, added one call each (``add``), with the unit as default author."""
+
+    def __init__(self, author: str) -> None:
+        super().__init__()
+        self.author = author
+
+    def add(self, code: str, title: str, when: date, topic: str, *, blocks=(), sheets=(), scene=None, short: str = "",
+            author: str = "") -> None:
+        self.append(Doc(code, title, when, topic, tuple(blocks), tuple(sheets), scene, author or self.author, short))
+
+
 @dataclass(frozen=True)
 class Label:
     rel: str  # as the inbox writes it (zip members as a.zip!b/c.docx)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from inbox_pile import Doc, Layout, Scene, minutes, notice, record, report, table
+from inbox_pile import Doc, Docs, Layout, Scene, minutes, notice, record, report, table
 
 UNIT = "重庆市渝北体育场馆运营管理有限公司工会"
 CO = "重庆市渝北体育场馆运营管理有限公司"
@@ -56,11 +56,8 @@ def docs(year: int = 2021, seed: int = 1) -> list[Doc]:
     def who(n: int) -> list[str]:
         return rng.sample(STAFF, n)
 
-    out: list[Doc] = []
-
-    def add(code: str, title: str, when: date, topic: str, *, blocks=(), sheets=(), scene=None, short: str = "",
-            author: str = UNIT) -> None:
-        out.append(Doc(code, title, when, topic, tuple(blocks), tuple(sheets), scene, author, short))
+    out = Docs(UNIT)
+    add = out.add
 
     # A 效益 -------------------------------------------------------------------------------
     t = f"{y}年场馆服务技能竞赛暨“服务之星”评选活动方案"

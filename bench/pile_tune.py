@@ -14,7 +14,7 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from inbox_pile import Doc, Layout, Scene, minutes, notice, record, report, table
+from inbox_pile import Doc, Docs, Layout, Scene, minutes, notice, record, report, table
 
 UNIT = "重庆渝文印务集团有限公司工会"
 CO = "重庆渝文印务集团有限公司"
@@ -62,11 +62,8 @@ def docs(year: int = 2021, seed: int = 1) -> list[Doc]:
     def pick(n: int) -> list[str]:
         return rng.sample(NAMES, n)
 
-    out: list[Doc] = []
-
-    def add(code: str, title: str, when: date, topic: str, *, blocks=(), sheets=(), scene=None, short: str = "",
-            author: str = UNIT) -> None:
-        out.append(Doc(code, title, when, topic, tuple(blocks), tuple(sheets), scene, author, short))
+    out = Docs(UNIT)
+    add = out.add
 
     # ------------------------------------------------------------ A-1 劳动竞赛、技术革新
     t = f"关于开展{y}年“提质增效”劳动竞赛活动的通知"

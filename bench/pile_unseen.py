@@ -14,7 +14,7 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from inbox_pile import Doc, Layout, Scene, minutes, notice, record, report, table
+from inbox_pile import Doc, Docs, Layout, Scene, minutes, notice, record, report, table
 
 UNIT = "重庆博远医药科技有限公司工会"
 CO = "重庆博远医药科技有限公司"
@@ -58,11 +58,8 @@ def docs(year: int = 2021, seed: int = 1) -> list[Doc]:
     def some(n: int) -> list[str]:
         return rng.sample(PEOPLE, n)
 
-    out: list[Doc] = []
-
-    def add(code: str, title: str, when: date, topic: str, *, blocks=(), sheets=(), scene=None, short: str = "",
-            author: str = UNIT) -> None:
-        out.append(Doc(code, title, when, topic, tuple(blocks), tuple(sheets), scene, author, short))
+    out = Docs(UNIT)
+    add = out.add
 
     # A-1 ---------------------------------------------------------------------------------
     t = f"博远医药{y}年“比学赶超”生产竞赛实施细则"
