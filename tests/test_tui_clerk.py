@@ -56,9 +56,8 @@ def _fill(records, sources: Path):
     return fill
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    """The archive of RECORDS, filed once for the module (tests get a copy of its folder)."""
+def build_template(tmp_path_factory) -> Path:
+    """The archive of RECORDS, filed once per module (tests get a copy of its folder)."""
     from jiaarchive import archive as archive_mod
     from jiaarchive.archive import init_archive
 
@@ -74,9 +73,8 @@ def template(tmp_path_factory):
     return root
 
 
-@pytest.fixture
-def make_archive(tmp_path: Path, new_archive, template):
-    """``make_archive()`` a copy of the module's archive; ``make_archive(records)`` a new one."""
+def archive_factory(tmp_path: Path, new_archive, template: Path):
+    """``make()`` a copy of the template archive; ``make(records)`` a new one; all closed at the end."""
     import shutil
 
     from jiaarchive.archive import open_archive
@@ -95,6 +93,16 @@ def make_archive(tmp_path: Path, new_archive, template):
     yield make
     for a in opened:
         a.close()
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory) -> Path:
+    return build_template(tmp_path_factory)
+
+
+@pytest.fixture
+def make_archive(tmp_path: Path, new_archive, template):
+    yield from archive_factory(tmp_path, new_archive, template)
 
 
 async def settle(pilot: Pilot) -> None:

@@ -21,9 +21,19 @@ from jiaarchive.tui.widgets import Selection
 
 from .helpers import make_jpeg
 from .test_tui import go_to
-from .test_tui_clerk import make_archive, search_settle, settle, template  # noqa: F401 - fixtures
+from .test_tui_clerk import archive_factory, build_template, search_settle, settle
 
 pytestmark = pytest.mark.usefixtures("fixed_clock")
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory) -> Path:
+    return build_template(tmp_path_factory)
+
+
+@pytest.fixture
+def make_archive(tmp_path: Path, new_archive, template):
+    yield from archive_factory(tmp_path, new_archive, template)
 
 
 def quiet(pilot: Pilot) -> None:

@@ -20,6 +20,15 @@ def check_cmd(ctx: click.Context, as_json: bool) -> None:
     from .. import standards
 
     result = standards.check()
+    if result.ok:  # the inbox's keyword table refers to the catalogue: checked once it loads
+        from pathlib import Path
+
+        from ..inbox.keywords import check as check_keywords
+
+        folder = Path(result.path)
+        for where, message in check_keywords(standards.load(folder).catalogue, folder):
+            result.problems.append(standards.Problem(where, message))
+        result.ok = not result.errors
     if as_json:
         emit_json(result.to_json())
     else:

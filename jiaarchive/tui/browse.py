@@ -50,13 +50,14 @@ class BrowseScreen(ReportsWorkerErrors, Screen[None]):
 
     BINDINGS = SCREEN_BINDINGS + [
         Binding("a", "file_document", "归档", id="file"),
+        Binding("i", "show_inbox", "收件箱", show=False, id="inbox"),
         Binding("e", "edit_record", "修改", id="edit"),
         Binding("d,delete", "delete_record", "删除", id="delete"),
         Binding("space", "toggle_mark", "标记", id="mark"),
         Binding("o", "open_file", "打开文件", show=False, id="open_file"),
         Binding("u", "undo", "撤销", id="undo"),
         # the same keys in inspector mode: say why nothing happens
-        Binding("a,e,d,delete,u", "read_only_note", "检查组只读", show=False, id="read_only"),
+        Binding("a,i,e,d,delete,u", "read_only_note", "检查组只读", show=False, id="read_only"),
         # an inspector's footer shows what an inspector does instead
         Binding("o", "inspector_open", "打开文件", id="inspector_open"),
         Binding("x", "inspector_export", "导出", id="inspector_export"),
@@ -80,6 +81,7 @@ class BrowseScreen(ReportsWorkerErrors, Screen[None]):
     # (command palette name, help, action): every feature of the screen, in Chinese
     PALETTE = (
         ("归档: 归档文件", "把文件归入当前目录条目（a）", "file_document"),
+        ("归档: 收件箱（整理一堆文件）", "文件夹或压缩包中的文件逐个建议目录、题名、日期，确认后归档（i）", "show_inbox"),
         ("记录: 修改选中的记录", "修改题名、日期、目录等；有标记时批量修改（e）", "edit_record"),
         ("记录: 删除选中的记录", "移入回收站，可恢复；有标记时批量删除（d）", "delete_record"),
         ("选择: 标记/取消标记", "标记多件记录，用于批量修改、删除和导出（空格）", "toggle_mark"),
@@ -353,7 +355,7 @@ class BrowseScreen(ReportsWorkerErrors, Screen[None]):
 
     # ------------------------------------------------------------------ what applies
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("file_document", "edit_record", "delete_record", "undo"):
+        if action in ("file_document", "show_inbox", "edit_record", "delete_record", "undo"):
             if not self.writable or self._busy:
                 return False
             if action in ("edit_record", "delete_record"):
@@ -605,6 +607,12 @@ class BrowseScreen(ReportsWorkerErrors, Screen[None]):
 
         if self.current is not None:
             self.app.push_screen(LogScreen(record=self.current))
+
+    def action_show_inbox(self) -> None:
+        if self.check_action("show_inbox", ()):
+            from .inbox import InboxScreen
+
+            self.app.push_screen(InboxScreen(), lambda filed: self.reload() if filed else None)
 
     def action_show_trash(self) -> None:
         from .trash import TrashScreen
