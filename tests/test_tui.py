@@ -454,7 +454,8 @@ async def test_path_suggester_completes_files_and_folders(tmp_path: Path) -> Non
 
 
 def test_snapshot_file_form_80x24(make_archive, snap_compare, tmp_path: Path, monkeypatch) -> None:
-    """The 归档文件 form at 80×24 over the main screen: 文件 with a relative path, 目录 preselected
+    """The 归档文件 form at 80×24 over the main screen: 文件 with a relative path and the picker
+    button 选择…(^O) beside it, 目录 preselected
     as "B-1 职代会制度成套文件及落实情况资料", 题名 and 日期 prefilled from the file name
     (职代会提案征集通知, 2023-02-20), the note "文本；题名取自文件名，日期取自文件名。", and the
     buttons 归档(^S) 取消(Esc)."""

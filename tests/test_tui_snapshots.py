@@ -219,8 +219,8 @@ def photo_archive(tmp_path: Path, new_archive):
 
 def test_photo_problems_80x24(photo_archive, snap_compare) -> None:
     """照片问题 at 80×24: each row a mark (! yellow), the whole 档号 (D-5·2021-D10-000n), the photo's
-    name cut to a third of the width, and 问题 without the name repeated (没有拍摄时间……,
-    文件名缺少内容说明……); below, the highlighted photo's path and all its findings."""
+    name cut to a third of the width, and 问题 as a few words without the name repeated
+    (时间仅来自文件名；尺寸过小); below, the highlighted photo's path and its findings in full."""
     app = make_app(photo_archive)
 
     async def run_before(pilot: Pilot) -> None:
