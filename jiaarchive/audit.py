@@ -29,6 +29,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from .db.models import AuditEntry
+from .terms import RECORD_FIELDS
 
 if TYPE_CHECKING:
     from .standards import Standards
@@ -221,22 +222,7 @@ def get(session: Session, entry_id: int) -> AuditView | None:
 # ---------------------------------------------------------------- in Chinese
 
 FIELD_LABELS = {
-    # a record (件)
-    "archive_no": "档号",
-    "code": "目录",
-    "year": "年度",
-    "title": "题名",
-    "date": "日期",
-    "doc_no": "文号",
-    "responsible": "责任者",
-    "retention": "保管期限",
-    "pages": "页数",
-    "secrecy": "密级",
-    "remarks": "备注",
-    "tags": "标签",
-    "items": "评分项",
-    "status": "状态",
-    "files": "文件",
+    **RECORD_FIELDS,
     # a score
     "score": "分数",
     "remark": "说明",

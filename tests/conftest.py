@@ -89,3 +89,19 @@ def company_archive(tmp_path: Path):
     arch = init_archive(tmp_path / "档案", unit="重庆测试机械有限公司工会", unit_type="公有制企业")
     yield arch
     arch.close()
+
+
+@pytest.fixture(scope="session")
+def clerk_template(tmp_path_factory):
+    """The archive of ``clerk_archive.RECORDS``, filed once for the session."""
+    from .clerk_archive import build_template
+
+    return build_template(tmp_path_factory)
+
+
+@pytest.fixture
+def clerk_archive(tmp_path: Path, new_archive, clerk_template):
+    """``clerk_archive()``: a copy of that archive; ``clerk_archive(records)``: a new one of those."""
+    from .clerk_archive import archive_factory
+
+    yield from archive_factory(tmp_path, new_archive, clerk_template)

@@ -32,79 +32,6 @@ from .test_tui import go_to, run_async, tree_labels
 
 pytestmark = pytest.mark.usefixtures("fixed_clock")
 
-# (code, date, title, body): six B-1 2021 records of which only the last mentions 提案征集
-RECORDS = [
-    ("B-1", date(2021, 1, 5), "第五届教代会筹备工作方案", "筹备工作方案"),
-    ("B-1", date(2021, 1, 20), "关于推选教代会代表的通知", "推选代表"),
-    ("B-1", date(2021, 2, 3), "教代会代表名单", "代表名单"),
-    ("B-1", date(2021, 2, 24), "关于召开第五届教代会的通知", "召开会议"),
-    ("B-1", date(2021, 3, 12), "第五届教代会第一次会议议程", "会议议程"),
-    ("B-1", date(2021, 3, 20), "教代会提案征集与办理情况汇总", "提案征集办理，共收到提案十二件。"),
-    ("C-2", date(2020, 4, 1), "教职工体检安排", "体检"),
-    ("C-2", date(2020, 6, 30), "带薪休假落实情况", "休假"),
-    ("C-2", date(2020, 9, 15), "爱心妈咪小屋建成", "妈咪小屋"),
-    ("A-1", date(2019, 4, 15), "青年教师课堂教学大赛通知", "大赛"),
-]
-
-
-def _fill(records, sources: Path):
-    def fill(arch):
-        for i, (code, when, title, body) in enumerate(records):
-            src = make_text(sources / f"{i:03d}.txt", f"{title}\n{body}")
-            filing.file_document(arch, [src], Draft(code=code, title=title, date=when,
-                                                    tags=("教代会",) if code == "B-1" else ()))
-    return fill
-
-
-def build_template(tmp_path_factory) -> Path:
-    """The archive of RECORDS, filed once per module (tests get a copy of its folder)."""
-    from jiaarchive import archive as archive_mod
-    from jiaarchive.archive import init_archive
-
-    from .conftest import FIXED_NOW
-    from .helpers import TUI_UNIT
-
-    root = tmp_path_factory.mktemp("clerk") / "档案"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(archive_mod, "clock", lambda: FIXED_NOW)
-        mp.setenv("JIAARCHIVE_USER", "测试员")
-        with init_archive(root, unit=TUI_UNIT, unit_type="事业单位") as arch:
-            _fill(RECORDS, root.parent / "来源")(arch)
-    return root
-
-
-def archive_factory(tmp_path: Path, new_archive, template: Path):
-    """``make()`` a copy of the template archive; ``make(records)`` a new one; all closed at the end."""
-    import shutil
-
-    from jiaarchive.archive import open_archive
-
-    opened = []
-
-    def make(records=RECORDS, *, read_only: bool = False):
-        if records is not RECORDS:
-            return new_archive(_fill(records, tmp_path / "来源"), read_only=read_only)
-        root = tmp_path / "档案"
-        shutil.copytree(template, root)
-        arch = open_archive(root, read_only=read_only)
-        opened.append(arch)
-        return arch
-
-    yield make
-    for a in opened:
-        a.close()
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory) -> Path:
-    return build_template(tmp_path_factory)
-
-
-@pytest.fixture
-def make_archive(tmp_path: Path, new_archive, template):
-    yield from archive_factory(tmp_path, new_archive, template)
-
-
 async def settle(pilot: Pilot) -> None:
     """Wait until no worker runs (but a directory tree's loader, which waits for work forever)."""
     app = pilot.app
@@ -153,8 +80,8 @@ def notifications(app) -> list[str]:
 
 
 @run_async
-async def test_1_search_hit_opens_the_hit_not_the_first_row(make_archive) -> None:
-    arch = make_archive()
+async def test_1_search_hit_opens_the_hit_not_the_first_row(clerk_archive) -> None:
+    arch = clerk_archive()
     hit = filing.get_record(arch, "B-1·2021-Y-0006")
     app = make_app(arch)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -177,9 +104,9 @@ async def test_1_search_hit_opens_the_hit_not_the_first_row(make_archive) -> Non
 
 
 @run_async
-async def test_1_reveal_survives_the_tree_highlight_wandering(make_archive) -> None:
+async def test_1_reveal_survives_the_tree_highlight_wandering(clerk_archive) -> None:
     """While the tree expands, its cursor passes other nodes; the wanted record still wins."""
-    arch = make_archive()
+    arch = clerk_archive()
     target = filing.get_record(arch, "B-1·2021-Y-0005")
     app = make_app(arch)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -201,8 +128,8 @@ async def test_1_reveal_survives_the_tree_highlight_wandering(make_archive) -> N
 
 
 @run_async
-async def test_2_after_edit_of_the_code_the_cursor_is_on_the_edited_record(make_archive) -> None:
-    arch = make_archive()
+async def test_2_after_edit_of_the_code_the_cursor_is_on_the_edited_record(clerk_archive) -> None:
+    arch = clerk_archive()
     app = make_app(arch)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -225,8 +152,8 @@ async def test_2_after_edit_of_the_code_the_cursor_is_on_the_edited_record(make_
 
 
 @run_async
-async def test_2_after_filing_the_detail_shows_the_new_record_at_once(make_archive, tmp_path: Path, monkeypatch) -> None:
-    arch = make_archive()
+async def test_2_after_filing_the_detail_shows_the_new_record_at_once(clerk_archive, tmp_path: Path, monkeypatch) -> None:
+    arch = clerk_archive()
     src = make_docx(tmp_path / "收件" / "2021-06-01 安全培训签到表.docx", "签到")
     app = make_app(arch)
     seen = []
@@ -258,8 +185,8 @@ async def test_2_after_filing_the_detail_shows_the_new_record_at_once(make_archi
 
 
 @run_async
-async def test_3_palette_no_matches_and_theme_picker_are_chinese(make_archive) -> None:
-    app = make_app(make_archive())
+async def test_3_palette_no_matches_and_theme_picker_are_chinese(clerk_archive) -> None:
+    app = make_app(clerk_archive())
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+p", *"qqqq")
@@ -283,8 +210,8 @@ async def test_3_palette_no_matches_and_theme_picker_are_chinese(make_archive) -
 
 
 @run_async
-async def test_3_4_f1_key_help_is_chinese_closes_with_f1_and_esc_and_leaves_the_table(make_archive) -> None:
-    app = make_app(make_archive())
+async def test_3_4_f1_key_help_is_chinese_closes_with_f1_and_esc_and_leaves_the_table(clerk_archive) -> None:
+    app = make_app(clerk_archive())
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("tab")  # the table focused: its own keys are listed too
@@ -315,8 +242,8 @@ async def test_3_4_f1_key_help_is_chinese_closes_with_f1_and_esc_and_leaves_the_
 
 
 @run_async
-async def test_3_footer_keys_read_as_on_the_keyboard(make_archive) -> None:
-    app = make_app(make_archive())
+async def test_3_footer_keys_read_as_on_the_keyboard(clerk_archive) -> None:
+    app = make_app(clerk_archive())
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         keys = [str(k.key_display) for k in app.screen.query("FooterKey")]
@@ -352,8 +279,8 @@ async def test_5_photo_problems_readable_at_80_columns(tmp_path: Path, new_archi
 
 
 @run_async
-async def test_8_encrypted_file_is_said_at_filing_in_the_table_and_the_detail(make_archive, tmp_path: Path) -> None:
-    arch = make_archive([])
+async def test_8_encrypted_file_is_said_at_filing_in_the_table_and_the_detail(clerk_archive, tmp_path: Path) -> None:
+    arch = clerk_archive([])
     locked = make_pdf(tmp_path / "收件" / "2021-05-06 工会经费审计报告.pdf", ["审计报告"], password="123")
     app = make_app(arch)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -393,8 +320,8 @@ FIXED = __import__("datetime").datetime(2024, 5, 6, 9, 30)
 
 
 @run_async
-async def test_9_10_filing_a_folder_shows_progress_and_a_true_message(make_archive, tmp_path: Path, monkeypatch) -> None:
-    arch = make_archive([])
+async def test_9_10_filing_a_folder_shows_progress_and_a_true_message(clerk_archive, tmp_path: Path, monkeypatch) -> None:
+    arch = clerk_archive([])
     folder = tmp_path / "一批"
     for i, d in enumerate(["2021-03-01", "2021-04-01", "2019-05-01"]):
         make_text(folder / f"{d} 材料{i}.txt", f"材料{i}")
@@ -427,11 +354,11 @@ async def test_9_10_filing_a_folder_shows_progress_and_a_true_message(make_archi
 
 
 @run_async
-async def test_11_log_screen_says_how_many_and_pages(make_archive, monkeypatch) -> None:
+async def test_11_log_screen_says_how_many_and_pages(clerk_archive, monkeypatch) -> None:
     from jiaarchive.tui import log as log_mod
 
     monkeypatch.setattr(log_mod, "PAGE", 4)
-    app = make_app(make_archive())
+    app = make_app(clerk_archive())
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("l")
@@ -451,8 +378,8 @@ async def test_11_log_screen_says_how_many_and_pages(make_archive, monkeypatch) 
 
 
 @run_async
-async def test_12_inspector_keys_say_read_only(make_archive) -> None:
-    app = make_app(make_archive(read_only=True))
+async def test_12_inspector_keys_say_read_only(clerk_archive) -> None:
+    app = make_app(clerk_archive(read_only=True))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("tab")
@@ -467,8 +394,8 @@ async def test_12_inspector_keys_say_read_only(make_archive) -> None:
 
 
 @run_async
-async def test_13_code_list_stays_inside_the_form(make_archive) -> None:
-    app = make_app(make_archive())
+async def test_13_code_list_stays_inside_the_form(clerk_archive) -> None:
+    app = make_app(clerk_archive())
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("a")
@@ -485,8 +412,8 @@ async def test_13_code_list_stays_inside_the_form(make_archive) -> None:
 
 
 @run_async
-async def test_13_tree_shows_whole_volume_titles_at_80_columns(make_archive) -> None:
-    app = make_app(make_archive())
+async def test_13_tree_shows_whole_volume_titles_at_80_columns(clerk_archive) -> None:
+    app = make_app(clerk_archive())
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         tree = app.screen.query_one(CatalogueTree)
@@ -498,9 +425,9 @@ async def test_13_tree_shows_whole_volume_titles_at_80_columns(make_archive) -> 
 
 
 @run_async
-async def test_13_search_shows_five_hits_at_24_rows(make_archive) -> None:
+async def test_13_search_shows_five_hits_at_24_rows(clerk_archive) -> None:
     records = [("B-1", date(2021, 1, i + 1), f"教代会材料第{i + 1}号", "教代会") for i in range(8)]
-    app = make_app(make_archive(records))
+    app = make_app(clerk_archive(records))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("slash", *"教代会")
@@ -510,8 +437,8 @@ async def test_13_search_shows_five_hits_at_24_rows(make_archive) -> None:
 
 
 @run_async
-async def test_13_edit_form_has_year_retention_and_pages(make_archive) -> None:
-    arch = make_archive()
+async def test_13_edit_form_has_year_retention_and_pages(clerk_archive) -> None:
+    arch = clerk_archive()
     app = make_app(arch)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -535,9 +462,9 @@ async def test_13_edit_form_has_year_retention_and_pages(make_archive) -> None:
 
 
 @run_async
-async def test_14_the_clerk_is_asked_once_and_recorded(make_archive, monkeypatch) -> None:
+async def test_14_the_clerk_is_asked_once_and_recorded(clerk_archive, monkeypatch) -> None:
     monkeypatch.delenv("JIAARCHIVE_USER")
-    arch = make_archive([])
+    arch = clerk_archive([])
     app = make_app(arch)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -557,11 +484,11 @@ async def test_14_the_clerk_is_asked_once_and_recorded(make_archive, monkeypatch
 
 
 @run_async
-async def test_file_picker_starts_at_home_and_remembers_the_folder(make_archive, tmp_path: Path) -> None:
+async def test_file_picker_starts_at_home_and_remembers_the_folder(clerk_archive, tmp_path: Path) -> None:
     home = Path.home()
     folder = home / "桌面"
     src = make_text(folder / "2021-05-01 会议纪要.txt", "纪要")
-    arch = make_archive([])
+    arch = clerk_archive([])
     app = make_app(arch)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -594,8 +521,8 @@ async def test_file_picker_starts_at_home_and_remembers_the_folder(make_archive,
 
 
 @run_async
-async def test_preview_shows_the_text_with_search_words_marked(make_archive, tmp_path: Path) -> None:
-    app = make_app(make_archive())
+async def test_preview_shows_the_text_with_search_words_marked(clerk_archive, tmp_path: Path) -> None:
+    app = make_app(clerk_archive())
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("slash", *"提案征集")
@@ -609,9 +536,9 @@ async def test_preview_shows_the_text_with_search_words_marked(make_archive, tmp
 
 
 @run_async
-async def test_o_says_clearly_when_there_is_no_viewer(make_archive, monkeypatch) -> None:
+async def test_o_says_clearly_when_there_is_no_viewer(clerk_archive, monkeypatch) -> None:
     monkeypatch.setattr(opener, "launcher", lambda: None)
-    app = make_app(make_archive())
+    app = make_app(clerk_archive())
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("tab", "o")
@@ -624,8 +551,8 @@ async def test_o_says_clearly_when_there_is_no_viewer(make_archive, monkeypatch)
 
 
 @run_async
-async def test_marks_count_in_footer_bulk_edit_and_undo(make_archive) -> None:
-    arch = make_archive()
+async def test_marks_count_in_footer_bulk_edit_and_undo(clerk_archive) -> None:
+    arch = clerk_archive()
     app = make_app(arch)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -661,8 +588,8 @@ async def test_marks_count_in_footer_bulk_edit_and_undo(make_archive) -> None:
 
 
 @run_async
-async def test_bulk_delete_to_trash_and_undo_restores(make_archive) -> None:
-    arch = make_archive()
+async def test_bulk_delete_to_trash_and_undo_restores(clerk_archive) -> None:
+    arch = clerk_archive()
     app = make_app(arch)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -682,10 +609,10 @@ async def test_bulk_delete_to_trash_and_undo_restores(make_archive) -> None:
 
 
 @run_async
-async def test_export_marked_records_as_list_and_zip(make_archive, tmp_path: Path) -> None:
+async def test_export_marked_records_as_list_and_zip(clerk_archive, tmp_path: Path) -> None:
     import zipfile
 
-    arch = make_archive()
+    arch = clerk_archive()
     app = make_app(arch)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -711,8 +638,8 @@ async def test_export_marked_records_as_list_and_zip(make_archive, tmp_path: Pat
 
 
 @run_async
-async def test_saved_search_and_tag_filter_in_the_tree(make_archive) -> None:
-    app = make_app(make_archive())
+async def test_saved_search_and_tag_filter_in_the_tree(clerk_archive) -> None:
+    app = make_app(clerk_archive())
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("slash", *"提案")
@@ -739,8 +666,8 @@ async def test_saved_search_and_tag_filter_in_the_tree(make_archive) -> None:
 
 
 @run_async
-async def test_undo_of_an_edit_and_of_a_filing(make_archive, tmp_path: Path) -> None:
-    arch = make_archive()
+async def test_undo_of_an_edit_and_of_a_filing(clerk_archive, tmp_path: Path) -> None:
+    arch = clerk_archive()
     app = make_app(arch)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

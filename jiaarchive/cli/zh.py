@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import sys
 
+from ..terms import RECORD_FIELDS
+
 MESSAGES: dict[str, str] = {
     # errors a clerk can cause
     "Error: {message}": "错误：{message}",
@@ -126,29 +128,19 @@ OPTIONS_METAVAR = "[选项]"
 SUBCOMMAND_METAVAR = "命令 [参数]…"
 # what a value stands for, by the parameter's name (arguments and options alike)
 METAVARS: dict[str, str] = {
+    **RECORD_FIELDS,
+    "items": "项号",
+    "item": "项号",
+    "tag": "标签",
     "files": "文件",
     "paths": "路径",
     "path": "路径",
-    "archive_no": "档号",
     "archive_nos": "档号",
     "ref": "档号或照片路径",
     "query": "检索词",
     "code": "目录编号",
-    "year": "年度",
     "when": "日期",
     "time": "时间",
-    "date": "日期",
-    "title": "题名",
-    "doc_no": "文号",
-    "responsible": "责任者",
-    "retention": "保管期限",
-    "pages": "页数",
-    "secrecy": "密级",
-    "remarks": "备注",
-    "tags": "标签",
-    "tag": "标签",
-    "items": "项号",
-    "item": "项号",
     "text": "文字",
     "search": "检索词",
     "limit": "条数",
