@@ -275,6 +275,19 @@ async def test_5_photo_problems_readable_at_80_columns(tmp_path: Path, new_archi
         assert problem == "时间仅来自文件名；尺寸过小；名称缺内容说明"  # every problem, in a few words
 
 
+@run_async
+async def test_6_go_to_a_typed_archive_number(clerk_archive) -> None:
+    app = make_app(clerk_archive())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("g", *"c-2 2020 2", "enter")
+        await settle(pilot)
+        assert app.screen.table.current.archive_no == "C-2·2020-D30-0002"
+        await pilot.press("g", *"b-1 2021", "enter")
+        await settle(pilot)
+        assert any("对应多件记录" in m for m in notifications(app))
+
+
 # ---------------------------------------------------------------- 8. unreadable files are said
 
 

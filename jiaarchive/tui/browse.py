@@ -66,6 +66,7 @@ class BrowseScreen(ReportsWorkerErrors, Screen[None]):
         Binding("escape", "clear_marks", "取消选择", show=False, id="clear_marks"),
         Binding("x", "export", "导出", show=False, id="export"),
         Binding("v", "toggle_preview", "放大详情", show=False, id="preview"),
+        Binding("g", "go_to_number", "按档号查找", show=False, id="go_to_number"),
         Binding("l", "show_log", "修改日志", show=False, id="log"),
         Binding("h", "show_history", "本件历史", show=False, id="history"),
         Binding("t", "show_trash", "回收站", show=False, id="trash"),
@@ -88,6 +89,7 @@ class BrowseScreen(ReportsWorkerErrors, Screen[None]):
         ("选择: 全选本页", "标记表格中的全部记录（Ctrl+A）", "mark_page"),
         ("选择: 取消全部标记", "（Esc）", "clear_marks"),
         ("文件: 用系统程序打开", "用本机默认程序打开记录的文件（o）", "open_file"),
+        ("查找: 按档号查找", "输入档号（可简写，如 C-2 2021 3）直接找到那件记录（g）", "go_to_number"),
         ("撤销: 撤销上一次改动", "撤销本人最近一次归档、修改、删除或恢复（u）", "undo"),
         ("导出: 导出目录和文件", "把标记的记录（或当前选择）导出为归档文件目录 Excel 和压缩包（x）", "export"),
         ("日志: 修改日志", "谁在何时改了什么（l）", "show_log"),
@@ -141,6 +143,12 @@ class BrowseScreen(ReportsWorkerErrors, Screen[None]):
             self.records = records
             self.title = title
             self.severity = severity
+
+    class NumberFound(Message):
+        def __init__(self, record: RecordView | None, error: str) -> None:
+            super().__init__()
+            self.record = record
+            self.error = error
 
     class UndoFound(Message):
         def __init__(self, step: "UndoStep | None") -> None:
@@ -591,6 +599,34 @@ class BrowseScreen(ReportsWorkerErrors, Screen[None]):
 
         views = undo(self.app.archive, step, progress=reporter(self))
         self.post_message(self.Done(f"已撤销：{step.describe()}", tuple(views), title="已撤销"))
+
+    # -- find by 档号
+    def action_go_to_number(self) -> None:
+        from .dialogs import NameModal
+
+        def typed(text: str | None) -> None:
+            if text:
+                self.find_number(text)
+
+        self.app.push_screen(NameModal("", title="按档号查找", cancel="取消", placeholder="如 C-2·2021-D30-0003 或 C-2 2021 3",
+                                       prompt="档号可以照常输入，也可以简写：用空格或点代替“·”，件号不必补零，"
+                                              "不写保管期限；只写开头时须只对应一件记录。"), typed)
+
+    @work(thread=True, exclusive=True, group="find-number", exit_on_error=False)
+    def find_number(self, text: str) -> None:
+        try:
+            record, error = filing.get_record(self.app.archive, text), ""
+        except JiaError as exc:
+            record, error = None, str(exc)
+        self.post_message(self.NumberFound(record, error))
+
+    def on_browse_screen_number_found(self, event: NumberFound) -> None:
+        if event.record is None:
+            self.app.notify(event.error, title="按档号查找", severity="warning", timeout=10)
+        elif event.record.trashed:
+            self.app.notify(f"{event.record.archive_no} 在回收站中，可按 t 查看并恢复。", title="按档号查找")
+        else:
+            self.show_record(event.record)
 
     # -- other screens
     def action_open_file(self) -> None:
