@@ -21,8 +21,13 @@ def check_cmd(ctx: click.Context, as_json: bool) -> None:
     退出码：0 表示数据没有错误（官方原文本身的问题照样列出）；1 表示数据有错误。
     """
     from .. import standards
+    from ..coverage import rules
 
     result = standards.check()
+    if result.ok:  # the coverage data (mapping, rules, named checks) is checked against sound standards
+        for where, what in rules.problems(standards.load()):
+            result.problems.append(standards.Problem(where, what, standards.KIND_ERROR))
+        result.ok = not result.errors
     if as_json:
         emit_json(result.to_json())
     else:
