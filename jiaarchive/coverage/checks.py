@@ -229,7 +229,7 @@ def ballots(p: Ballots, ctx: Context) -> CheckOutcome:
         why = "本档案设置“基本满意”计入满意（原文只写“满意度（以测评原始票为据）”，没有说明“基本满意”如何计）"
     else:
         used, other, how = strict, counted, "满意"
-        why = "本档案设置只计“满意”（原文只写“满意度（以测评原始票为据）”，没有说明“基本满意”如何计）"
+        why = "本档案设置“基本满意”不计入满意（原文只写“满意度（以测评原始票为据）”，没有说明“基本满意”如何计）"
     on_text = f.get(p.date)
     on = date.fromisoformat(on_text) if on_text else None
     view = SatisfactionView(s_, b_, d_, total, counted, strict, how, why, on, ctx.count_basically_satisfied)
