@@ -291,3 +291,35 @@ def test_dashboard_opens_and_scores(arch, tmp_path: Path) -> None:
             await pilot.pause()
     asyncio.run(run())
     assert scores.read_all(arch, "xianjin-shiye")[(14, "self")].score == 6
+
+
+def run_dashboard_drill(arch, row: int) -> str:
+    """Open the dashboard on ``arch``, press Enter on item row ``row``; the drill-down's text."""
+    import asyncio
+
+    from textual.app import App
+    from textual.widgets import Label, Static
+
+    from jiaarchive.tui.dashboard import DashboardScreen, EvidenceScreen
+
+    class Host(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(DashboardScreen(arch, inspector=False))
+
+    shown: list[str] = []
+
+    async def run() -> None:
+        app = Host()
+        async with app.run_test(size=(140, 40)) as pilot:
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            app.screen.query_one("#dash-items").move_cursor(row=row)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, EvidenceScreen)
+            shown.extend(str(w.render()) for w in app.screen.query(Static) if not isinstance(w, Label) or True)
+            await pilot.press("escape")
+
+    asyncio.run(run())
+    return "\n".join(shown)
