@@ -45,6 +45,7 @@ class Field:
     parent: bool = False  # a fact of the 基层工会: a 小家 takes it from its parent union
     xiaojia_label: str = ""  # the label a 小家 sees for its own fact, when it differs
     xiaojia_own: bool = False  # a parent fact a 小家 also keeps for itself (its 会员人数, its 小组长 election)
+    zhijia_only: bool = False  # a fact only a 之家 is asked for (the enterprise's 集体合同 survey)
 
 
 FIELDS: tuple[Field, ...] = (
@@ -76,8 +77,9 @@ FIELDS: tuple[Field, ...] = (
     Field("ballots_satisfied", "评家测评原始票：满意", "int", parent=True),
     Field("ballots_basically_satisfied", "评家测评原始票：基本满意", "int", parent=True),
     Field("ballots_dissatisfied", "评家测评原始票：不满意", "int", parent=True),
-    Field("contract_surveyed", "集体合同履约情况测评：参评职工数", "int", "非公有制企业评分表要求满意率达80%以上"),
-    Field("contract_satisfied", "集体合同履约情况测评：满意人数", "int"),
+    Field("contract_surveyed", "集体合同履约情况测评：参评职工数", "int", "职工对集体合同履约情况的测评（非公有制企业评分表用）",
+          zhijia_only=True),
+    Field("contract_satisfied", "集体合同履约情况测评：满意人数", "int", zhijia_only=True),
     Field("incidents", "近三年职工群体事件和重大安全责任事故", "events", "“无”，或“2020-05-01 事件说明；…”", parent=True),
     Field("safety_accidents", "近三年其他安全生产责任事故（重大事故以外）", "events",
           "重庆市模范的否决条件不限于重大事故；“无”，或“2020-05-01 事故说明；…”", parent=True),
@@ -222,7 +224,7 @@ def fields_for(level: str, xiaojia_level: str) -> tuple[Field, ...]:
     if level != xiaojia_level:
         return FIELDS
     own = tuple(replace(f, label=f.xiaojia_label) if f.xiaojia_label else f
-                for f in FIELDS if not f.parent or f.xiaojia_own)
+                for f in FIELDS if (not f.parent or f.xiaojia_own) and not f.zhijia_only)
     return own + PARENT_FIELDS
 
 
