@@ -117,10 +117,8 @@ def total_line(role: str, label: str, value: float | None, *, entered: int, item
         else:
             head += f"：{verdict} {threshold.value:g} 分门槛"
     parts = [head]
-    if note:
-        parts.append(note)
-    if inconsistency:
-        parts.append(inconsistency)
+    if value is not None:  # said where there is a number to read against it
+        parts += [x for x in (note, inconsistency) if x]
     return TotalLine(role, label, value, entered, items, out_of, float(normalised) if normalised is not None else None,
                      threshold.value if threshold else None, threshold.source if threshold else "", verdict,
                      "；".join(parts))

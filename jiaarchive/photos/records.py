@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from pathlib import Path, PurePosixPath
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from jiaarchive import audit, filing, storage
@@ -637,11 +637,9 @@ _DATE_SOURCE_PROBLEM = {
 }
 
 
-def _date_problem(date_source: str, original_name: str, row: PhotoLabelRow | None) -> str:
+def _date_problem(date_source: str, original_name: str, labelled: bool, time_source: str) -> str:
     """'' when the date in the archive name came from the clerk or the photo; else why not."""
-    if date_source in _CLERK_DATE_SOURCES:
-        return ""
-    if row is not None and (row.labelled_at is not None or (row.taken_at_source or "") in _OWN_TIME_SOURCES):
+    if date_source in _CLERK_DATE_SOURCES or labelled or time_source in _OWN_TIME_SOURCES:
         return ""
     if date_source == "filename":
         found = meta.filename_time(original_name)
@@ -660,17 +658,19 @@ def naming_check(archive: Archive, years: tuple[int, int]) -> list[NamedPhoto]:
     the clerk (a date typed when filing or labelling) or from the photo itself (EXIF/XMP, or a
     camera-written name) — not from the program's own default (the file's modification time).
     """
+    is_photo = or_(File.kind.in_(sorted(IMAGE_KINDS)),
+                   *[func.lower(File.path).like(f"%{suffix}") for suffix in sorted(PHOTO_SUFFIXES)])
     with archive.session() as s:
         rows = s.execute(
             select(File.id, File.path, File.kind, File.original_name, Record.archive_no, Record.date_source,
-                   PhotoLabelRow)
+                   PhotoLabelRow.labelled_at, PhotoLabelRow.taken_at_source)
             .join(Record, Record.id == File.record_id)
             .outerjoin(PhotoLabelRow, PhotoLabelRow.file_id == File.id)
-            .where(Record.status == ACTIVE, File.status == ACTIVE, Record.year.between(*years))
+            .where(Record.status == ACTIVE, File.status == ACTIVE, Record.year.between(*years), is_photo)
             .order_by(Record.archive_no, File.position)
         ).all()
     out = []
-    for fid, path, kind, original, number, date_source, row in rows:
+    for fid, path, kind, original, number, date_source, labelled_at, time_source in rows:
         if not _is_photo_row(kind, path):
             continue
         name = PurePosixPath(path).name
@@ -678,7 +678,7 @@ def naming_check(archive: Archive, years: tuple[int, int]) -> list[NamedPhoto]:
         if not meta.name_has_date(name):
             problems.append("文件名没有日期")
         else:
-            why = _date_problem(date_source or "", original or "", row)
+            why = _date_problem(date_source or "", original or "", labelled_at is not None, time_source or "")
             if why:
                 problems.append(why)
         if not meta.name_has_description(name):
