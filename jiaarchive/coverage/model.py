@@ -269,13 +269,7 @@ class Totals:
     items: int
     applicable_points: int = 0
     lines: tuple[TotalLine, ...] = ()
-    inconsistency: str = ""  # the official text's own inconsistency, stated on every total line
-
-    def passes(self, total: float | None) -> bool | None:
-        line = next((x for x in self.lines if x.value == total), None)
-        if line is None or line.verdict in (None, UNDECIDED):
-            return None
-        return line.verdict == REACHED
+    inconsistency: str = ""  # the official text's own inconsistency, stated on the total lines
 
 
 # ---------------------------------------------------------------- materials, photos, form
