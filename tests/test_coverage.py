@@ -253,15 +253,14 @@ def test_cli_report_json_html_xlsx_form(arch, tmp_path: Path) -> None:
     assert "张三" in xml and "先进职工之家申报登记表" in xml
 
 
-def test_dashboard_opens_and_scores(arch, tmp_path: Path) -> None:
+def with_dashboard(arch, body) -> None:
+    """Open the dashboard on ``arch``, wait for its first report, then ``await body(app, pilot)``."""
     import asyncio
 
     from textual.app import App
 
     from jiaarchive.tui.dashboard import DashboardScreen
 
-    _file(arch, tmp_path, "F-6", "2019年会员代表大会纪要", "2019-05-10")
-
     class Host(App[None]):
         def on_mount(self) -> None:
             self.push_screen(DashboardScreen(arch, inspector=False))
@@ -272,54 +271,80 @@ def test_dashboard_opens_and_scores(arch, tmp_path: Path) -> None:
             await pilot.pause()
             await app.workers.wait_for_complete()
             await pilot.pause()
-            screen = app.screen
-            assert isinstance(screen, DashboardScreen) and screen.report is not None
-            table = screen.query_one("#dash-items")
-            assert table.row_count == 21
-            table.move_cursor(row=13)
-            await pilot.press("enter")
-            await pilot.pause()
-            assert app.screen.__class__.__name__ == "EvidenceScreen"
-            await pilot.press("escape")
-            await pilot.press("s")
-            await pilot.pause()
-            for ch in "6":
-                await pilot.press(ch)
-            await pilot.press("enter")
-            await pilot.pause()
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await body(app, pilot)
+
     asyncio.run(run())
+
+
+async def settle(app, pilot) -> None:
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def test_dashboard_opens_and_scores(arch, tmp_path: Path) -> None:
+    from jiaarchive.tui.dashboard import DashboardScreen, EvidenceScreen
+
+    _file(arch, tmp_path, "F-6", "2019年会员代表大会纪要", "2019-05-10")
+
+    async def body(app, pilot) -> None:
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen) and screen.report is not None
+        table = screen.query_one("#dash-items")
+        assert table.row_count == 21
+        table.move_cursor(row=13)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, EvidenceScreen)
+        await pilot.press("escape")
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press("6", "enter")
+        await settle(app, pilot)
+        # item 14 has no text condition: it cannot be set aside
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is screen
+
+    with_dashboard(arch, body)
     assert scores.read_all(arch, "xianjin-shiye")[(14, "self")].score == 6
 
 
 def run_dashboard_drill(arch, row: int) -> str:
     """Open the dashboard on ``arch``, press Enter on item row ``row``; the drill-down's text."""
-    import asyncio
+    from textual.widgets import Static
 
-    from textual.app import App
-    from textual.widgets import Label, Static
-
-    from jiaarchive.tui.dashboard import DashboardScreen, EvidenceScreen
-
-    class Host(App[None]):
-        def on_mount(self) -> None:
-            self.push_screen(DashboardScreen(arch, inspector=False))
+    from jiaarchive.tui.dashboard import EvidenceScreen
 
     shown: list[str] = []
 
-    async def run() -> None:
-        app = Host()
-        async with app.run_test(size=(140, 40)) as pilot:
-            await pilot.pause()
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            app.screen.query_one("#dash-items").move_cursor(row=row)
-            await pilot.press("enter")
-            await pilot.pause()
-            assert isinstance(app.screen, EvidenceScreen)
-            shown.extend(str(w.render()) for w in app.screen.query(Static) if not isinstance(w, Label) or True)
-            await pilot.press("escape")
+    async def body(app, pilot) -> None:
+        app.screen.query_one("#dash-items").move_cursor(row=row)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, EvidenceScreen)
+        shown.extend(str(w.render()) for w in app.screen.query(Static))
+        await pilot.press("escape")
 
-    asyncio.run(run())
+    with_dashboard(arch, body)
     return "\n".join(shown)
+
+
+def test_dashboard_sets_a_conditional_item_aside(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from jiaarchive.tui.dashboard import DashboardScreen
+
+    monkeypatch.setattr(archive_mod, "clock", lambda: datetime(2021, 11, 1, 9, 0))
+    with archive_mod.init_archive(tmp_path / "企业", unit="某公司工会", unit_type="公有制企业") as a:
+        async def body(app, pilot) -> None:
+            screen = app.screen
+            screen.query_one("#dash-items").move_cursor(row=17)  # 18 职工持股会
+            await pilot.press("n")
+            await pilot.pause()
+            await pilot.press(*"本企业未设置内部职工股", "enter")
+            await settle(app, pilot)
+            assert isinstance(app.screen, DashboardScreen)
+            it = next(i for i in screen.report.items if i.no == 18)
+            assert it.status == "不适用" and it.not_applicable == "本企业未设置内部职工股"
+            assert str(screen.query_one("#dash-items").get_row_at(17)[2]) == "不适用"
+
+        with_dashboard(a, body)

@@ -124,13 +124,17 @@ class ProblemLog:
         self.problems.append(Problem(where, message, KIND_OFFICIAL))
 
 
+def duplicates(values: list) -> list:
+    """The values that occur more than once, in order."""
+    return sorted({v for v in values if values.count(v) > 1}, key=values.index)
+
+
 def cross_checks(log: ProblemLog, root: str, grades, parts, sheets) -> None:
     """Checks across files: references to grades, duplicate ids, documents that disagree."""
     names = [g.name for g in grades]
-    for dup in {n for n in names if names.count(n) > 1}:
+    for dup in duplicates(names):
         log.error("grades", f"创建层级“{dup}”重复定义")
-    orders = [g.order for g in grades]
-    for dup in {n for n in orders if orders.count(n) > 1}:
+    for dup in duplicates([g.order for g in grades]):
         log.error("grades", f"创建层级的顺序号{dup}重复")
     gset = set(names)
     if not gset:
@@ -161,15 +165,9 @@ def cross_checks(log: ProblemLog, root: str, grades, parts, sheets) -> None:
     for s in sheets:
         ref(f"评分表 {s.id}", s.grade)
 
-    ids = [t.id for t in parts["thresholds"]]
-    for dup in {i for i in ids if ids.count(i) > 1}:
-        log.error("thresholds", f"门槛编号“{dup}”重复")
-    wids = [w.id for w in parts["windows"]]
-    for dup in {i for i in wids if wids.count(i) > 1}:
-        log.error("windows", f"时间编号“{dup}”重复")
-    fids = [f.id for f in parts["forms"]]
-    for dup in {i for i in fids if fids.count(i) > 1}:
-        log.error("forms", f"登记表编号“{dup}”重复")
+    for part, label in (("thresholds", "门槛编号"), ("windows", "时间编号"), ("forms", "登记表编号")):
+        for dup in duplicates([x.id for x in parts[part]]):
+            log.error(part, f"{label}“{dup}”重复")
     for grade in gset:
         vnos = [v.no for v in parts["vetoes"] if v.grade == grade]
         if vnos and sorted(vnos) != list(range(1, len(vnos) + 1)):

@@ -23,6 +23,7 @@ from textual.widgets import DataTable, Footer, Input, Label, Static
 from ..settings import EXPORT_DIR
 from ..archive import Archive
 from ..coverage.assess import ItemAssessment, Report, assess
+from .dialogs import TextPrompt
 
 STATUS_STYLE = {"充分": "bold green", "薄弱": "bold yellow", "缺失": "bold red", "不适用": "dim", "通过": "green",
                 "否决": "bold red", "未知": "dim"}
@@ -65,28 +66,6 @@ class EvidenceScreen(ModalScreen[None]):
                     for m in self.item.matches])
 
 
-class ReasonInput(ModalScreen[str | None]):
-    """Ask why an item does not apply (empty: it applies again)."""
-
-    BINDINGS = [Binding("escape", "cancel", "取消", id="cancel_reason")]
-
-    def __init__(self, prompt: str, value: str) -> None:
-        super().__init__()
-        self._prompt, self._value = prompt, value
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="reason-box"):
-            yield Label(self._prompt)
-            yield Input(value=self._value, placeholder="不适用的理由（留空表示适用）", id="reason-value")
-
-    @on(Input.Submitted)
-    def _submitted(self) -> None:
-        self.dismiss(self.query_one("#reason-value", Input).value.strip())
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
 class ScoreInput(ModalScreen[tuple[float | None, str] | None]):
     """Ask for a score (and remark) for one item."""
 
@@ -125,10 +104,10 @@ class DashboardScreen(Screen[None]):
     DashboardScreen #dash-summary { height: auto; padding: 0 1; }
     DashboardScreen #dash-items { height: 2fr; }
     DashboardScreen #dash-vetoes { height: 1fr; }
-    EvidenceScreen #evidence-box, ScoreInput #score-box, ReasonInput #reason-box { width: 90%; height: auto; max-height: 90%; background: $panel; padding: 1; }
+    EvidenceScreen #evidence-box, ScoreInput #score-box { width: 90%; height: auto; max-height: 90%; background: $panel; padding: 1; }
     EvidenceScreen #evidence-requirement, EvidenceScreen #evidence-gaps { height: auto; margin-bottom: 1; }
     EvidenceScreen #evidence-table { height: auto; max-height: 16; }
-    EvidenceScreen, ScoreInput, ReasonInput { align: center middle; }
+    EvidenceScreen, ScoreInput { align: center middle; }
     """
     BINDINGS = [
         Binding("enter", "drill", "证明材料", id="drill"),
@@ -276,8 +255,8 @@ class DashboardScreen(Screen[None]):
                 return
             self.action_refresh()
 
-        self.app.push_screen(ReasonInput(f"第{it.no}项 {it.label}：原文条件“{it.not_applicable_if}”。不适用的理由：",
-                                         it.not_applicable), done)
+        self.app.push_screen(TextPrompt(f"第{it.no}项 {it.label}：原文条件“{it.not_applicable_if}”。不适用的理由：",
+                                        value=it.not_applicable, placeholder="不适用的理由（留空表示适用）"), done)
 
     def action_edit_profile(self) -> None:
         from .profile import ProfileScreen

@@ -21,7 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Select, Static
 from textual.worker import Worker, WorkerState
 
@@ -29,7 +29,7 @@ from ..archive import Archive
 from ..coverage import profile
 from ..coverage.profile import Field, Profile
 from ..errors import JiaError
-from .dialogs import ConfirmModal, ReportsWorkerErrors
+from .dialogs import ConfirmModal, ReportsWorkerErrors, TextPrompt
 from .keys import SCREEN_BINDINGS, JiaInput, JiaScroll, JiaSelect
 
 # (heading, field keys): the order of the registration form; every profile field exactly once
@@ -64,34 +64,6 @@ def groups_for(fields: tuple[Field, ...]) -> tuple[tuple[str, tuple[str, ...]], 
     out = tuple((h, tuple(k for k in ks if k in keys)) for h, ks in GROUPS)
     parent = tuple(f.key for f in fields if f.key.startswith(profile.PARENT_PREFIX))
     return tuple(g for g in out if g[1]) + (((PARENT_GROUP, parent),) if parent else ())
-
-
-class PathInput(ModalScreen[str | None]):
-    """Ask for a folder or file path (the parent union's archive or its profile JSON)."""
-
-    DEFAULT_CSS = """
-    PathInput { align: center middle; }
-    PathInput #path-box { width: 80%; height: auto; background: $panel; padding: 1; }
-    """
-    BINDINGS = [Binding("escape", "cancel", "取消", id="cancel_path")]
-
-    def __init__(self, prompt: str) -> None:
-        super().__init__()
-        self._prompt = prompt
-
-    def compose(self) -> ComposeResult:
-        from .widgets import PathSuggester
-
-        with Vertical(id="path-box"):
-            yield Label(self._prompt)
-            yield JiaInput(placeholder="路径", id="path-value", suggester=PathSuggester())
-
-    @on(Input.Submitted)
-    def _submitted(self) -> None:
-        self.dismiss(self.query_one("#path-value", Input).value.strip() or None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class ProfileScreen(ReportsWorkerErrors, Screen[bool]):
@@ -319,7 +291,10 @@ class ProfileScreen(ReportsWorkerErrors, Screen[bool]):
                 self._status("正在导入上级工会简况……")
                 self.import_parent(path)
 
-        self.app.push_screen(PathInput("上级工会的档案文件夹，或其 jiaarchive profile show --json 的输出文件："), chosen)
+        from .widgets import PathSuggester
+
+        self.app.push_screen(TextPrompt("上级工会的档案文件夹，或其 jiaarchive profile show --json 的输出文件：",
+                                        placeholder="路径", suggester=PathSuggester()), chosen)
 
     @work(thread=True, exclusive=True, group="profile-save", exit_on_error=False)
     def import_parent(self, path: str) -> None:
