@@ -121,8 +121,8 @@ class CoverageSettings:
     membership_decided_by: str = "sheet"
     current_year_grace_until: tuple[int, int] | None = (9, 30)
     suggest_step: float = 0.5
-    default_grade: str = "先进"
-    standard_grade: str = "重庆市模范"  # whose standard tables (五家) are assessed item by item
+    default_grade: str = ""  # from the data (coverage_rules.toml [settings])
+    standard_grade: str = ""  # whose standard tables (五家) are assessed item by item
     as_of: date | None = None  # the planned inspection date; None: today
     application_year: int | None = None  # None: the year of ``as_of``
 
@@ -456,8 +456,10 @@ def _problems(rules: CoverageRules, standards: Standards):
     if rules.prerequisite_check is not None:
         yield from _check_problems(rules.prerequisite_check, f"{RULES_FILE} [prerequisite_check]", standards,
                                    rule_ids, codes)
-    if rules.settings.standard_grade not in grades:
-        yield RULES_FILE, f"standard_grade“{rules.settings.standard_grade}”不是已定义的创建层级"
+    for key in ("default_grade", "standard_grade"):
+        value = getattr(rules.settings, key)
+        if value not in grades:
+            yield RULES_FILE, f"[settings] {key}“{value}”不是已定义的创建层级"
     for t in rules.titles:
         if t.grade not in grades:
             yield RULES_FILE, f"荣誉称号的层级“{t.grade}”未定义"
