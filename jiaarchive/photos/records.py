@@ -585,28 +585,6 @@ def sheet_for_entry(
     return photo_sheet(items, dst_pdf, title=title, per_page=per_page)
 
 
-__all__ = [
-    "PHOTO_SUFFIXES",
-    "PhotoInfo",
-    "caption_photo",
-    "check_archive_photos",
-    "check_files",
-    "check_incoming",
-        "label_photo",
-    "list_photos",
-    "looks_like_photo",
-    "note_filed",
-    "original_version",
-    "photo_problems",
-    "record_photos",
-    "resolve",
-    "sheet_for_entry",
-    "source_label",
-    "time_from_record",
-    "view_has_photos",
-]
-
-
 # ---------------------------------------------------------------- names as the notice asks
 
 
@@ -685,3 +663,27 @@ def naming_check(archive: Archive, years: tuple[int, int]) -> list[NamedPhoto]:
             problems.append("文件名没有内容说明")
         out.append(NamedPhoto(fid, number, path, not problems, tuple(problems)))
     return out
+
+
+__all__ = [
+    "PHOTO_SUFFIXES",
+    "PhotoInfo",
+    "caption_photo",
+    "check_archive_photos",
+    "check_files",
+    "check_incoming",
+        "label_photo",
+    "list_photos",
+    "looks_like_photo",
+    "note_filed",
+    "original_version",
+    "photo_problems",
+    "record_photos",
+    "resolve",
+    "sheet_for_entry",
+    "source_label",
+    "NamedPhoto",
+    "naming_check",
+    "time_from_record",
+    "view_has_photos",
+]
