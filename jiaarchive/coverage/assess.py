@@ -153,7 +153,14 @@ def assess(archive: Archive, as_of: date | None = None, *, window_years: int | N
         name = prof.get(profile_mod.PARENT_UNIT) or "基层工会"
         parent = Subject(profile_mod.Facts(prof, profile_mod.PARENT_PREFIX), ut, std.parent_level, f"上级工会（{name}）")
 
-    holdings = evidence_mod.load(archive, as_of.year, sheet.id if sheet else None)
+    standard_grade = settings.standard_grade
+    standard = next(iter(std.standards_for(standard_grade, ut, lv)), None) if (
+        grade == standard_grade or sheet is None) else None
+    owners = ([sheet.id] if sheet else []) + ([standard.title] if standard else [])
+    early = {lk.code for (owner, _no), m in cov.mappings.items() if owner in owners and m.evidence != "yearly"
+             for lk in m.links}
+    holdings = evidence_mod.load(archive, as_of.year, sheet.id if sheet else None, from_year=years[0],
+                                 early_codes=early)
     matcher = TermMatcher(archive, holdings)
     titles = Titles(cov.titles, std)
     rule_cache: dict[str, RuleCheck | None] = {}
@@ -183,9 +190,6 @@ def assess(archive: Archive, as_of: date | None = None, *, window_years: int | N
                     cov.mapping(sheet.id, it.no), env)
         for it in (sheet.items if sheet else ())
     )
-    standard_grade = settings.standard_grade
-    standard = next(iter(std.standards_for(standard_grade, ut, lv)), None) if (
-        grade == standard_grade or sheet is None) else None
     standard_items = tuple(
         assess_item(ItemSpec(standard.title, si.project, standard.title, si.project, si.text, None, standard_grade, None),
                     cov.mapping(standard.title, si.project), env)

@@ -64,9 +64,17 @@ class Holdings:
         return sum(1 for r in self.by_code.get(code, ()) if r.year == year)
 
 
-def load(archive: Archive, upto_year: int, sheet_id: str | None) -> Holdings:
+def load(archive: Archive, upto_year: int, sheet_id: str | None, *, from_year: int,
+         early_codes: set[str] = frozenset()) -> Holdings:
+    """Active records of ``from_year``..``upto_year``; of earlier years only those under
+    ``early_codes`` (entries of items whose evidence may be older: per term, once) or linked to an
+    item (so a link outside the window can be reported)."""
     out = Holdings()
     is_photo = case((File.kind.in_(sorted(IMAGE_KINDS)), 1), else_=0)
+    early = [or_(Record.code == c, Record.code.like(f"{c}-%")) for c in sorted(early_codes)]
+    if sheet_id:
+        early.append(Record.id.in_(select(RecordItem.record_id).where(RecordItem.sheet_id == sheet_id)))
+    wanted_years = or_(Record.year >= from_year, *early) if early else Record.year >= from_year
     with archive.session() as s:
         files_q = (
             select(File.record_id, func.count().label("n"), func.sum(is_photo).label("p"))
@@ -78,7 +86,7 @@ def load(archive: Archive, upto_year: int, sheet_id: str | None) -> Holdings:
             select(Record.id, Record.archive_no, Record.code, Record.year, Record.title, Record.doc_date,
                    func.coalesce(files_q.c.n, 0), func.coalesce(files_q.c.p, 0))
             .outerjoin(files_q, files_q.c.record_id == Record.id)
-            .where(Record.status == ACTIVE, Record.year <= upto_year)
+            .where(Record.status == ACTIVE, Record.year <= upto_year, wanted_years)
             .order_by(Record.code, Record.year, Record.seq)
         ):
             row = Row(rid, no, base_code(code), year, title, when, int(nf), int(npho))
@@ -139,12 +147,17 @@ class TermMatcher:
         return self._cache[key]
 
     def _titles(self, terms: tuple[str, ...], rows: list[Row]) -> dict[int, str]:
+        pattern = re.compile("|".join(map(re.escape, terms)))
+        tagged = self.holdings.tags
         found = {}
         for r in rows:
-            tags = self.holdings.tags.get(r.id, set())
-            term = next((t for t in terms if t in r.title or t in tags), None)
-            if term:
-                found[r.id] = term
+            m = pattern.search(r.title)
+            if m:
+                found[r.id] = m.group()
+            elif r.id in tagged:
+                term = next((t for t in terms if t in tagged[r.id]), None)
+                if term:
+                    found[r.id] = term
         return found
 
     def _index(self, terms: tuple[str, ...], codes: tuple[str, ...], years: tuple[int, int],
