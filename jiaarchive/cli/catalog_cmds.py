@@ -24,9 +24,17 @@ def check_cmd(ctx: click.Context, as_json: bool) -> None:
     from ..coverage import rules
 
     result = standards.check()
-    if result.ok:  # the coverage data (mapping, rules, named checks) is checked against sound standards
-        for where, what in rules.problems(standards.load()):
+    if result.ok:  # the coverage data and the inbox's keyword table refer to the standards: checked once they load
+        from pathlib import Path
+
+        from ..inbox.keywords import check as check_keywords
+
+        folder = Path(result.path)
+        loaded = standards.load(folder)
+        for where, what in rules.problems(loaded, folder):
             result.problems.append(standards.Problem(where, what, standards.KIND_ERROR))
+        for where, message in check_keywords(loaded.catalogue, folder):
+            result.problems.append(standards.Problem(where, message))
         result.ok = not result.errors
     if as_json:
         emit_json(result.to_json())
