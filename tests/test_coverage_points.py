@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from jiaarchive import archive as archive_mod
 from jiaarchive import filing
 from jiaarchive.cli import main
-from jiaarchive.coverage import assess, profile, scores
+from jiaarchive.coverage import profile, scores
 
 from .coverage_scenarios import PASSING
 from .helpers import make_jpeg
