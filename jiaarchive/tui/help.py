@@ -46,12 +46,14 @@ class KeysHelp(VerticalScroll, can_focus=False):
         yield Static(id="keys-help-table")
 
     def on_mount(self) -> None:
+        self.screen.add_class("-keys-help")  # a screen may make room for it (jia.tcss)
         self._layout_for(self.app.size.width)
         self.watch(self.screen, "focused", lambda _w: self.refresh_keys())
         self.screen.bindings_updated_signal.subscribe(self, lambda _s: self.refresh_keys())
         self.refresh_keys()
 
     def on_unmount(self) -> None:
+        self.screen.remove_class("-keys-help")
         self.screen.bindings_updated_signal.unsubscribe(self)
 
     def _layout_for(self, width: int) -> None:
