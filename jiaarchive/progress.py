@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 SHOW_AFTER = 1.0  # seconds: shorter jobs are not worth a progress line
 ESTIMATE_AFTER = 0.5  # seconds of work before a time-left estimate is trusted
@@ -151,11 +151,4 @@ def throttled(report: Reporter, interval: float = 0.1, *,
     return step
 
 
-def relabel(report: Reporter | None, what: str) -> Reporter | None:
-    """The same reporter, saying ``what`` instead of the job's own name."""
-    if report is None:
-        return None
-    return lambda p: report(replace(p, what=what))
-
-
-__all__ = ["Progress", "Reporter", "Tracker", "counting", "duration", "relabel", "throttled", "SHOW_AFTER"]
+__all__ = ["Progress", "Reporter", "Tracker", "counting", "duration", "throttled", "SHOW_AFTER"]

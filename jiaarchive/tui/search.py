@@ -34,7 +34,9 @@ from .. import filing, indexing
 from ..errors import JiaError
 from ..filing import RecordView
 from .dialogs import ReportsWorkerErrors
+from ..progress import counting
 from .keys import LABELS, SCREEN_BINDINGS, JiaInput, JiaScroll, JiaSelect, translated
+from .progress import ProgressEvent, progress_text, reporter
 from .widgets import RecordDetail
 
 if TYPE_CHECKING:
@@ -44,7 +46,6 @@ if TYPE_CHECKING:
 DEBOUNCE = 0.25  # seconds of quiet typing before a search starts
 PAGE = 50  # hits shown at first; the last row of the list asks for the next PAGE
 MATCH_STYLE = "bold $text-warning on $warning-muted"  # matched words, in the theme's colours
-PROGRESS_EVERY = 0.1  # seconds between index-building progress messages
 MORE_ID = "more"
 
 PLACEHOLDER = '输入检索词，例：职代会 提案 ／ "渝工组〔2008〕28号" ／ code:A-1 year:2020'
@@ -195,13 +196,6 @@ class SearchScreen(ReportsWorkerErrors, Screen[None]):
             super().__init__()
             self.seq = seq
             self.message = message
-
-    class Progress(Message):
-        """Index building or catching up: replaces the status line."""
-
-        def __init__(self, text: str) -> None:
-            super().__init__()
-            self.text = text
 
     class YearsLoaded(Message):
         def __init__(self, years: list[int]) -> None:
@@ -378,7 +372,8 @@ class SearchScreen(ReportsWorkerErrors, Screen[None]):
             started = time.perf_counter()
             try:
                 if not self._index_ready:
-                    note = indexing.ensure(arch, progress=self._progress_poster())
+                    note = indexing.ensure(arch, progress=counting("正在建立检索索引（只在第一次或索引损坏时需要）",
+                                                                   reporter(self)))
                     self._index_ready = True
                     started = time.perf_counter()
                 if worker.is_cancelled:
@@ -397,21 +392,10 @@ class SearchScreen(ReportsWorkerErrors, Screen[None]):
         if not worker.is_cancelled:
             self.post_message(self.Searched(seq, request, result, seconds, note))
 
-    def _progress_poster(self):  # noqa: ANN202
-        last = [0.0]
-
-        def progress(done: int, total: int | None) -> None:
-            now = time.monotonic()
-            if now - last[0] < PROGRESS_EVERY and done != total:
-                return
-            last[0] = now
-            of = f"/{total}" if total else ""
-            self.post_message(self.Progress(f"正在建立检索索引：{done}{of} 件……（只在第一次或索引损坏时需要）"))
-
-        return progress
-
-    def on_search_screen_progress(self, event: Progress) -> None:
-        self._status(event.text)
+    def on_progress_event(self, event: ProgressEvent) -> None:
+        """Index building (only the first time, or after damage): n / N and the time left."""
+        self.query_one("#search-status", Static).update(progress_text(event.progress))
+        self.query_one("#search-status", Static).remove_class("-error")
 
     def on_search_screen_failed(self, event: Failed) -> None:
         if event.seq == self._seq:
