@@ -63,3 +63,7 @@ class NotEnoughSpace(JiaError):
 
 class ReadOnly(JiaError):
     """A change attempted in an archive opened read-only (inspector mode)."""
+
+
+class AmbiguousNumber(RecordNotFound):
+    """A shortened 档号 that fits several records."""

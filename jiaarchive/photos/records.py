@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from pathlib import Path, PurePosixPath
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from jiaarchive import audit, filing, storage
@@ -30,8 +30,9 @@ from jiaarchive.fixity import VERSIONS_DIR
 from jiaarchive.photos import meta
 from jiaarchive.photos.errors import NotAPhoto
 from jiaarchive.photos.formats import EXTENSION_FORMATS, read_head, sniff
-from jiaarchive.photos.inspect import NEAR_DUPLICATE_BITS, PhotoReport, _name_warnings, check_photos
+from jiaarchive.photos.inspect import NEAR_DUPLICATE_BITS, PhotoReport, _name_warnings, check_photos, default_workers
 from jiaarchive.photos.label import PhotoLabel, label_filename, write_label
+from jiaarchive.progress import Reporter
 
 # Suffixes treated as photos even when the content is not (a broken .jpg is a broken photo).
 PHOTO_SUFFIXES = frozenset(EXTENSION_FORMATS) | {".gif", ".bmp", ".tif", ".tiff"}
@@ -234,18 +235,21 @@ def _near_archive(rep: PhotoReport, near: list[tuple[int, str, str]]) -> PhotoRe
     return rep
 
 
-def check_files(archive: Archive, paths: Sequence[Path | str], *, workers: int = 1) -> list[PhotoReport]:
+def check_files(archive: Archive, paths: Sequence[Path | str], *, workers: int = 1,
+                progress: Reporter | None = None) -> list[PhotoReport]:
     """Check photos not (yet) in the archive; duplicates are checked against every archive photo."""
     with archive.session() as s:
         held, near = _held_hashes(s, set())
-    reports = check_photos([Path(p) for p in paths], workers=workers, now=archive.now(), known_hashes=held)
+    reports = check_photos([Path(p) for p in paths], workers=workers, now=archive.now(), known_hashes=held,
+                           progress=progress)
     return [_near_archive(r, near) for r in reports]
 
 
-def check_incoming(archive: Archive, paths: Sequence[Path | str]) -> list[PhotoReport]:
+def check_incoming(archive: Archive, paths: Sequence[Path | str], *, progress: Reporter | None = None) -> list[PhotoReport]:
     """The filing-time check: the photos among ``paths`` (by suffix or content), others skipped."""
     photos = [Path(p) for p in paths if looks_like_photo(p)]
-    return check_files(archive, photos) if photos else []
+    return check_files(archive, photos, workers=default_workers() if len(photos) > 8 else 1,
+                       progress=progress) if photos else []
 
 
 def check_archive_photos(
@@ -253,6 +257,7 @@ def check_archive_photos(
     *,
     file_ids: Iterable[int] | None = None,
     workers: int = 1,
+    progress: Reporter | None = None,
 ) -> list[PhotoReport]:
     """Check the archive's photos (all, or ``file_ids``) and store what was found.
 
@@ -265,7 +270,8 @@ def check_archive_photos(
         held, near = _held_hashes(s, {f.id for f, _r, _row in rows}) if ids is not None else ({}, [])
         originals = {} if ids is not None else {row.original_sha256: f.path for f, _r, row in rows if row and row.original_sha256}
     targets = [(f.id, f.path) for f, _r, _row in rows]
-    reports = check_photos([archive.root / p for _, p in targets], workers=workers, now=archive.now(), known_hashes={**originals, **held})
+    reports = check_photos([archive.root / p for _, p in targets], workers=workers, now=archive.now(),
+                           known_hashes={**originals, **held}, progress=progress)
     out = []
     for (fid, rel), rep in zip(targets, reports):
         rep = _near_archive(replace(rep, path=Path(PurePosixPath(rel))), near)
@@ -585,6 +591,86 @@ def sheet_for_entry(
     return photo_sheet(items, dst_pdf, title=title, per_page=per_page)
 
 
+# ---------------------------------------------------------------- names as the notice asks
+
+
+@dataclass(frozen=True)
+class NamedPhoto:
+    """A filed photo and whether its name gives a time and a content description the clerk or the
+    photo itself supplied (图片请命名备注时间、内容说明), with what is wrong when not."""
+
+    file_id: int
+    archive_no: str
+    path: str
+    ok: bool
+    problems: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        return self.path.rsplit("/", 1)[-1]
+
+
+# Record date sources (filing.date_source) that are the clerk's own word.
+_CLERK_DATE_SOURCES = frozenset({"manual"})
+# Capture-time sources (PhotoLabelRow.taken_at_source) read from the photo's own metadata.
+_OWN_TIME_SOURCES = frozenset({"exif", "xmp", "record"})
+_DATE_SOURCE_PROBLEM = {
+    "mtime": "文件名中的日期是归档时取自文件修改时间（程序的默认值），不是拍摄时间，也不是干事填写的日期",
+    "properties": "文件名中的日期取自文件属性，不是拍摄时间",
+    "exif": "文件名中的日期取自同一件中另一张照片的拍摄时间，这张照片没有自己的拍摄时间",
+}
+
+
+def _date_problem(date_source: str, original_name: str, labelled: bool, time_source: str) -> str:
+    """'' when the date in the archive name came from the clerk or the photo; else why not."""
+    if date_source in _CLERK_DATE_SOURCES or labelled or time_source in _OWN_TIME_SOURCES:
+        return ""
+    if date_source == "filename":
+        found = meta.filename_time(original_name)
+        if found is None:
+            return "文件名中的日期取自同一件中另一个文件的名称，不是这张照片的拍摄时间"
+        if found.save_time:
+            return "文件名中的日期取自微信等保存图片的时间，不是拍摄时间"
+        return ""  # the clerk (or the camera) wrote it into the name the file came with
+    return _DATE_SOURCE_PROBLEM.get(date_source, "文件名中的日期不是拍摄时间，也不是干事填写的日期")
+
+
+def naming_check(archive: Archive, years: tuple[int, int]) -> list[NamedPhoto]:
+    """Every photo of the records of ``years``, in archive order, with its naming problems.
+
+    A name counts only when it has a date and a content description, and the date came from
+    the clerk (a date typed when filing or labelling) or from the photo itself (EXIF/XMP, or a
+    camera-written name) — not from the program's own default (the file's modification time).
+    """
+    is_photo = or_(File.kind.in_(sorted(IMAGE_KINDS)),
+                   *[func.lower(File.path).like(f"%{suffix}") for suffix in sorted(PHOTO_SUFFIXES)])
+    with archive.session() as s:
+        rows = s.execute(
+            select(File.id, File.path, File.kind, File.original_name, Record.archive_no, Record.date_source,
+                   PhotoLabelRow.labelled_at, PhotoLabelRow.taken_at_source)
+            .join(Record, Record.id == File.record_id)
+            .outerjoin(PhotoLabelRow, PhotoLabelRow.file_id == File.id)
+            .where(Record.status == ACTIVE, File.status == ACTIVE, Record.year.between(*years), is_photo)
+            .order_by(Record.archive_no, File.position)
+        ).all()
+    out = []
+    for fid, path, kind, original, number, date_source, labelled_at, time_source in rows:
+        if not _is_photo_row(kind, path):
+            continue
+        name = PurePosixPath(path).name
+        problems = []
+        if not meta.name_has_date(name):
+            problems.append("文件名没有日期")
+        else:
+            why = _date_problem(date_source or "", original or "", labelled_at is not None, time_source or "")
+            if why:
+                problems.append(why)
+        if not meta.name_has_description(name):
+            problems.append("文件名没有内容说明")
+        out.append(NamedPhoto(fid, number, path, not problems, tuple(problems)))
+    return out
+
+
 __all__ = [
     "PHOTO_SUFFIXES",
     "PhotoInfo",
@@ -602,6 +688,8 @@ __all__ = [
     "resolve",
     "sheet_for_entry",
     "source_label",
+    "NamedPhoto",
+    "naming_check",
     "time_from_record",
     "view_has_photos",
 ]

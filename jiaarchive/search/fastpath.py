@@ -14,6 +14,7 @@ standard library's sqlite3); :func:`index_alone` is the one place that decides.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from pathlib import Path
 
@@ -22,14 +23,21 @@ from ..settings import DATA_DIR, Settings
 MIGRATIONS = Path(__file__).resolve().parents[1] / "db" / "migrations" / "versions"
 
 
+_REV = re.compile(r"""^(down_)?revision\s*=\s*['"]([^'"]*)['"]""", re.M)
+
+
 def head_revision() -> str | None:
-    """The newest migration's revision id, from the file names (``0004_file_texts_cache.py``)."""
+    """The newest migration's revision id: the one no other migration revises, read from the
+    files' ``revision = …`` / ``down_revision = …`` lines (no Alembic import)."""
+    revisions, revised = set(), set()
     try:
-        names = [p.name.split("_", 1)[0] for p in MIGRATIONS.iterdir()
-                 if p.suffix == ".py" and p.name[:1].isdigit()]
+        for p in MIGRATIONS.glob("*.py"):
+            for down, rev in _REV.findall(p.read_text(encoding="utf-8")):
+                (revised if down else revisions).add(rev)
     except OSError:
         return None
-    return max(names, default=None)
+    heads = revisions - revised
+    return heads.pop() if len(heads) == 1 else None
 
 
 def index_alone(root: Path, settings: Settings) -> tuple[Path | None, str]:
