@@ -92,11 +92,15 @@ def parse_year_range(value: str | None) -> int | tuple[int, int] | None:
 @click.pass_context
 def main(ctx: click.Context, archive_path: Path | None, debug: bool, user: str | None) -> None:
     """建家（职工之家）台账档案系统。不带命令时，在档案文件夹中打开图形界面（TUI）。"""
-    if user is not None:  # (only then: audit imports the ORM, which `search` may not need)
+    # audit imports the ORM, which `search` may not need: import it only for --user, and
+    # otherwise reset a name an earlier call in this process set (the tests' CliRunner).
+    if user is not None:
         from ..audit import act_as
         from ..userconfig import check_name
 
         act_as(check_name(user))
+    elif "jiaarchive.audit" in sys.modules:
+        sys.modules["jiaarchive.audit"].act_as(None)
     ctx.ensure_object(dict)
     ctx.obj["archive"] = archive_path
     ctx.obj["debug"] = debug
