@@ -1,4 +1,10 @@
-"""Append-only audit log: who changed what, when, with the values before and after."""
+"""Append-only audit log: who changed what, when, with the values before and after.
+
+Each entry carries the id of the change that wrote it (``Archive.transaction`` puts it in the
+session), so recovery can ask whether an interrupted change committed; and a session that wrote
+an entry appends the plain-file metadata log right after its commit (``metalog``), whoever
+opened the transaction.
+"""
 
 from __future__ import annotations
 
@@ -53,6 +59,7 @@ def log(
     detail: str = "",
     who: str | None = None,
 ) -> None:
+    _after_commit(session)
     session.add(
         AuditEntry(
             at=at,
@@ -63,8 +70,24 @@ def log(
             before=json.dumps(before, ensure_ascii=False, default=str) if before is not None else "",
             after=json.dumps(after, ensure_ascii=False, default=str) if after is not None else "",
             detail=detail,
+            change=session.info.get("change_id", ""),
         )
     )
+
+
+def _after_commit(session: Session) -> None:
+    """Once per session: run the archive's hook (the metadata log) after the next commit."""
+    hook = session.info.get("after_audited_commit")
+    if hook is None or session.info.get("hooked"):
+        return
+    from sqlalchemy import event
+
+    def fire(_s: Session) -> None:
+        session.info["hooked"] = False
+        hook()
+
+    session.info["hooked"] = True
+    event.listen(session, "after_commit", fire, once=True)
 
 
 @dataclass(frozen=True)

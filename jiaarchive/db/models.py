@@ -70,6 +70,8 @@ class File(Base):
     mime: Mapped[str] = mapped_column(String(100), default="")
     filed_at: Mapped[datetime]
     status: Mapped[str] = mapped_column(String(10), default=ACTIVE)
+    # the clerk filed a symbolic link: where it pointed (the content of that file was copied)
+    link_target: Mapped[str] = mapped_column(Text, default="")
 
     record: Mapped[Record] = relationship(back_populates="files")
 
@@ -120,6 +122,8 @@ class AuditEntry(Base):
     before: Mapped[str] = mapped_column(Text, default="")
     after: Mapped[str] = mapped_column(Text, default="")
     detail: Mapped[str] = mapped_column(Text, default="")
+    # the change (storage.Change id) this entry belongs to: recovery asks whether it committed
+    change: Mapped[str] = mapped_column(String(40), default="", index=True)
 
 
 class ProfileFact(Base):
