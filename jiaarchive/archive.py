@@ -70,6 +70,8 @@ class Archive:
         self._sessions = db_session.session_factory(self.engine)
         self._presence: locks.FileLock | None = None
         self._scratch: Path | None = None  # a temporary upgraded copy of an old read-only database
+        self._refused: set[Path] = set()  # journals recovery refused (said once)
+        self._immutable = False  # read-only media where SQLite could not even open read-only
 
     # ------------------------------------------------------------------ standards
     @cached_property
@@ -125,7 +127,7 @@ class Archive:
 
     def areas(self) -> tuple[str, ...]:
         """The top folders of entries (volumes): where journaled moves may put files."""
-        return tuple(storage.safe_name(v.folder_name) for v in self.catalogue.volumes)
+        return _volume_folders(self.catalogue)
 
     # ------------------------------------------------------------------ database
     @contextmanager
@@ -155,7 +157,7 @@ class Archive:
         one reads files where the database says they are.
         """
         self.require_writable()
-        if storage.dead_journals(self.data_dir):
+        if set(storage.dead_journals(self.data_dir)) - self._refused:
             self.recover()
         with storage.Change(self.journal) as change:
             storage.fault("file.after_journal")
@@ -233,26 +235,27 @@ class Archive:
                 owner = self.journal.owner(cid)
                 if not owner.try_acquire():
                     continue  # its process is still running
-                keep = False
                 try:
-                    keep = self._recover_change(cid, done)
+                    self._recover_change(cid, done)
                 finally:
-                    owner.release(unlink=not keep)
+                    owner.release(unlink=True)
         if done:
             with self.transaction() as s:
                 audit.log(s, "recover", at=self.now(), detail="；".join(done))
             self.notices.extend(done)
         return done
 
-    def _recover_change(self, cid: str, done: list[str]) -> bool:
-        """One dead change; True when its journal is refused and stays for a person."""
+    def _recover_change(self, cid: str, done: list[str]) -> None:
+        """One dead change (a refused journal stays for a person, said once per open)."""
         path = self.journal.dir / f"{cid}.json"
         if path.exists():
             try:
                 moves, named = self.journal.read(path)
             except UnsafePath as exc:
-                self.notices.append(refused_journal(path, self.root, exc))
-                return True
+                if path not in self._refused:
+                    self._refused.add(path)
+                    self.notices.append(refused_journal(path, self.root, exc))
+                return
             with self.session() as s:
                 if named:
                     committed = s.scalar(select(audit.AuditEntry.id).where(audit.AuditEntry.change == cid).limit(1)) is not None
@@ -267,7 +270,6 @@ class Archive:
             storage.remove_quietly(t)
         (self.journal.dir / f"{cid}.part").unlink(missing_ok=True)  # a journal never finished
         path.unlink(missing_ok=True)
-        return False
 
     def _recover_first_format(self, s: Session, moves: list[storage.Move]) -> list[str]:
         """Journals written before change ids: decide each move by the row the transaction would have written."""
@@ -319,6 +321,27 @@ class Archive:
             raise ArchiveBusy("档案正在修复（jiaarchive repair），请等修复结束后再打开。")
         self._presence = lock
 
+    def _read_only_revision(self) -> str | None:
+        """The schema revision, reading without writing a byte.  A WAL database closed cleanly has
+        no -wal/-shm files, and SQLite cannot make them on write-protected media: then the file
+        is opened as immutable (nothing else can be changing it there)."""
+        from sqlalchemy.exc import OperationalError
+
+        try:
+            return db_session.current_revision(self.engine)
+        except OperationalError:
+            path = db_session.sqlite_path(self.database_url)
+            if path is None:
+                raise
+        self.engine.dispose()
+        self.engine = db_session.make_engine(self.database_url, read_only=True, immutable=True)
+        self._sessions = db_session.session_factory(self.engine)
+        self._immutable = True
+        wal = Path(f"{path}-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            self.notices.append("数据库最近的修改保存在未合并的日志文件中（档案复制时程序可能还开着），只读时看不到这些修改。")
+        return db_session.current_revision(self.engine)
+
     def _use_scratch_copy(self) -> None:
         """An older schema on read-only media: upgrade a temporary copy instead of the archive."""
         import sqlite3
@@ -327,7 +350,8 @@ class Archive:
         if path is None:
             raise ReadOnlyMedia("档案数据库版本较旧，而档案不能写入，无法升级。请在可写的位置打开一次档案。")
         copy = self.scratch_dir() / "archive.db"
-        src = sqlite3.connect(db_session.sqlite_uri(path, mode="ro"), uri=True)
+        mode = {"immutable": "1"} if self._immutable else {"mode": "ro"}
+        src = sqlite3.connect(db_session.sqlite_uri(path, **mode), uri=True)
         dst = sqlite3.connect(copy)
         try:
             src.backup(dst)
@@ -343,6 +367,17 @@ class Archive:
         self.notices.append("档案数据库是旧版本，已在临时副本上升级后只读打开（档案本身未被改动）。")
 
 
+def _volume_folders(catalogue: "Catalogue") -> tuple[str, ...]:
+    return tuple(storage.safe_name(v.folder_name) for v in catalogue.volumes)
+
+
+def entry_areas(settings: Settings) -> tuple[str, ...]:
+    """``Archive.areas`` for an archive whose database cannot be opened (``repair``)."""
+    from . import standards
+
+    return _volume_folders(standards.load().catalogue.customised(settings.catalogue_add, settings.catalogue_remove))
+
+
 def refused_journal(path: Path, root: Path, exc: Exception) -> str:
     return (f"中断修改的日志“{path.relative_to(root).as_posix()}”已拒绝执行：{exc}"
             "程序不会据此移动或删除任何文件。请检查档案来源，确认无用后手工删除该日志文件。")
@@ -355,7 +390,7 @@ def writable(root: Path, database_url: str) -> bool:
     return all(os.access(p, os.W_OK) for p in paths if p.exists())
 
 
-def check_database(url: str) -> None:
+def check_database(url: str, root: Path) -> None:
     """DatabaseMissing, naming `jiaarchive repair`, when the archive's SQLite file is gone or is
     not a database; opening never creates an empty one in its place (a 档号 must never be reused)."""
     path = db_session.sqlite_path(url)
@@ -363,15 +398,22 @@ def check_database(url: str) -> None:
         return
     if not path.exists():
         raise DatabaseMissing(
-            f"档案数据库“{DATA_DIR}/{path.name}”不见了。为免档号重复，程序不会新建空的数据库。"
+            f"档案数据库“{_shown(path, root)}”不见了。为免档号重复，程序不会新建空的数据库。"
             "请运行 jiaarchive repair，由档案文件夹中的纯文本元数据重建数据库。"
         )
     if not db_session.looks_like_sqlite(path):
-        raise DatabaseMissing(_damaged(path))
+        raise DatabaseMissing(_damaged(path, root))
 
 
-def _damaged(path: Path) -> str:
-    return (f"档案数据库“{DATA_DIR}/{path.name}”已损坏，无法读取。"
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _damaged(path: Path | None, root: Path) -> str:
+    return (f"档案数据库“{_shown(path, root) if path else '（共享数据库）'}”已损坏，无法读取。"
             "请运行 jiaarchive repair，由档案文件夹中的纯文本元数据重建数据库（档案文件不受影响）。")
 
 
@@ -390,14 +432,16 @@ def open_archive(
     root = settings_mod.find_root(explicit, start)
     settings = settings_mod.read(root)
     url, _outside = settings_mod.database_url(root, settings, database_url)
-    check_database(url)
+    check_database(url, root)
     media_ro = not writable(root, url)
     arch = Archive(root, settings, read_only=read_only, media_read_only=media_ro, database_url=url)
     try:
         _open(arch)
     except DatabaseError as exc:
         arch.close()
-        raise DatabaseMissing(_damaged(db_session.sqlite_path(url) or Path("archive.db"))) from exc
+        from .errors import explain
+
+        raise explain(exc, root) or DatabaseMissing(_damaged(db_session.sqlite_path(url), root)) from exc
     except BaseException:
         arch.close()
         raise
@@ -407,16 +451,16 @@ def open_archive(
 def _open(arch: Archive) -> None:
     if arch.media_read_only:
         arch.notices.append(READ_ONLY_NOTICE)
-        revision = db_session.current_revision(arch.engine)
+        revision = arch._read_only_revision()
         if revision is None:
-            raise DatabaseMissing(_damaged(db_session.sqlite_path(arch.database_url) or Path("archive.db")))
+            raise DatabaseMissing(_damaged(db_session.sqlite_path(arch.database_url), arch.root))
         if revision != db_session.HEAD_REVISION:
             arch._use_scratch_copy()
         _index_notice(arch)
         return
     arch._check_layout()
     if db_session.current_revision(arch.engine) is None:
-        raise DatabaseMissing(_damaged(db_session.sqlite_path(arch.database_url) or Path("archive.db")))
+        raise DatabaseMissing(_damaged(db_session.sqlite_path(arch.database_url), arch.root))
     # the schema is brought up to date even for inspectors: it changes no record or file
     db_session.upgrade(arch.engine)
     if arch.read_only:

@@ -29,6 +29,7 @@ ACTION_LABELS = {
     "trash": "删除（移入回收站）",
     "restore": "从回收站恢复",
     "recover": "异常恢复",
+    "repair": "重建数据库",
     "settings": "修改设置",
     "profile": "修改单位简况",
     "score": "录入分数",

@@ -56,11 +56,18 @@ def audit_top(conn: sqlite3.Connection) -> int:
     return conn.execute("SELECT coalesce(max(id), 0) FROM audit_log").fetchone()[0]
 
 
+def _connect(db: Path) -> sqlite3.Connection:
+    """A plain connection (not ``mode=ro``: a read-only one may not take part in WAL recovery while
+    other processes write) that waits for writers instead of failing."""
+    conn = sqlite3.connect(db, timeout=30)
+    return conn
+
+
 def take(db: Path, root: Path, now: datetime | None = None) -> Backup:
     """Copy the database at ``db`` into the backups folder (consistent, fsynced) and prune old copies."""
     folder = root / BACKUP_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    src = sqlite3.connect(sqlite_uri(db, mode="ro"), uri=True)
+    src = _connect(db)
     try:
         top = audit_top(src)
         now = now or datetime.now().replace(microsecond=0)
@@ -84,23 +91,36 @@ def take(db: Path, root: Path, now: datetime | None = None) -> Backup:
 
 
 def maybe_take(archive: "Archive") -> Backup | None:
-    """A new copy when the newest is older than a day and the archive changed since (writable opens)."""
+    """A new copy when the newest is older than a day and the archive changed since (writable opens).
+
+    Under the archive write lock, so that processes opening at once make one copy; a copy that
+    cannot be made is said, never a reason for the clerk's command to fail."""
     from .db.session import sqlite_path
 
     db = sqlite_path(archive.database_url)
-    if db is None or archive.media_read_only or not db.is_file():
+    if db is None or archive.media_read_only or not db.is_file() or not _due(archive.root):
         return None
-    newest = next(iter(list_backups(archive.root)), None)
-    if newest is not None and datetime.now() - newest.taken < EVERY:
-        return None
-    conn = sqlite3.connect(sqlite_uri(db, mode="ro"), uri=True)
     try:
-        top = audit_top(conn)
-    finally:
-        conn.close()
-    if newest is not None and newest.audit_to == top:
+        with archive.write_lock.held():
+            newest = next(iter(list_backups(archive.root)), None)
+            if not _due(archive.root):
+                return None
+            conn = _connect(db)
+            try:
+                top = audit_top(conn)
+            finally:
+                conn.close()
+            if newest is not None and newest.audit_to == top:
+                return None
+            return take(db, archive.root)
+    except (sqlite3.Error, OSError) as exc:
+        archive.notices.append(f"数据库自动备份未能完成（{exc}），下次打开档案时再试。")
         return None
-    return take(db, archive.root)
+
+
+def _due(root: Path) -> bool:
+    newest = next(iter(list_backups(root)), None)
+    return newest is None or datetime.now() - newest.taken >= EVERY
 
 
 def sound(path: Path) -> bool:

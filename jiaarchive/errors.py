@@ -133,7 +133,9 @@ def explain(exc: BaseException, root: "object | None" = None) -> JiaError | None
     text = f"{exc} {getattr(exc, 'orig', '')}".lower()
     if not _is_sqlite_error(exc):
         return None
-    if "malformed" in text or "not a database" in text or "file is encrypted" in text or "disk i/o error" in text:
+    if "disk i/o error" in text:
+        return NoPermission("读写档案数据库时发生磁盘错误（U盘被拔出、网络盘断开或磁盘故障）。请检查后重试；如果反复出现，请运行 jiaarchive repair。")
+    if "malformed" in text or "not a database" in text or "file is encrypted" in text:
         return DatabaseMissing("档案数据库已损坏，无法读取。请运行 jiaarchive repair 由档案文件夹中的纯文本元数据重建数据库（档案文件不受影响）。")
     if "database or disk is full" in text:
         return disk_full(None, _free(root))

@@ -610,14 +610,16 @@ def _field(view: RecordView, key: str) -> Any:
     return view.date if key == "date" else getattr(view, key)
 
 
-def _refuse_conflicts(base: RecordView, cur: RecordView, changes: dict[str, Any]) -> None:
-    """An edit made on ``base`` may not undo what someone else has changed since in the same field."""
-    if base.updated_at == cur.updated_at:
-        return
+def _merge(base: RecordView, cur: RecordView, changes: dict[str, Any]) -> dict[str, Any]:
+    """A three-way merge of an edit made on ``base`` into the record as it is now: a field left as
+    it was in ``base`` keeps the current value; a field someone else has changed since may not be
+    changed here too (RecordChanged), so neither edit is silently lost."""
+    changes = {k: v for k, v in changes.items() if v != _field(base, k)}
     clashes = [k for k, v in changes.items() if _field(base, k) != _field(cur, k) and v != _field(cur, k)]
     if clashes:
         fields = "、".join(FIELD_LABELS[k] for k in clashes)
         raise RecordChanged(f"该记录刚被修改，请重试。（{cur.archive_no} 的{fields}刚被其他人改过，请重新打开记录后再修改。）")
+    return changes
 
 
 def edit_record(archive: Archive, ref: str | int, *, base: RecordView | None = None, **changes: Any) -> RecordView:
@@ -638,7 +640,7 @@ def edit_record(archive: Archive, ref: str | int, *, base: RecordView | None = N
                 raise BadValue(f"记录 {rec.archive_no} 在回收站中，请先恢复再修改。")
             cur = _view(rec)
             if base is not None:
-                _refuse_conflicts(base, cur, changes)
+                changes = _merge(base, cur, changes)
             code = changes.get("code", cur.code)
             title = changes.get("title", cur.title)
             when, when_source = (changes["date"], "manual") if "date" in changes else (cur.date, cur.date_source)

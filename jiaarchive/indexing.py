@@ -321,6 +321,11 @@ def rebuild(archive: Archive, *, progress: Progress | None = None, reextract: bo
 
 
 def check(archive: Archive) -> "IndexCheck":
+    if archive.media_read_only and rebuild_reason(archive):
+        from .errors import IndexDamaged
+
+        raise IndexDamaged(f"档案中的检索索引不能使用（{rebuild_reason(archive)}），档案又不能写入，无法核对。"
+                           "检索时会在临时文件夹中另建索引。")
     with archive.session() as s:
         records = s.scalars(select(Record).options(selectinload(Record.files))).all()
         versions = {r.id: version_of(r) for r in records}

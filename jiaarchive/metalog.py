@@ -330,7 +330,21 @@ def lines(root: Path) -> Iterator[dict[str, Any] | None]:
             yield data if isinstance(data, dict) and data.get("format") == FORMAT else None
 
 
+def snapshot(s: "Session") -> LogState:
+    """A database read into the log's shape (``repair`` reads an automatic backup this way)."""
+    from sqlalchemy import select
+
+    from .db.models import AuditEntry, ItemScore, ProfileFact
+
+    state = LogState(records={r["id"]: r for r in _records(s, None)},
+                     audit={e.id: row_dict(e) for e in s.scalars(select(AuditEntry))},
+                     profile=_table(s, ProfileFact), scores=_table(s, ItemScore))
+    state.audit_to = max(state.audit, default=0)
+    return state
+
+
 def read(root: Path) -> LogState:
+    """The log replayed (see the module docstring)."""
     state = LogState()
     for line in lines(root):
         if line is None:
@@ -384,7 +398,7 @@ def differences(archive: "Archive") -> list[tuple[str, str]]:
         top = s.scalar(select(func.max(AuditEntry.id))) or 0
         current = {r["id"]: r for r in _records(s, None)}
     if not state.usable:
-        return [("", "档案中还没有纯文本元数据日志（下次以可写方式打开档案时自动生成）")] if top else []
+        return []  # an archive from before the log: its first writable open writes it
     if state.audit_to != top:
         out.append(("", f"元数据日志记到第 {state.audit_to} 条修改，数据库有 {top} 条"))
     for rid, rec in sorted(current.items()):

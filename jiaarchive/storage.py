@@ -188,7 +188,29 @@ def check_readable(path: Path) -> str:
         raise UnreadableFile(f"文件“{shown}”无法读取（{exc.strerror or exc}）。请检查文件权限。") from exc
     if not first:
         raise UnreadableFile(f"文件“{shown}”是空文件（0 字节），不能作为台账资料归档。")
-    return display_path(os.path.realpath(path)) if link else ""
+    if not link:
+        return ""
+    target = os.path.realpath(path)
+    if _private(target):
+        raise UnreadableFile(
+            f"“{shown}”是快捷方式（符号链接），指向系统或隐藏位置的文件“{display_path(target)}”。"
+            "台账资料不会在那里，出于安全考虑不予归档；如确需归档，请把该文件复制出来再归档。"
+        )
+    return display_path(target)
+
+
+# Where evidence files never live: a link into these (a pile of files from elsewhere holding a
+# link to /etc/shadow or ~/.ssh/id_rsa) is refused rather than followed.
+_SYSTEM_DIRS = ("/etc", "/proc", "/sys", "/dev", "/boot", "/root", "/run", "/var", "/usr", "/bin", "/sbin", "/lib")
+
+
+def _private(target: str) -> bool:
+    posix = target.replace("\\", "/")
+    if any(posix == d or posix.startswith(d + "/") for d in _SYSTEM_DIRS):
+        return True
+    if re.match(r"[A-Za-z]:/(Windows|ProgramData|Program Files)", posix, re.IGNORECASE):
+        return True
+    return any(part.startswith(".") for part in posix.split("/")[:-1] if part not in (".", ".."))
 
 
 def display_path(path: Path | str) -> str:

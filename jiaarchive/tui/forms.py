@@ -322,9 +322,12 @@ class RecordForm(ReportsWorkerErrors, ModalScreen[tuple[RecordView, ...] | None]
                             self.app.notify, f"另有 {len(warnings) - 5} 条照片提示，可按 P 查看照片问题。",
                             title="照片提示", severity="warning", timeout=8)
             else:
-                views = (filing.edit_record(arch, self.record.id, **_changes(self.record, fields)),)
+                # base: a field someone else changed since this form opened is not silently undone
+                views = (filing.edit_record(arch, self.record.id, base=self.record, **_changes(self.record, fields)),)
         finally:
             self.app.call_from_thread(self._done_saving)
+        for note in (n for v in views for n in v.notes):  # a link followed, a name partly unreadable
+            self.app.call_from_thread(self.app.notify, note, title="提示", severity="warning", timeout=12)
         self.post_message(self.Saved(views))
 
     def _done_saving(self) -> None:
