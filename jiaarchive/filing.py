@@ -817,11 +817,16 @@ def reindex(archive: Archive, record_ids: list[int]) -> bool:
     """Bring the search index up to date for these records (see ``indexing``).
 
     False when the index could not be updated now; the records stay marked behind and the
-    next search or start catches up.  The filing itself has succeeded either way.
+    next search or start catches up.  The filing itself has succeeded either way.  The texts
+    are extracted first (slow, no lock); the records are then read and indexed under the
+    archive write lock, so that an older copy of a record never lands after a newer one that
+    another process committed and indexed meanwhile.
     """
     from . import indexing
 
-    return indexing.update(archive, record_ids)
+    indexing.extract_texts(archive, record_ids)
+    with archive.write_lock.held():
+        return indexing.update(archive, record_ids)
 
 
 def mark_for_index(archive: Archive, record_id: int) -> None:

@@ -218,6 +218,19 @@ def _load(archive: Archive, ids: Iterable[int] | None, *, reextract: bool = Fals
 # ---------------------------------------------------------------- keeping the index in step
 
 
+def extract_texts(archive: Archive, record_ids: Iterable[int]) -> None:
+    """Fill the text cache for these records' files ahead of ``update`` (which then only reads it)."""
+    ids = sorted(set(record_ids))
+    if not ids:
+        return
+    with archive.session() as s:
+        files = list(s.scalars(select(File).where(File.record_id.in_(ids))))
+    try:
+        _extract_missing(archive, files, reextract=False)
+    except Exception:  # noqa: BLE001 - update() tries again and marks the records behind on failure
+        pass
+
+
 def update(archive: Archive, record_ids: Iterable[int]) -> bool:
     """Index these records now; False (and they stay marked behind) when the index failed."""
     from .errors import IndexDamaged
@@ -301,7 +314,9 @@ def catch_up(archive: Archive, *, limit: int) -> str:
     if -1 in ids or len(ids) > limit or rebuild_reason(archive):
         return behind
     try:
-        open_index(archive).catch_up(lambda todo: list(_load(archive, todo)))
+        extract_texts(archive, ids)
+        with archive.write_lock.held():  # as filing.reindex: never an older copy after a newer one
+            open_index(archive).catch_up(lambda todo: list(_load(archive, todo)))
     except Exception:  # noqa: BLE001 - the open must not fail for the index: say it
         return behind
     return ""

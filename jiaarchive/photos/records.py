@@ -320,6 +320,7 @@ def note_filed(archive: Archive, views: Iterable[filing.RecordView], reports: Se
     """
     by_sha = {r.sha256: r for r in reports if r.sha256}
     now = archive.now()
+    noted = set()
     with archive.session() as s, s.begin():
         for view in views:
             for f in view.files:
@@ -337,10 +338,11 @@ def note_filed(archive: Archive, views: Iterable[filing.RecordView], reports: Se
                 row = s.get(PhotoLabelRow, f.id) or PhotoLabelRow(file_id=f.id)
                 s.add(row)
                 _fill(row, fixed, now)
-    if not archive.media_read_only:  # a capture time found in the source's name is kept in the log too
+                noted.add(view.id)
+    if noted and not archive.media_read_only:  # a capture time found in the source's name is kept in the log too
         from jiaarchive import metalog
 
-        metalog.sync_quietly(archive, records=[v.id for v in views])
+        metalog.sync_quietly(archive, records=noted)
 
 
 # ---------------------------------------------------------------- finding a photo
