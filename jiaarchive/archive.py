@@ -24,7 +24,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
@@ -160,7 +160,6 @@ class Archive:
         if set(storage.dead_journals(self.data_dir)) - self._refused:
             self.recover()
         with storage.Change(self.journal) as change:
-            storage.fault("file.after_journal")
             yield change
 
     @contextmanager

@@ -427,6 +427,7 @@ def file_document(
     folder = archive.year_folder(entry.code, year)
     storage.ensure_space(archive.root, sum(src.size for src in sources))
     with archive.change() as change:
+        storage.fault("file.after_journal")  # the owner lock exists, nothing is copied yet
         temps = _copy_in(change, sources)
         storage.fault("file.after_copy")
         with archive.transaction(change, "file") as s:

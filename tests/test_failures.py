@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.exc import DatabaseError, OperationalError
 
-from jiaarchive import filing, indexing, storage
+from jiaarchive import filing, storage
 from jiaarchive.archive import init_archive, open_archive
 from jiaarchive.errors import ArchiveBusy, DatabaseMissing, DiskFull, NoPermission, ReadOnlyMedia, RecordChanged, explain
 
