@@ -64,7 +64,7 @@ class Archive:
         self.trash_dir = root / TRASH_DIR
         self.notices: list[str] = []  # sentences for the clerk about this open (the faces show them)
         self.journal = storage.Journal(root, self.data_dir, self.areas)
-        self.write_lock = locks.ArchiveLock(self.data_dir / locks.WRITE_LOCK)
+        self.write_lock = locks.archive_lock(self.data_dir / locks.WRITE_LOCK)
         self.database_url = database_url or settings_mod.database_url(root, settings)[0]
         self.engine = db_session.make_engine(self.database_url, read_only=media_read_only)
         self._sessions = db_session.session_factory(self.engine)

@@ -127,6 +127,21 @@ def is_free(path: Path) -> bool:
     return True
 
 
+_ARCHIVE_LOCKS: dict[str, "ArchiveLock"] = {}
+_ARCHIVE_LOCKS_GUARD = threading.Lock()
+
+
+def archive_lock(path: Path) -> "ArchiveLock":
+    """The one ``ArchiveLock`` of this process for the lock file at ``path``: two opens of one
+    archive in a process (a test, the TUI and a helper) must not wait on each other's OS lock."""
+    key = os.path.realpath(path)
+    with _ARCHIVE_LOCKS_GUARD:
+        lock = _ARCHIVE_LOCKS.get(key)
+        if lock is None:
+            lock = _ARCHIVE_LOCKS[key] = ArchiveLock(Path(path))
+        return lock
+
+
 class ArchiveLock:
     """The archive-wide write lock: one OS lock file plus a re-entrant lock for this process's threads."""
 

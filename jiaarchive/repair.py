@@ -99,7 +99,7 @@ def repair(explicit: str | Path | None = None, *, database_url: str | None = Non
     if not presence.try_acquire():
         raise ArchiveBusy("档案正被其他程序打开（图形界面或另一条命令），请先关闭它们再运行 jiaarchive repair。")
     try:
-        with locks.ArchiveLock(root / DATA_DIR / locks.WRITE_LOCK).held():
+        with locks.archive_lock(root / DATA_DIR / locks.WRITE_LOCK).held():
             state = diagnose(root, url)
             report = RepairReport(state)
             if state == "ok" and not force:

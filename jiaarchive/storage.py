@@ -65,18 +65,12 @@ COPY_CHUNK = 1 << 20
 _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 _FULLWIDTH = str.maketrans({"/": "／", "\\": "＼", ":": "：", "*": "＊", "?": "？", '"': "＂", "<": "＜", ">": "＞", "|": "｜"})
 
-# Test hook: tests set this to a callable that raises at a named step to simulate a crash.
+# Test hook: tests set this to a callable that raises at a named step to simulate a crash (or,
+# in the processes of tests/test_concurrency.py, sleeps there to widen a race window).
 fault_hook: Callable[[str], None] | None = None
-# Tests of real processes widen a race window: JIAARCHIVE_TEST_PAUSE="file.after_copy=0.5,…"
-# makes each named step sleep that many seconds (git's GIT_TEST_* variables do the same).
-_PAUSES = dict(
-    (k.strip(), float(v)) for k, _, v in (x.partition("=") for x in os.environ.get("JIAARCHIVE_TEST_PAUSE", "").split(",")) if v
-)
 
 
 def fault(point: str) -> None:
-    if point in _PAUSES:
-        time.sleep(_PAUSES[point])
     if fault_hook is not None:
         fault_hook(point)
 

@@ -44,3 +44,32 @@ def make_jpeg(path: Path, *, taken: datetime | None = None, size: tuple[int, int
 
 
 TUI_UNIT = "示例市第一中学工会"  # the unit of the archives the TUI tests make
+
+
+class Crash(BaseException):
+    """A simulated crash: bypasses every except-Exception clean-up, as a power cut would."""
+
+
+def crash_while_filing(root: Path, src: Path, draft, monkeypatch, point: str, before=None) -> None:  # noqa: ANN001
+    """File ``src`` into the archive at ``root`` and crash at step ``point`` (``before()`` runs just
+    before the crash), then put the fault hook back."""
+    from jiaarchive import filing, storage
+    from jiaarchive.archive import open_archive
+
+    def hook(p: str) -> None:
+        if p == point:
+            if before is not None:
+                before()
+            raise Crash(p)
+
+    monkeypatch.setattr(storage, "fault_hook", hook)
+    a = open_archive(root)
+    try:
+        filing.file_document(a, [src], draft)
+    except Crash:
+        pass
+    else:
+        raise AssertionError(f"no crash at {point}")
+    finally:
+        a.close()
+        monkeypatch.setattr(storage, "fault_hook", None)

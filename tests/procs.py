@@ -6,21 +6,45 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 EXE = [sys.executable, "-m", "jiaarchive"]
 
+# Loaded by every test process (Python imports ``sitecustomize`` at start-up): with
+# JIA_TEST_PAUSE="file.after_copy=0.5,..." the named steps of ``storage.fault`` sleep, widening a
+# race window so that what happens by chance in real use happens every time in a test.  It works
+# on the code before this branch too, so the tests show the old failures.
+_SITE = """
+import os
+if os.environ.get("JIA_TEST_PAUSE"):
+    import time
+    import jiaarchive.storage as _st
+    _pauses = {k: float(v) for k, _, v in (x.partition("=") for x in os.environ["JIA_TEST_PAUSE"].split(","))}
+    _st.fault_hook = lambda point: time.sleep(_pauses.get(point, 0))
+"""
+_site_dir: Path | None = None
 
-def env(**extra: str) -> dict[str, str]:
-    out = {k: v for k, v in os.environ.items() if k not in ("JIAARCHIVE", "JIAARCHIVE_DB", "JIAARCHIVE_TEST_PAUSE")}
+
+def env(pause: str = "", **extra: str) -> dict[str, str]:
+    """The environment of a test process: no archive or database from this machine, a fixed clerk;
+    ``pause`` as JIA_TEST_PAUSE above."""
+    global _site_dir
+    out = {k: v for k, v in os.environ.items() if k not in ("JIAARCHIVE", "JIAARCHIVE_DB", "JIA_TEST_PAUSE")}
     out["JIAARCHIVE_USER"] = "测试员"
+    if pause:
+        if _site_dir is None:
+            _site_dir = Path(tempfile.mkdtemp(prefix="jia-site-"))
+            (_site_dir / "sitecustomize.py").write_text(_SITE, encoding="utf-8")
+        out["PYTHONPATH"] = os.pathsep.join(x for x in (str(_site_dir), out.get("PYTHONPATH", "")) if x)
+        out["JIA_TEST_PAUSE"] = pause
     out.update(extra)
     return out
 
 
-def start(root: Path, *args: str, **extra: str) -> subprocess.Popen:
+def start(root: Path, *args: str, pause: str = "", **extra: str) -> subprocess.Popen:
     return subprocess.Popen([*EXE, "--archive", str(root), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env=env(**extra))
+                            text=True, env=env(pause, **extra))
 
 
 def finish(p: subprocess.Popen, timeout: float = 120) -> tuple[int, str, str]:

@@ -1,7 +1,7 @@
 """Two processes are normal: real `jiaarchive` processes filing and editing one archive at once.
 
-JIAARCHIVE_TEST_PAUSE widens the race windows (a named step sleeps), so what happened by chance
-in the issue's trials happens every time here.
+``pause`` widens the race windows (a named step of ``storage.fault`` sleeps, see ``procs``), so
+what happened by chance in the issue's trials happens every time here.
 """
 
 from __future__ import annotations
@@ -31,8 +31,10 @@ def root(tmp_path: Path) -> Path:
 
 def test_eight_concurrent_adds_of_distinct_files(root: Path, tmp_path: Path) -> None:
     srcs = [make_text(tmp_path / "in" / f"2021-03-0{i + 1} 会议纪要{i}.txt", f"第{i}次会议") for i in range(8)]
-    # every process copies in while the others open the archive and commit
-    procs = [start(root, "add", str(s), "--code", "B-1", "--batch", JIAARCHIVE_TEST_PAUSE="file.after_copy=0.4") for s in srcs]
+    procs = []
+    for s in srcs:  # started apart, as in the issue: each opens while the ones before are mid-change
+        procs.append(start(root, "add", str(s), "--code", "B-1", "--batch", pause="file.after_copy=1"))
+        time.sleep(0.3)
     results = [finish(p) for p in procs]
     assert all(rc == 0 for rc, _o, _e in results), results
     assert not any("内部错误" in o + e for _r, o, e in results)
@@ -47,7 +49,7 @@ def test_four_concurrent_adds_of_one_file_give_one_record(root: Path, tmp_path: 
     src = make_text(tmp_path / "同一份通知.txt", "关于召开教代会的通知")
     # all four pass the early duplicate check before any of them commits
     procs = [start(root, "add", str(src), "--code", "B-1", "--date", "2021-03-01", "--batch",
-                   JIAARCHIVE_TEST_PAUSE="file.after_copy=0.6") for _ in range(4)]
+                   pause="file.after_copy=0.6") for _ in range(4)]
     results = [finish(p) for p in procs]
     winners = [o for rc, o, _e in results if rc == 0]
     losers = [e for rc, _o, e in results if rc != 0]
@@ -64,7 +66,7 @@ def test_five_concurrent_edits_of_one_record_all_land(root: Path, tmp_path: Path
     with open_archive(root) as a:
         v = filing.file_document(a, [make_text(tmp_path / "d.txt", "纪要")], filing.Draft(code="A-1", title="原题名", date=date(2021, 5, 1)))
     edits = [("--doc-no", "渝工〔2021〕5号"), ("--responsible", "校工会"), ("--code", "A-2"), ("--title", "新题名"), ("--year", "2020")]
-    procs = [start(root, "edit", v.archive_no, flag, value, JIAARCHIVE_TEST_PAUSE="edit.before_commit=0.2") for flag, value in edits]
+    procs = [start(root, "edit", v.archive_no, flag, value, pause="edit.before_commit=0.2") for flag, value in edits]
     results = [finish(p) for p in procs]
     assert all(rc == 0 for rc, _o, _e in results), results
     with open_archive(root) as a:
@@ -79,7 +81,7 @@ def test_five_concurrent_edits_of_one_record_all_land(root: Path, tmp_path: Path
 def test_temporary_copy_of_a_running_writer_survives_another_open(root: Path, tmp_path: Path) -> None:
     """The issue's first failure: every open emptied .jiaarchive/tmp, under running writers."""
     slow = start(root, "add", str(make_text(tmp_path / "慢.txt", "慢的文件")), "--code", "A-1", "--date", "2021-01-01",
-                 JIAARCHIVE_TEST_PAUSE="file.after_copy=3")
+                 pause="file.after_copy=3")
     tmp = root / ".jiaarchive" / "tmp"
     deadline = time.monotonic() + 60
     while not (tmp.is_dir() and any(tmp.iterdir())) and time.monotonic() < deadline:
@@ -100,7 +102,7 @@ def test_writer_killed_while_another_writes(root: Path, tmp_path: Path, point: s
     """SIGKILL a writer before and after its commit while a second one files: the second is not
     disturbed, the next open finishes or undoes the dead one, nothing is lost."""
     victim = start(root, "add", str(make_text(tmp_path / "被杀.txt", "被杀的写入")), "--code", "A-1", "--date", "2021-01-01",
-                   JIAARCHIVE_TEST_PAUSE=f"{point}=30")
+                   pause=f"{point}=30")
     journal = root / ".jiaarchive" / "journal"
     wanted = "*.json" if point == "file.after_commit" else "*.lock"
     deadline = time.monotonic() + 60

@@ -22,7 +22,7 @@ from jiaarchive import filing, storage
 from jiaarchive.archive import init_archive, open_archive
 from jiaarchive.errors import ArchiveBusy, DatabaseMissing, DiskFull, NoPermission, ReadOnlyMedia, RecordChanged, explain
 
-from .helpers import make_text
+from .helpers import crash_while_filing, make_text
 from .procs import cli, here
 
 REPO = Path(__file__).resolve().parents[1]
@@ -89,19 +89,8 @@ def test_writable_open_catches_the_index_up(root: Path, tmp_path: Path, monkeypa
     with open_archive(root) as a:
         other = filing.file_document(a, [make_text(tmp_path / "o.txt", "其他")], filing.Draft(code="A-1", title="其他", date=date(2021, 1, 1)))
 
-    class Crash(BaseException):
-        pass
-
-    def hook(point: str) -> None:
-        if point == "move.after_one":
-            raise Crash(point)
-
-    monkeypatch.setattr(storage, "fault_hook", hook)
-    a = open_archive(root)
-    with pytest.raises(Crash):
-        filing.file_document(a, [make_text(tmp_path / "x.txt", "安全生产月活动总结")], filing.Draft(code="E-2", title="总结", date=date(2021, 6, 30)))
-    a.close()
-    monkeypatch.setattr(storage, "fault_hook", None)
+    crash_while_filing(root, make_text(tmp_path / "x.txt", "安全生产月活动总结"),
+                       filing.Draft(code="E-2", title="总结", date=date(2021, 6, 30)), monkeypatch, "move.after_one")
     from jiaarchive.search import pending
 
     assert pending(root / ".jiaarchive" / "index")  # behind

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from jiaarchive import backups, filing, metalog, storage
+from jiaarchive import backups, filing, metalog
 from jiaarchive.archive import init_archive, open_archive
 from jiaarchive.errors import DatabaseBehind, DatabaseMissing
 from jiaarchive.photos.label import PhotoLabel
 from jiaarchive.photos.records import label_photo, list_photos
 
-from .helpers import make_jpeg, make_text
+from .helpers import crash_while_filing, make_jpeg, make_text
 from .procs import assert_clean, cli, here, listing
 
 DB = Path(".jiaarchive/archive.db")
@@ -137,21 +137,12 @@ def test_log_survives_a_crash_mid_append(tmp_path: Path, monkeypatch) -> None:
     root = tmp_path / "a"
     init_archive(root, unit="u", unit_type="事业单位").close()
 
-    class Crash(BaseException):
-        pass
+    def torn() -> None:
+        with open(metalog.log_path(root), "ab") as fh:
+            fh.write(b'{"format": "jiaarchive-metadata/1", "audit_to": 9')  # half a line
 
-    def hook(point: str) -> None:
-        if point == "metalog.before_write":
-            with open(metalog.log_path(root), "ab") as fh:
-                fh.write(b'{"format": "jiaarchive-metadata/1", "audit_to": 9')  # half a line
-            raise Crash(point)
-
-    monkeypatch.setattr(storage, "fault_hook", hook)
-    a = open_archive(root)
-    with pytest.raises(Crash):
-        filing.file_document(a, [make_text(tmp_path / "1.txt", "1")], filing.Draft(code="A-1", title="崩溃时", date=date(2021, 1, 1)))
-    a.close()
-    monkeypatch.setattr(storage, "fault_hook", None)
+    crash_while_filing(root, make_text(tmp_path / "1.txt", "1"), filing.Draft(code="A-1", title="崩溃时", date=date(2021, 1, 1)),
+                       monkeypatch, "metalog.before_write", before=torn)
     with open_archive(root) as a:
         assert [r.title for r in filing.list_records(a)] == ["崩溃时"]
     state = metalog.read(root)
