@@ -59,6 +59,8 @@ command -v catdoc >/dev/null 2>&1 || need+=(catdoc)
 command -v antiword >/dev/null 2>&1 || need+=(antiword)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v fc-list >/dev/null 2>&1 || need+=(fontconfig)
+# the tests look at the HTML reports in a real browser (headless screenshots, A4 print)
+[ $want_test = 1 ] && ! command -v chromium >/dev/null 2>&1 && need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "安装系统软件包：${need[*]}"

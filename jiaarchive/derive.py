@@ -53,6 +53,16 @@ class Proposal:
     label: str
 
 
+def is_placeholder_title(text: str) -> bool:
+    """A title a program put there by default (``Microsoft Word - 文档1``, ``Sheet1``), not a real one."""
+    return bool(_PLACEHOLDER_TITLES.match(text.strip()))
+
+
+def is_meaningless_name(stem: str) -> bool:
+    """A camera or messenger file name (``IMG_1234``, ``微信图片_2021…``) that describes nothing."""
+    return bool(_MEANINGLESS_NAME.match(stem.strip()))
+
+
 def date_from_name(stem: str) -> date | None:
     m = _MMEXPORT.search(stem)
     if m:
@@ -75,7 +85,7 @@ def title_from_name(stem: str) -> str:
     t = re.sub(r"(\(\d+\)|（\d+）|\s-\s副本|副本|_副本|\s*-\s*copy)$", "", t.strip(), flags=re.I)
     t = re.sub(r"[_]+", " ", t)
     t = re.sub(r"\s+", " ", t).strip(" -_.·、")
-    if not t or _MEANINGLESS_NAME.match(stem) or _MEANINGLESS_NAME.match(t):
+    if not t or is_meaningless_name(stem) or is_meaningless_name(t):
         return ""
     return t
 
@@ -106,7 +116,7 @@ def propose(path: Path) -> Proposal:
             when, source = taken.date(), "exif"
     else:
         props = doc_properties(path)
-        if props.title and not _PLACEHOLDER_TITLES.match(props.title.strip()):
+        if props.title and not is_placeholder_title(props.title):
             title, title_source = clean_title(props.title), "properties"
         if props.created is not None:
             when, source = props.created, "properties"

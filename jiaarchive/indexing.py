@@ -102,6 +102,20 @@ def _decode(row: FileText) -> str:
     return zlib.decompress(row.text).decode("utf-8") if row.text else ""
 
 
+def cached_texts(archive: Archive, shas: Iterable[str]) -> dict[str, tuple[str, str, str]]:
+    """SHA-256 → (status, text, reason) for contents whose text is already cached (the inbox
+    reuses it for files it has seen before)."""
+    out: dict[str, tuple[str, str, str]] = {}
+    wanted = sorted(set(shas))
+    with archive.session() as s:
+        for start in range(0, len(wanted), BATCH):
+            rows = s.scalars(select(FileText).where(FileText.sha256.in_(wanted[start : start + BATCH]),
+                                                    FileText.extractor == EXTRACTOR_VERSION))
+            for row in rows:
+                out[row.sha256] = (row.status, _decode(row), row.reason)
+    return out
+
+
 def _extract_missing(archive: Archive, files: list[File], *, reextract: bool, workers: int = 1) -> None:
     """Fill the text cache for these files (parsed in sandboxed workers)."""
     from .extract import extract, extract_many

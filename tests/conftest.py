@@ -74,3 +74,13 @@ def new_archive(tmp_path: Path):
     yield make
     for a in opened:
         a.close()
+
+
+@pytest.fixture
+def company_archive(tmp_path: Path):
+    """A 公有制企业 archive in tmp_path/档案 (all 32 catalogue entries apply), closed at the end."""
+    from jiaarchive.archive import init_archive
+
+    arch = init_archive(tmp_path / "档案", unit="重庆测试机械有限公司工会", unit_type="公有制企业")
+    yield arch
+    arch.close()

@@ -13,7 +13,8 @@ REPO = Path(__file__).resolve().parents[1]
 def test_core_does_not_import_ui_libraries() -> None:
     code = (
         "import sys, jiaarchive.archive, jiaarchive.filing, jiaarchive.fixity, jiaarchive.standards, "
-        "jiaarchive.derive, jiaarchive.reports.catalogue, jiaarchive.extract, jiaarchive.photos.inspect\n"
+        "jiaarchive.derive, jiaarchive.reports.catalogue, jiaarchive.extract, jiaarchive.photos.inspect, "
+        "jiaarchive.inbox.propose, jiaarchive.inbox.plan, jiaarchive.inbox.apply, jiaarchive.inbox.queue\n"
         "bad = [m for m in ('textual', 'click', 'jiaarchive.cli', 'jiaarchive.tui') if m in sys.modules]\n"
         "print(','.join(bad))"
     )

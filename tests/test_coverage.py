@@ -38,11 +38,17 @@ def _item(report, no):
     return next(it for it in report.items if it.no == no)
 
 
+def _file_reviews(a, tmp_path: Path, years=(2019, 2020, 2021)) -> None:
+    """会员评家 every year: veto 4 needs it (每年至少评议一次) besides the ballots."""
+    for y in years:
+        _file(a, tmp_path, "F-3", f"{y}年会员评议职工之家满意度测评汇总表", f"{y}-06-01")
+
+
 def _full_profile(a, **over):
     facts = dict(employees="100", members="99", chair="张三", elected_on="2019-06-01", term_years="5",
                  funds_committee="是", women_committee="是", labour_contracts="是", social_insurance="是",
-                 staff_congress="是", open_affairs="是", ballots_satisfied="90", ballots_basically_satisfied="5",
-                 ballots_dissatisfied="5", incidents="无", other_veto="无")
+                 staff_congress="是", open_affairs="是", ballots_on="2021-06-01", ballots_satisfied="90",
+                 ballots_basically_satisfied="5", ballots_dissatisfied="5", incidents="无", other_veto="无")
     facts.update(over)
     return profile.set_facts(a, facts)
 
@@ -92,11 +98,15 @@ def test_staff_congress_counts_meetings_not_documents(arch, tmp_path: Path) -> N
         _file(arch, tmp_path, "B-1", title, "2019-03-08")
     _file(arch, tmp_path, "B-1", "第五届教代会第二次会议决议", "2019-09-08")
     _file(arch, tmp_path, "B-1", "第五届教代会第三次会议决议", "2019-12-08")
+    # 1-2 a year is the 模范 standard's rule for 事业单位 (民主之家), not the 先进 sheet's item 15
+    profile.set_facts(arch, {"target_grade": "重庆市模范"})
     r = assess.assess(arch, AS_OF)
-    rc = next(x for x in _item(r, 15).rules if x.id == "staff_congress")
+    demo = next(it for it in r.standard_items if it.no == "民主之家")
+    rc = next(x for x in demo.rules if x.id == "staff_congress_1_2")
     y2019 = next(y for y in rc.years if y.year == 2019)
-    assert y2019.count == 3 and not y2019.ok  # 事业单位: 1-2 times a year
-    assert any("2019 年职（教）代会有 3 次" in m for m in _item(r, 15).missing)
+    assert y2019.count == 3 and not y2019.ok
+    assert any("2019 年职（教）代会有 3 次" in m for m in demo.missing)
+    assert not _item(r, 15).rules  # the 先进 sheet's item 15 sets no yearly count
 
 
 def test_current_year_grace(arch, tmp_path: Path) -> None:
@@ -105,11 +115,14 @@ def test_current_year_grace(arch, tmp_path: Path) -> None:
     assert not any("2021 年" in m for m in _item(r, 14).missing)
 
 
-def test_vetoes_pass_veto_unknown(arch) -> None:
+def test_vetoes_pass_veto_unknown(arch, tmp_path: Path) -> None:
     r = assess.assess(arch, AS_OF)
     assert {v.verdict for v in r.vetoes} == {assess.UNKNOWN}
     assert r.veto_verdict == assess.UNKNOWN
     _full_profile(arch)
+    r = assess.assess(arch, AS_OF)
+    assert {v.no for v in r.vetoes if v.verdict == assess.UNKNOWN} == {4}  # no 会员评家 record in any year
+    _file_reviews(arch, tmp_path)
     r = assess.assess(arch, AS_OF)
     assert r.veto_verdict == assess.PASS, [(v.no, v.reason) for v in r.vetoes]
     # 95 % membership: above the city standard's 80 %, below the 事业单位 sheet's 98 % -> 否决, both shown
@@ -123,6 +136,7 @@ def test_vetoes_pass_veto_unknown(arch) -> None:
 
 
 def test_satisfaction_setting_and_overdue_election(arch, tmp_path: Path) -> None:
+    _file_reviews(arch, tmp_path)
     _full_profile(arch, ballots_satisfied="80", ballots_basically_satisfied="12", ballots_dissatisfied="8",
                   elected_on="2015-06-01", term_years="5")
     r = assess.assess(arch, AS_OF)
@@ -199,7 +213,8 @@ def test_materials_and_warnings(arch, tmp_path: Path) -> None:
     plan = next(m for m in r.materials if m.key == "plan")
     assert plan.records == () and plan.missing
     kinds = {w.kind for w in r.warnings}
-    assert "evidence_outside_window" in kinds and "official_total" in kinds
+    assert "evidence_outside_window" in kinds
+    assert "105" in r.totals.inconsistency and all(r.totals.inconsistency in x.text for x in r.totals.lines[:1])
     assert "工会主席姓名" in r.form.missing
     assert r.deadlines  # the 2021 call ended 2021-09-15: reported as past
 
@@ -238,14 +253,13 @@ def test_cli_report_json_html_xlsx_form(arch, tmp_path: Path) -> None:
     assert "张三" in xml and "先进职工之家申报登记表" in xml
 
 
-def test_dashboard_opens_and_scores(arch, tmp_path: Path) -> None:
+def with_dashboard(arch, body) -> None:
+    """Open the dashboard on ``arch``, wait for its first report, then ``await body(app, pilot)``."""
     import asyncio
 
     from textual.app import App
 
     from jiaarchive.tui.dashboard import DashboardScreen
-
-    _file(arch, tmp_path, "F-6", "2019年会员代表大会纪要", "2019-05-10")
 
     class Host(App[None]):
         def on_mount(self) -> None:
@@ -257,22 +271,80 @@ def test_dashboard_opens_and_scores(arch, tmp_path: Path) -> None:
             await pilot.pause()
             await app.workers.wait_for_complete()
             await pilot.pause()
-            screen = app.screen
-            assert isinstance(screen, DashboardScreen) and screen.report is not None
-            table = screen.query_one("#dash-items")
-            assert table.row_count == 21
-            table.move_cursor(row=13)
-            await pilot.press("enter")
-            await pilot.pause()
-            assert app.screen.__class__.__name__ == "EvidenceScreen"
-            await pilot.press("escape")
-            await pilot.press("s")
-            await pilot.pause()
-            for ch in "6":
-                await pilot.press(ch)
-            await pilot.press("enter")
-            await pilot.pause()
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await body(app, pilot)
+
     asyncio.run(run())
+
+
+async def settle(app, pilot) -> None:
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def test_dashboard_opens_and_scores(arch, tmp_path: Path) -> None:
+    from jiaarchive.tui.dashboard import DashboardScreen, EvidenceScreen
+
+    _file(arch, tmp_path, "F-6", "2019年会员代表大会纪要", "2019-05-10")
+
+    async def body(app, pilot) -> None:
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen) and screen.report is not None
+        table = screen.query_one("#dash-items")
+        assert table.row_count == 21
+        table.move_cursor(row=13)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, EvidenceScreen)
+        await pilot.press("escape")
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press("6", "enter")
+        await settle(app, pilot)
+        # item 14 has no text condition: it cannot be set aside
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is screen
+
+    with_dashboard(arch, body)
     assert scores.read_all(arch, "xianjin-shiye")[(14, "self")].score == 6
+
+
+def run_dashboard_drill(arch, row: int) -> str:
+    """Open the dashboard on ``arch``, press Enter on item row ``row``; the drill-down's text."""
+    from textual.widgets import Static
+
+    from jiaarchive.tui.dashboard import EvidenceScreen
+
+    shown: list[str] = []
+
+    async def body(app, pilot) -> None:
+        app.screen.query_one("#dash-items").move_cursor(row=row)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, EvidenceScreen)
+        shown.extend(str(w.render()) for w in app.screen.query(Static))
+        await pilot.press("escape")
+
+    with_dashboard(arch, body)
+    return "\n".join(shown)
+
+
+def test_dashboard_sets_a_conditional_item_aside(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from jiaarchive.tui.dashboard import DashboardScreen
+
+    monkeypatch.setattr(archive_mod, "clock", lambda: datetime(2021, 11, 1, 9, 0))
+    with archive_mod.init_archive(tmp_path / "企业", unit="某公司工会", unit_type="公有制企业") as a:
+        async def body(app, pilot) -> None:
+            screen = app.screen
+            screen.query_one("#dash-items").move_cursor(row=17)  # 18 职工持股会
+            await pilot.press("n")
+            await pilot.pause()
+            await pilot.press(*"本企业未设置内部职工股", "enter")
+            await settle(app, pilot)
+            assert isinstance(app.screen, DashboardScreen)
+            it = next(i for i in screen.report.items if i.no == 18)
+            assert it.status == "不适用" and it.not_applicable == "本企业未设置内部职工股"
+            assert str(screen.query_one("#dash-items").get_row_at(17)[2]) == "不适用"
+
+        with_dashboard(a, body)

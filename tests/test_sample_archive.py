@@ -66,3 +66,28 @@ def test_sample_file_a_new_document(sample: Path, tmp_path: Path) -> None:
     res = cli(sample, "add", str(src), "--code", "F-6")
     assert res.exit_code == 0, res.output
     assert "F-6·2021-" in res.output
+
+
+def test_sample_report_shows_the_gaps_the_readme_lists(sample: Path) -> None:
+    """The README's 示例档案 section says what `jiaarchive report` shows; hold it to that."""
+    res = cli(sample, "report", "--json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert data["verdict"] == "通过" and data["veto_summary"] == "7 项否决条件均未触及。"
+    weak = {i["no"]: i for i in data["items"] if i["status"] != "充分"}
+    assert set(weak) == {8, 11, 14, 16}
+    for no in (14, 16):
+        assert "2020 年无会员（代表）大会记录" in weak[no]["missing"]
+    for gap in ("B-1 职代会制度成套文件及落实情况资料（2020 年）", "C-3 劳动争议调解有关资料（2019、2020 年）",
+                "E-4 职工代表安全巡视检查有关资料（2020 年）", "D-3 职工科学文化教育、自学成才情况资料（2019、2020 年）"):
+        assert gap in data["entries_summary"]
+    photos = data["photos"]
+    assert photos["summary"] == "29 张，27 张命名含时间和内容说明，2 张不合要求"
+    assert photos["summary"] in readme
+    assert sorted(i["path"].rsplit(" ", 1)[-1] for i in photos["issues"]) == ["IMG_0871.jpg", "IMG_1234.jpg"]
+    assert data["form"]["missing"] == ["经营方式", "工会专职干部数", "分工会数", "邮政编码"]
+    line = data["totals"]["lines"][0]
+    assert (line["value"], line["out_of"]) == (98, 105) and "98 / 105（折合100分制 93.3 分）" in readme
+    text = cli(sample, "report").output
+    assert "2021年度职工之家（小家）创建申报时间：2021-04-01 至 2021-09-15" in text

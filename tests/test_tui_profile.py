@@ -193,3 +193,38 @@ async def test_inspector_sees_the_profile_but_cannot_save(make_archive) -> None:
         await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
     assert len(profile_entries(arch)) == before
+
+
+@run_async
+async def test_xiaojia_keeps_its_parent_unions_facts_and_imports_them(tmp_path) -> None:
+    """A 小家 is not asked for its 基层工会's committees or 职代会: they are the parent's, in a group
+    of their own, imported from the parent's archive with Ctrl+O; the rates are the parent's."""
+    from jiaarchive.archive import init_archive
+
+    from .coverage_scenarios import PASSING
+
+    parent = init_archive(tmp_path / "基层工会", unit="示例中学工会", unit_type="事业单位")
+    profile.set_facts(parent, {**PASSING, "employees": "160", "members": "158"})
+    parent.close()
+    arch = init_archive(tmp_path / "小家", unit=UNIT, unit_type="事业单位", level="小家")
+    try:
+        app = make_app(arch)
+        async with app.run_test(size=(100, 30)) as pilot:
+            screen = await open_from_dashboard(pilot)
+            labels = [str(w.render()) for w in screen.query(".profile-group")]
+            assert labels[-1] == "上级工会（基层工会）" and "制度" not in labels
+            assert not screen.query("#value-funds_committee") and screen.query("#value-parent--funds_committee")
+            assert "上级工会入会率 —" in rates(screen)
+            await pilot.press("ctrl+o")
+            await settle(pilot)
+            await pilot.press(*str(tmp_path / "基层工会"), "enter")
+            await settle(pilot)
+            assert app.screen is screen
+            assert screen.query_one("#value-parent--members", Input).value == "158"
+            assert screen.query_one("#value-parent--unit", Input).value == "示例中学工会"
+            assert "上级工会入会率 98.8%（158/160）" in rates(screen)
+            assert not screen.dirty  # imported and saved, nothing pending
+        prof = profile.read(arch)
+        assert prof.get("parent.funds_committee") is True and prof.get("funds_committee") is None
+    finally:
+        arch.close()

@@ -5,16 +5,22 @@ transaction with its audit entry (action ``profile``).  Keys are English, labels
 
     set_facts(archive, {"employees": "160", "members": "158", "elected_on": "2019-06-12"})
 
-A bad value (a negative count, members above employees, a date that does not parse, a term that
-is neither 3 nor 5 years) raises ``BadProfileValue`` and changes nothing.
+A bad value (a negative count, members above employees, a date that does not parse or lies in
+the future, a term that is neither 3 nor 5 years) raises ``BadProfileValue`` and changes nothing.
+
+A 小家 (分工会、工会小组) also keeps the facts of its parent union (上级工会，即基层工会), because the
+veto conditions speak of the 基层工会: its committees, term, 职代会, membership, ballots.  They
+are stored under ``parent.<key>`` (``profile set parent.members=480``) or copied from the parent's
+own archive or its ``profile show --json`` output by ``import_parent``.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -35,12 +41,17 @@ class Field:
     label: str
     kind: str  # int, text, date, bool, term, events, grade
     help: str = ""
+    negative: str = ""  # a bool fact said the other way round (经费审查委员会……不健全)
+    parent: bool = False  # a fact of the 基层工会: a 小家 takes it from its parent union
+    xiaojia_label: str = ""  # the label a 小家 sees for its own fact, when it differs
+    xiaojia_own: bool = False  # a parent fact a 小家 also keeps for itself (its 会员人数, its 小组长 election)
+    zhijia_only: bool = False  # a fact only a 之家 is asked for (the enterprise's 集体合同 survey)
 
 
 FIELDS: tuple[Field, ...] = (
-    Field("employees", "职工总数", "int", "含农民工、劳务派遣工"),
-    Field("members", "会员总数", "int"),
-    Field("chair", "工会主席", "text", "小家填工会小组长（分工会负责人）"),
+    Field("employees", "职工总数", "int", "含农民工、劳务派遣工", parent=True),
+    Field("members", "会员总数", "int", parent=True, xiaojia_label="会员人数", xiaojia_own=True),
+    Field("chair", "工会主席", "text", "小家填工会小组长（分工会负责人）", xiaojia_label="工会小组长（分工会负责人）"),
     Field("phone", "联系电话", "text"),
     Field("postcode", "邮政编码", "text"),
     Field("ownership", "单位所有制形式", "text"),
@@ -48,35 +59,56 @@ FIELDS: tuple[Field, ...] = (
     Field("full_time_cadres", "工会专职干部数", "int"),
     Field("branches", "分工会数", "int"),
     Field("group_name", "分工会（工会小组）名称", "text", "小家填写"),
-    Field("elected_on", "工会委员会选举日期", "date"),
-    Field("term_years", "任期（年）", "term", "3 或 5"),
-    Field("funds_committee", "经费审查委员会（或经审委员）健全", "bool"),
-    Field("women_committee", "女职工委员会（或女职工委员）健全", "bool"),
-    Field("labour_contracts", "依法签订并履行劳动合同", "bool"),
-    Field("social_insurance", "依法参加社会保险并足额缴费", "bool"),
-    Field("staff_congress", "已建立职（教）代会制度", "bool"),
-    Field("open_affairs", "已建立厂务（校务）公开制度", "bool"),
-    Field("collective_contract", "已建立集体协商和集体合同制度", "bool"),
-    Field("ballots_on", "会员评家测评日期", "date"),
-    Field("ballots_satisfied", "评家测评原始票：满意", "int"),
-    Field("ballots_basically_satisfied", "评家测评原始票：基本满意", "int"),
-    Field("ballots_dissatisfied", "评家测评原始票：不满意", "int"),
-    Field("incidents", "近三年职工群体事件和重大安全责任事故", "events", "“无”，或“2020-05-01 事件说明；…”"),
-    Field("other_veto", "其他不宜申报的原因", "text", "“无”或说明"),
+    Field("elected_on", "工会委员会选举日期", "date", parent=True, xiaojia_label="工会小组长（分工会）选举日期",
+          xiaojia_own=True),
+    Field("term_years", "任期（年）", "term", "3 或 5", parent=True, xiaojia_own=True),
+    Field("funds_committee", "经费审查委员会（或经审委员）健全", "bool",
+          negative="经费审查委员会（或经审委员）不健全", parent=True),
+    Field("women_committee", "女职工委员会（或女职工委员）健全", "bool",
+          negative="女职工委员会（或女职工委员）不健全", parent=True),
+    Field("labour_contracts", "依法签订并履行劳动合同", "bool", negative="未依法签订或履行劳动合同", parent=True),
+    Field("social_insurance", "依法参加社会保险并足额缴费", "bool", negative="未依法参加社会保险或未足额缴费",
+          parent=True),
+    Field("staff_congress", "已建立职（教）代会制度", "bool", negative="未建立职（教）代会制度", parent=True),
+    Field("open_affairs", "已建立厂务（校务）公开制度", "bool", negative="未建立厂务（校务）公开制度", parent=True),
+    Field("collective_contract", "已建立集体协商和集体合同制度", "bool", negative="未建立集体协商和集体合同制度",
+          parent=True),
+    Field("ballots_on", "会员评家测评日期", "date", "最近一次测评的日期", parent=True),
+    Field("ballots_satisfied", "评家测评原始票：满意", "int", parent=True),
+    Field("ballots_basically_satisfied", "评家测评原始票：基本满意", "int", parent=True),
+    Field("ballots_dissatisfied", "评家测评原始票：不满意", "int", parent=True),
+    Field("contract_surveyed", "集体合同履约情况测评：参评职工数", "int", "职工对集体合同履约情况的测评（非公有制企业评分表用）",
+          zhijia_only=True),
+    Field("contract_satisfied", "集体合同履约情况测评：满意人数", "int", zhijia_only=True),
+    Field("incidents", "近三年职工群体事件和重大安全责任事故", "events", "“无”，或“2020-05-01 事件说明；…”", parent=True),
+    Field("safety_accidents", "近三年其他安全生产责任事故（重大事故以外）", "events",
+          "重庆市模范的否决条件不限于重大事故；“无”，或“2020-05-01 事故说明；…”", parent=True),
+    Field("other_veto", "其他不宜申报的原因", "text", "“无”或说明", parent=True, xiaojia_own=True),
     Field("titles", "已获荣誉称号", "events", "“无”，或“2018-12-20 合格职工之家；…”"),
     Field("achievements", "主要先进事迹", "text", "小家登记表用，400字以内"),
     Field("target_grade", "申报层级", "grade", "先进、重庆市模范 …"),
 )
-BY_KEY = {f.key: f for f in FIELDS}
-BY_LABEL = {f.label: f for f in FIELDS}
+PARENT_PREFIX = "parent."
+PARENT_UNIT = PARENT_PREFIX + "unit"
+PARENT_FIELDS: tuple[Field, ...] = (
+    Field(PARENT_UNIT, "上级工会名称", "text", "小家所属的基层工会"),
+    *(replace(f, key=PARENT_PREFIX + f.key, label=f"上级工会：{f.label}", xiaojia_label="", parent=False,
+              negative=f"上级工会：{f.negative}" if f.negative else "")
+      for f in FIELDS if f.parent),
+)
+ALL_FIELDS = FIELDS + PARENT_FIELDS
+BY_KEY = {f.key: f for f in ALL_FIELDS}
+BY_LABEL = {f.label: f for f in ALL_FIELDS}
 NONE_WORDS = ("无", "没有", "none", "-")
 TRUE_WORDS = ("是", "有", "已建立", "健全", "true", "yes", "y", "1")
 FALSE_WORDS = ("否", "无", "没有", "未建立", "不健全", "false", "no", "n", "0")
+# pairs that must be consistent: (part, whole)
+_PARTS = (("members", "employees"), ("contract_satisfied", "contract_surveyed"))
 
 
 @dataclass(frozen=True)
 class Event:
-    """A dated entry of ``incidents`` or ``titles``."""
+    """A dated entry of ``incidents``, ``safety_accidents`` or ``titles``."""
 
     on: date
     text: str
@@ -96,7 +128,7 @@ class Profile:
         return self.values.get(key) not in (None, "")
 
     def events(self, key: str) -> tuple[Event, ...] | None:
-        """``incidents``/``titles`` as events; () when declared none, None when unknown."""
+        """An events fact; () when declared none, None when unknown."""
         raw = self.values.get(key)
         if raw is None:
             return None
@@ -104,6 +136,9 @@ class Profile:
 
     def membership_rate(self) -> float | None:
         return membership_rate(self.values.get("employees"), self.values.get("members"))
+
+    def has_parent(self) -> bool:
+        return any(k.startswith(PARENT_PREFIX) for k in self.values)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -113,8 +148,41 @@ class Profile:
                 "updated_at": self.changed[f.key][0].isoformat(timespec="seconds") if f.key in self.changed else None,
                 "updated_by": self.changed[f.key][1] if f.key in self.changed else None,
             }
-            for f in FIELDS
+            for f in ALL_FIELDS
         }
+
+
+@dataclass(frozen=True)
+class Facts:
+    """The facts of one subject: the unit itself (``prefix`` "") or, for a 小家, its parent union."""
+
+    profile: Profile
+    prefix: str = ""
+    xiaojia: bool = False  # the unit is a 小家: its own facts carry the 小家 labels
+
+    @property
+    def is_parent(self) -> bool:
+        return bool(self.prefix)
+
+    def field(self, key: str) -> Field:
+        f = BY_KEY[self.prefix + key]
+        return replace(f, label=f.xiaojia_label) if self.xiaojia and f.xiaojia_label else f
+
+    def get(self, key: str) -> Any:
+        return self.profile.get(self.prefix + key)
+
+    def has(self, key: str) -> bool:
+        return self.profile.has(self.prefix + key)
+
+    def events(self, key: str) -> tuple[Event, ...] | None:
+        return self.profile.events(self.prefix + key)
+
+    def label(self, key: str) -> str:
+        return self.field(key).label
+
+    def negative(self, key: str) -> str:
+        f = self.field(key)
+        return f.negative or f"{f.label}：否"
 
 
 def membership_rate(employees: int | None, members: int | None) -> float | None:
@@ -147,11 +215,24 @@ def read(archive: Archive) -> Profile:
     return Profile(values, changed)
 
 
+def fields_for(level: str, xiaojia_level: str) -> tuple[Field, ...]:
+    """The fields a unit at ``level`` fills in.
+
+    A 小家 is not asked for the facts of its 基层工会 (经审会、女职委、职代会、入会率、评家票……):
+    it keeps them as its parent union's (``parent.*``), beside its own few.
+    """
+    if level != xiaojia_level:
+        return FIELDS
+    own = tuple(replace(f, label=f.xiaojia_label) if f.xiaojia_label else f
+                for f in FIELDS if (not f.parent or f.xiaojia_own) and not f.zhijia_only)
+    return own + PARENT_FIELDS
+
+
 def field_for(name: str) -> Field:
     f = BY_KEY.get(name.strip()) or BY_LABEL.get(name.strip())
     if f is None:
         keys = "、".join(f"{x.key}（{x.label}）" for x in FIELDS)
-        raise BadProfileValue(f"单位简况没有“{name}”这一项，可用：{keys}。")
+        raise BadProfileValue(f"单位简况没有“{name}”这一项，可用：{keys}；小家的上级工会各项写作 parent.键，如 parent.members。")
     return f
 
 
@@ -212,13 +293,23 @@ def parse_value(f: Field, text: str, grades: tuple[str, ...] = ()) -> Any:
     return t
 
 
-def _consistent(values: dict[str, Any]) -> None:
-    e, m = values.get("employees"), values.get("members")
-    if e is not None and m is not None and m > e:
-        raise BadProfileValue(f"会员总数（{m}）不能大于职工总数（{e}）。")
-    elected = values.get("elected_on")
-    if elected and date.fromisoformat(elected) > date.today():
-        raise BadProfileValue(f"工会委员会选举日期 {elected} 晚于今天。")
+def _consistent(values: dict[str, Any], changed: set[str], today: date) -> None:
+    for prefix in ("", PARENT_PREFIX):
+        for part, whole in _PARTS:
+            p, w = values.get(prefix + part), values.get(prefix + whole)
+            if p is not None and w is not None and p > w:
+                raise BadProfileValue(f"{BY_KEY[prefix + part].label}（{p}）不能大于{BY_KEY[prefix + whole].label}（{w}）。")
+    for key, value in values.items():
+        f = BY_KEY.get(key)
+        if f is None or not value or key not in changed:
+            continue
+        # a fact dated after today is a typo, not a fact (an election "in 2022" makes no term)
+        if f.kind == "date" and date.fromisoformat(value) > today:
+            raise BadProfileValue(f"{f.label} {value} 晚于今天（{today.isoformat()}）。")
+        if f.kind == "events":
+            late = [e for e in value if date.fromisoformat(e["on"]) > today]
+            if late:
+                raise BadProfileValue(f"{f.label}中的“{late[0]['on']} {late[0]['text']}”晚于今天（{today.isoformat()}）。")
 
 
 def set_facts(archive: Archive, changes: dict[str, str]) -> Profile:
@@ -231,11 +322,14 @@ def set_facts(archive: Archive, changes: dict[str, str]) -> Profile:
     parsed = {}
     for name, text in changes.items():
         f = field_for(name)
+        if f.key.startswith(PARENT_PREFIX) and archive.level != archive.standards.xiaojia_level:
+            raise BadProfileValue(f"“{f.label}”只用于{archive.standards.xiaojia_level}档案："
+                                  f"本档案是{archive.level}，它自己就是基层工会。")
         parsed[f.key] = parse_value(f, text, grades)
     current = read(archive)
     merged = {**current.values, **parsed}
     merged = {k: v for k, v in merged.items() if v is not None}
-    _consistent(merged)
+    _consistent(merged, set(parsed), archive.now().date())
     now = archive.now()
     who = audit.current_user()
     with archive.session() as s, s.begin():
@@ -264,3 +358,52 @@ def show_value(f: Field, value: Any) -> str:
     if f.kind == "events":
         return "无" if not value else "；".join(f"{e['on']} {e['text']}" for e in value)
     return str(value)
+
+
+# ---------------------------------------------------------------- the parent union of a 小家
+
+
+def _parent_values(source: Path) -> tuple[dict[str, Any], str]:
+    """(own facts of the parent union, its name) from its archive folder or a JSON file."""
+    from ..archive import open_archive
+    from ..errors import JiaError
+
+    if source.is_dir():
+        try:
+            with open_archive(source, read_only=True) as parent:
+                if parent.level == parent.standards.xiaojia_level:
+                    raise BadProfileValue(f"“{source}”是{parent.level}档案，不是基层工会（上级工会）的档案。")
+                return dict(read(parent).values), parent.settings.unit
+        except BadProfileValue:
+            raise
+        except JiaError as exc:
+            raise BadProfileValue(f"无法读取上级工会档案“{source}”：{exc}") from None
+    try:
+        data = json.loads(source.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise BadProfileValue(f"无法读取“{source}”：应为上级工会的档案文件夹，或其 jiaarchive profile show --json 的输出（{exc}）。") from None
+    if not isinstance(data, dict):
+        raise BadProfileValue(f"“{source}”不是单位简况的 JSON（应为“键: 值”的表）。")
+    # `profile show --json` gives {key: {"value": …}}; a plain {key: value} table is read too
+    values = {k: (v.get("value") if isinstance(v, dict) else v) for k, v in data.items()}
+    name = values.get("unit") if isinstance(values.get("unit"), str) else ""
+    return values, name
+
+
+def import_parent(archive: Archive, source: Path) -> tuple[Profile, list[str]]:
+    """Copy the parent union's facts into ``parent.*`` (one audited change, checked like ``set_facts``).
+
+    Returns the profile and the labels imported.  Only the facts a 小家 takes from its parent are
+    copied; the parent's own ``parent.*`` entries and everything else are ignored.
+    """
+    values, name = _parent_values(Path(source))
+    changes: dict[str, str] = {}
+    for f in FIELDS:
+        if f.parent and values.get(f.key) is not None:
+            changes[PARENT_PREFIX + f.key] = show_value(f, values[f.key])
+    if not changes:
+        raise BadProfileValue(f"“{source}”中没有可导入的上级工会简况（职工总数、会员总数、换届、评家票数……）。")
+    if name:
+        changes[PARENT_UNIT] = name
+    prof = set_facts(archive, changes)
+    return prof, [BY_KEY[k].label for k in changes]

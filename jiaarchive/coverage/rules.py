@@ -1,7 +1,8 @@
-"""The coverage data: which catalogue entries prove which scoresheet item, and the report's rules.
+"""The coverage data: which records prove which item, and the report's rules and named checks.
 
-Read from ``catalog/mapping.toml`` and ``catalog/coverage_rules.toml`` (files without a
-top-level ``kind``, so ``standards.load()`` skips them) and checked against ``standards.load()``.
+Read from ``catalog/mapping.toml`` and ``catalog/coverage_rules.toml`` (files without a top-level
+``kind``, so the standards loader skips them) and checked against the standards, the profile's
+fields and the check kinds (``problems()`` lists every error; ``load()`` refuses data with one).
 
 An archive may override, in its ``jiaarchive.toml``::
 
@@ -17,37 +18,39 @@ from __future__ import annotations
 
 import functools
 import re
-from datetime import date
 import tomllib
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from ..errors import CatalogInvalid
 from ..standards import Standards, catalog_dir
+from . import profile as profile_mod
+from .checks import KINDS, CheckSpec, make_params
+from .model import Link
 
 MAPPING_FILE = "mapping.toml"
 RULES_FILE = "coverage_rules.toml"
 
-STATUS_CONDITIONS = ("all_years", "rules_met", "any")
-VETO_CHECKS = ("organisation", "labour_law", "democracy", "satisfaction", "membership", "incidents", "other")
-
-
-@dataclass(frozen=True)
-class Link:
-    """One mapping link: records under ``code`` usually prove the item, because ``reason``."""
-
-    code: str
-    reason: str
+STATUS_CONDITIONS = ("evidence_complete", "rules_met", "any")
+EVIDENCE_MODES = {"yearly": "检查窗口内每个年度都要有", "per_term": "本届任期内有即可", "once": "有过即可"}
+SUBJECTS = ("own", "parent")
+_SPECIAL_FORM_KEYS = ("unit_name", "manual")
 
 
 @dataclass(frozen=True)
 class ItemMapping:
-    """Links of one scoresheet item (``sheet``/``no``) or one 模范 standard item (``standard``/``project``)."""
+    """One scoresheet item (``sheet``/``no``) or one 模范 standard item (``standard``/``project``)."""
 
     key: tuple[str, str]  # (sheet id, "14") or (standard title, "民主之家")
     links: tuple[Link, ...]
     rules: tuple[str, ...] = ()
+    name: str = ""
+    terms: tuple[str, ...] = ()
+    evidence: str = "yearly"
+    checks: tuple[CheckSpec, ...] = ()
+    not_applicable_if: str = ""
 
 
 @dataclass(frozen=True)
@@ -87,11 +90,28 @@ class StatusRule:
 
 
 @dataclass(frozen=True)
-class VetoCheck:
+class VetoSpec:
+    """The named checks that decide one veto condition."""
+
     grade: str
     no: int
-    check: str
-    options: dict[str, Any]
+    checks: tuple[CheckSpec, ...]
+    xiaojia: str = "own"  # whose facts a 小家's veto is judged on: "own" or "parent"
+
+
+@dataclass(frozen=True)
+class TitleSpec:
+    """How a title the notice defines is written in the profile's 已获荣誉称号."""
+
+    grade: str
+    level: str
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class EvidenceSettings:
+    term_elected: str = "elected_on"
+    term_years: str = "term_years"
 
 
 @dataclass(frozen=True)
@@ -101,8 +121,10 @@ class CoverageSettings:
     membership_decided_by: str = "sheet"
     current_year_grace_until: tuple[int, int] | None = (9, 30)
     suggest_step: float = 0.5
-    default_grade: str = "先进"
+    default_grade: str = ""  # from the data (coverage_rules.toml [settings])
+    standard_grade: str = ""  # whose standard tables (五家) are assessed item by item
     as_of: date | None = None  # the planned inspection date; None: today
+    application_year: int | None = None  # None: the year of ``as_of``
 
 
 @dataclass(frozen=True)
@@ -111,10 +133,12 @@ class CoverageRules:
     mappings: dict[tuple[str, str], ItemMapping]
     yearly: tuple[YearlyRule, ...]
     statuses: tuple[StatusRule, ...]
-    veto_checks: tuple[VetoCheck, ...]
+    vetoes: tuple[VetoSpec, ...]
     material_titles: dict[str, tuple[str, ...]]
-    photo_patterns: tuple[re.Pattern[str], ...]
     form_fields: dict[str, str]
+    evidence: EvidenceSettings = EvidenceSettings()
+    prerequisite_check: CheckSpec | None = None
+    titles: tuple[TitleSpec, ...] = ()
 
     def mapping(self, owner: str, item: int | str) -> ItemMapping:
         return self.mappings.get((owner, str(item)), ItemMapping((owner, str(item)), ()))
@@ -125,11 +149,8 @@ class CoverageRules:
                 return r
         return None
 
-    def veto_check(self, grade: str, no: int) -> VetoCheck | None:
-        for v in self.veto_checks:
-            if v.grade == grade and v.no == no:
-                return v
-        return None
+    def veto(self, grade: str, no: int) -> VetoSpec | None:
+        return next((v for v in self.vetoes if v.grade == grade and v.no == no), None)
 
 
 def _fail(where: str, what: str) -> CatalogInvalid:
@@ -159,6 +180,30 @@ def _compile(pattern: str | None) -> re.Pattern[str] | None:
         raise _fail(RULES_FILE, f"session_pattern“{pattern}”不是有效的正则表达式（{exc}）") from exc
 
 
+def _strs(row: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+    value = row.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise _fail(where, f"“{key}”应为文字列表")
+    return tuple(value)
+
+
+def _check_spec(raw: Any, where: str) -> CheckSpec:
+    if not isinstance(raw, dict):
+        raise _fail(where, "判断器应写成表（[[…check]]）")
+    raw = dict(raw)
+    kind = str(raw.pop("kind", ""))
+    filters = {k: raw.pop(k) for k in ("unit_types", "levels", "not_required", "subject") if k in raw}
+    try:
+        params = make_params(kind, raw)
+    except ValueError as exc:
+        raise _fail(where, str(exc)) from None
+    subject = str(filters.get("subject", ""))
+    if subject and subject not in SUBJECTS:
+        raise _fail(where, f"subject 应为 {' 或 '.join(SUBJECTS)}，现为“{subject}”")
+    return CheckSpec(kind, params, _strs(filters, "unit_types", where), _strs(filters, "levels", where),
+                     str(filters.get("not_required", "")), subject)
+
+
 def _settings(raw: dict[str, Any], where: str) -> CoverageSettings:
     base = CoverageSettings()
     out: dict[str, Any] = {}
@@ -185,6 +230,13 @@ def _settings(raw: dict[str, Any], where: str) -> CoverageSettings:
                 out[key] = value if isinstance(value, date) else date.fromisoformat(str(value))
             except ValueError:
                 raise _fail(where, f"as_of（报告日期）应为 YYYY-MM-DD，现为{value!r}") from None
+        elif key == "application_year":
+            if value in ("", None, 0):
+                out[key] = None
+                continue
+            if not str(value).isdigit() or not 2000 <= int(value) <= 2100:
+                raise _fail(where, f"application_year（申报年度）应为年份，如 2021，现为{value!r}")
+            out[key] = int(value)
         elif key == "window_years":
             if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 10:
                 raise _fail(where, f"window_years 应为 1 到 10 的整数，现为{value!r}")
@@ -194,23 +246,41 @@ def _settings(raw: dict[str, Any], where: str) -> CoverageSettings:
     return replace(base, **out)
 
 
+def _mapping(row: dict[str, Any], where: str) -> ItemMapping:
+    if "sheet" in row:
+        key = (str(row["sheet"]), str(row.get("no", "")))
+    elif "standard" in row:
+        key = (str(row["standard"]), str(row.get("project", "")))
+    else:
+        raise _fail(where, "缺少 sheet/no 或 standard/project")
+    where = f"{MAPPING_FILE} {key[0]} {key[1]}"
+    known = {"sheet", "no", "standard", "project", "name", "links", "terms", "evidence", "rules", "check",
+             "not_applicable_if"}
+    unknown = [k for k in row if k not in known]
+    if unknown:
+        raise _fail(where, f"未知的字段“{'、'.join(unknown)}”")
+    links = tuple(_parse_link(x, where) for x in row.get("links", []))
+    codes = [lk.code for lk in links]
+    dup = sorted({c for c in codes if codes.count(c) > 1})
+    if dup:
+        raise _fail(where, f"目录编号 {'、'.join(dup)} 写了不止一次（每个条目只写一条理由）")
+    evidence = str(row.get("evidence", "yearly"))
+    if evidence not in EVIDENCE_MODES:
+        raise _fail(where, f"evidence 应为 {'、'.join(EVIDENCE_MODES)} 之一，现为“{evidence}”")
+    checks = tuple(_check_spec(c, f"{where} 的判断器") for c in row.get("check", []))
+    return ItemMapping(key, links, _strs(row, "rules", where), str(row.get("name", "")), _strs(row, "terms", where),
+                       evidence, checks, str(row.get("not_applicable_if", "")))
+
+
 @functools.lru_cache(maxsize=8)
 def _load_base(folder: Path) -> CoverageRules:
-    mp, rp = folder / MAPPING_FILE, folder / RULES_FILE
-    mapping, rules = _read(mp), _read(rp)
+    mapping, rules = _read(folder / MAPPING_FILE), _read(folder / RULES_FILE)
     mappings: dict[tuple[str, str], ItemMapping] = {}
     for i, row in enumerate(mapping.get("item", []), 1):
-        where = f"{MAPPING_FILE} 第{i}个 [[item]]"
-        if "sheet" in row:
-            key = (str(row["sheet"]), str(row.get("no", "")))
-        elif "standard" in row:
-            key = (str(row["standard"]), str(row.get("project", "")))
-        else:
-            raise _fail(where, "缺少 sheet/no 或 standard/project")
-        if key in mappings:
-            raise _fail(where, f"{key[0]} {key[1]} 重复")
-        links = tuple(_parse_link(x, where) for x in row.get("links", []))
-        mappings[key] = ItemMapping(key, links, tuple(str(r) for r in row.get("rules", [])))
+        m = _mapping(row, f"{MAPPING_FILE} 第{i}个 [[item]]")
+        if m.key in mappings:
+            raise _fail(MAPPING_FILE, f"{m.key[0]} {m.key[1]} 重复")
+        mappings[m.key] = m
     yearly = tuple(
         YearlyRule(
             id=str(r["id"]), name=str(r["name"]), min=int(r.get("min", 1)), max=int(r.get("max", 0)),
@@ -221,40 +291,54 @@ def _load_base(folder: Path) -> CoverageRules:
         )
         for r in rules.get("yearly", [])
     )
-    statuses = tuple(StatusRule(str(s["name"]), tuple(s.get("when", [])), str(s.get("explain", ""))) for s in rules.get("status", []))
+    statuses = tuple(StatusRule(str(s["name"]), tuple(s.get("when", [])), str(s.get("explain", "")))
+                     for s in rules.get("status", []))
     for s in statuses:
         bad = [c for c in s.when if c not in STATUS_CONDITIONS]
         if bad:
             raise _fail(RULES_FILE, f"状态“{s.name}”的条件 {bad} 未知（可用：{'、'.join(STATUS_CONDITIONS)}）")
     if not statuses or statuses[-1].when:
         raise _fail(RULES_FILE, "最后一条 [[status]] 必须没有条件（兜底状态）")
-    checks = []
-    for row in rules.get("veto_check", []):
-        if row.get("check") not in VETO_CHECKS:
-            raise _fail(RULES_FILE, f"否决判断器“{row.get('check')}”未知（可用：{'、'.join(VETO_CHECKS)}）")
-        opts = {k: v for k, v in row.items() if k not in ("grade", "no", "check")}
-        checks.append(VetoCheck(str(row["grade"]), int(row["no"]), str(row["check"]), opts))
+    vetoes = []
+    for row in rules.get("veto", []):
+        where = f"{RULES_FILE} 否决条件 {row.get('grade', '')}第{row.get('no', '')}条"
+        xiaojia = str(row.get("xiaojia", "own"))
+        if xiaojia not in SUBJECTS:
+            raise _fail(where, f"xiaojia 应为 {' 或 '.join(SUBJECTS)}")
+        checks = tuple(_check_spec(c, where) for c in row.get("check", []))
+        if not checks:
+            raise _fail(where, "没有判断器（[[veto.check]]）")
+        vetoes.append(VetoSpec(str(row.get("grade", "")), int(row.get("no", 0)), checks, xiaojia))
+    pre = rules.get("prerequisite_check")
+    prerequisite = _check_spec(pre, f"{RULES_FILE} [prerequisite_check]") if pre else None
+    if prerequisite is not None and prerequisite.kind != "title_held":
+        raise _fail(RULES_FILE, "[prerequisite_check] 的判断器应为 title_held")
+    titles = tuple(TitleSpec(str(t.get("grade", "")), str(t.get("level", "")), _strs(t, "names", f"{RULES_FILE} [[title]]"))
+                   for t in rules.get("title", []))
+    ev = rules.get("evidence", {})
+    evidence = EvidenceSettings(str(ev.get("term_elected", "elected_on")), str(ev.get("term_years", "term_years")))
     materials = {str(r["key"]): tuple(r.get("title_keywords", [])) for r in rules.get("material_find", [])}
-    try:
-        patterns = tuple(re.compile(p, re.IGNORECASE) for p in rules.get("photos", {}).get("meaningless_title_patterns", []))
-    except re.error as exc:
-        raise _fail(RULES_FILE, f"照片命名规则的正则表达式有误（{exc}）") from exc
     return CoverageRules(
         settings=_settings(rules.get("settings", {}), RULES_FILE),
         mappings=mappings,
         yearly=yearly,
         statuses=statuses,
-        veto_checks=tuple(checks),
+        vetoes=tuple(vetoes),
         material_titles=materials,
-        photo_patterns=patterns,
         form_fields={str(k): str(v) for k, v in rules.get("form_fields", {}).items()},
+        evidence=evidence,
+        prerequisite_check=prerequisite,
+        titles=titles,
     )
 
 
 def load(standards: Standards, overrides: dict[str, Any] | None = None, folder: Path | None = None) -> CoverageRules:
     """The coverage rules, checked against ``standards``, with an archive's ``[coverage]`` overrides."""
     base = _load_base((folder or (standards.path or catalog_dir())).resolve())
-    check(base, standards)
+    found = _problems_cached(base, standards)
+    if found:
+        where, what = found[0]
+        raise _fail(where, what)
     if not overrides:
         return base
     settings = _settings({**base.settings.__dict__, **_raw_settings(base.settings), **overrides}, "jiaarchive.toml [coverage]")
@@ -272,38 +356,129 @@ def _raw_settings(s: CoverageSettings) -> dict[str, Any]:
     return {
         "current_year_grace_until": f"{grace[0]:02d}-{grace[1]:02d}" if grace else "",
         "as_of": s.as_of.isoformat() if s.as_of else "",
+        "application_year": s.application_year or "",
     }
 
 
-def check(rules: CoverageRules, standards: Standards) -> None:
-    """Every mapped item, code, rule and veto must exist in the standards; raises CatalogInvalid."""
+def problems(standards: Standards, folder: Path | None = None) -> list[tuple[str, str]]:
+    """Every error of the coverage data, as (where, what); [] when it is sound."""
+    try:
+        base = _load_base((folder or (standards.path or catalog_dir())).resolve())
+    except CatalogInvalid as exc:
+        return [(RULES_FILE, str(exc))]
+    return list(_problems_cached(base, standards))
+
+
+_CHECKED: dict[tuple[int, int], tuple[CoverageRules, Standards, tuple[tuple[str, str], ...]]] = {}
+
+
+def _problems_cached(rules: CoverageRules, standards: Standards) -> tuple[tuple[str, str], ...]:
+    """The problems of loaded (cached, never changed) rules against loaded standards, found once."""
+    key = (id(rules), id(standards))
+    hit = _CHECKED.get(key)
+    if hit is None or hit[0] is not rules or hit[1] is not standards:
+        hit = _CHECKED[key] = (rules, standards, tuple(_problems(rules, standards)))
+    return hit[2]
+
+
+def _check_problems(spec: CheckSpec, where: str, standards: Standards, rule_ids: set[str], codes: set[str]):
+    p = spec.params
+    for key, kind in getattr(p, "profile_keys", dict)().items():
+        f = profile_mod.BY_KEY.get(key)
+        if f is None or key.startswith(profile_mod.PARENT_PREFIX):
+            yield where, f"简况中没有栏目“{key}”"
+        elif f.kind != kind and not (kind == "text" and f.kind in ("text", "grade")):
+            yield where, f"简况栏目“{key}”（{f.label}）的类型是 {f.kind}，判断器要的是 {kind}"
+    for kind in getattr(p, "threshold_kinds", tuple)():
+        if not any(t.kind == kind for t in standards.thresholds):
+            yield where, f"标准数据中没有类别为“{kind}”的门槛"
+    for rid in getattr(p, "rule_ids", tuple)():
+        if rid not in rule_ids:
+            yield where, f"逐年规则“{rid}”不存在"
+    for code in getattr(p, "catalogue_codes", tuple)():
+        if code not in codes:
+            yield where, f"目录编号“{code}”不存在"
+    for u in spec.unit_types:
+        if u not in standards.unit_types:
+            yield where, f"单位类型“{u}”不在 units.toml 中"
+    for lv in spec.levels:
+        if lv not in standards.levels:
+            yield where, f"层级“{lv}”不在 units.toml 中"
+
+
+def _problems(rules: CoverageRules, standards: Standards):
     codes = set(standards.catalogue.codes())
     sheets = {s.id: s for s in standards.scoresheets}
     stds = {s.title: s for s in standards.standards}
     rule_ids = {r.id for r in rules.yearly}
+    grades = {g.name for g in standards.grades}
     for (owner, item), m in rules.mappings.items():
+        where = f"{MAPPING_FILE} {owner} {item}"
         if owner in sheets:
             if not any(str(it.no) == item for it in sheets[owner].items):
-                raise _fail(MAPPING_FILE, f"评分表 {owner} 没有第{item}项")
+                yield where, f"评分表 {owner} 没有第{item}项"
         elif owner in stds:
             if not any(it.project == item for it in stds[owner].items):
-                raise _fail(MAPPING_FILE, f"“{owner}”没有创建项目“{item}”")
+                yield where, f"“{owner}”没有创建项目“{item}”"
         else:
-            raise _fail(MAPPING_FILE, f"“{owner}”既不是评分表编号，也不是标准表名")
+            yield where, f"“{owner}”既不是评分表编号，也不是标准表名"
+        if not m.name or not m.terms or not m.links:
+            yield where, "每一项都要有 name、terms 和 links"
         for link in m.links:
             if link.code not in codes:
-                raise _fail(MAPPING_FILE, f"{owner} {item} 引用的目录编号“{link.code}”不存在")
+                yield where, f"引用的目录编号“{link.code}”不存在"
         for r in m.rules:
             if r not in rule_ids:
-                raise _fail(MAPPING_FILE, f"{owner} {item} 引用的逐年规则“{r}”不存在")
-    for s in standards.scoresheets:
-        for it in s.items:
-            if (s.id, str(it.no)) not in rules.mappings:
-                raise _fail(MAPPING_FILE, f"评分表 {s.id} 第{it.no}项没有对应的目录条目")
+                yield where, f"引用的逐年规则“{r}”不存在"
+        for spec in m.checks:
+            yield from _check_problems(spec, where, standards, rule_ids, codes)
+    owners = [(s.id, str(it.no)) for s in standards.scoresheets for it in s.items]
+    owners += [(s.title, it.project) for s in standards.standards if s.grade == rules.settings.standard_grade
+               for it in s.items]
+    for owner, item in owners:
+        if (owner, item) not in rules.mappings:
+            yield MAPPING_FILE, f"{owner} {item} 没有对应（每一项都要写 links 和 terms）"
     for r in rules.yearly:
         for c in r.codes:
             if c not in codes:
-                raise _fail(RULES_FILE, f"逐年规则“{r.id}”引用的目录编号“{c}”不存在")
-    for v in rules.veto_checks:
+                yield RULES_FILE, f"逐年规则“{r.id}”引用的目录编号“{c}”不存在"
+    for v in rules.vetoes:
+        where = f"{RULES_FILE} 否决条件 {v.grade}第{v.no}条"
         if not any(x.grade == v.grade and x.no == v.no for x in standards.vetoes):
-            raise _fail(RULES_FILE, f"{v.grade}否决条件第{v.no}条不存在")
+            yield where, "标准数据中没有这条否决条件"
+        for spec in v.checks:
+            yield from _check_problems(spec, where, standards, rule_ids, codes)
+    for x in standards.vetoes:
+        if rules.veto(x.grade, x.no) is None:
+            yield RULES_FILE, f"{x.grade}否决条件第{x.no}条没有判断器（[[veto]]）"
+    if standards.prerequisites and rules.prerequisite_check is None:
+        yield RULES_FILE, "标准数据有申报前提，但没有 [prerequisite_check]"
+    if rules.prerequisite_check is not None:
+        yield from _check_problems(rules.prerequisite_check, f"{RULES_FILE} [prerequisite_check]", standards,
+                                   rule_ids, codes)
+    for key in ("default_grade", "standard_grade"):
+        value = getattr(rules.settings, key)
+        if value not in grades:
+            yield RULES_FILE, f"[settings] {key}“{value}”不是已定义的创建层级"
+    for t in rules.titles:
+        if t.grade not in grades:
+            yield RULES_FILE, f"荣誉称号的层级“{t.grade}”未定义"
+        if t.level not in standards.levels:
+            yield RULES_FILE, f"荣誉称号的层级“{t.level}”不在 units.toml 的 levels 中"
+    for p in standards.prerequisites:
+        for level in standards.levels:
+            if not any(t.grade == p.requires and t.level == level for t in rules.titles):
+                yield RULES_FILE, f"申报{p.grade}要求已获{p.requires}，但没有{p.requires}{level}称号的写法（[[title]]）"
+    for key, _ in rules.material_titles.items():
+        if not any(m.key == key for m in standards.materials):
+            yield RULES_FILE, f"申报材料“{key}”不存在"
+    for label, key in rules.form_fields.items():
+        if key not in _SPECIAL_FORM_KEYS and key not in profile_mod.BY_KEY:
+            yield RULES_FILE, f"登记表栏目“{label}”对应的简况栏目“{key}”不存在"
+    for key in (rules.evidence.term_elected, rules.evidence.term_years):
+        if key not in profile_mod.BY_KEY:
+            yield RULES_FILE, f"[evidence] 的简况栏目“{key}”不存在"
+
+
+__all__ = ["CoverageRules", "CoverageSettings", "EvidenceSettings", "ItemMapping", "KINDS", "StatusRule",
+           "TitleSpec", "VetoSpec", "YearlyRule", "load", "problems", "EVIDENCE_MODES"]

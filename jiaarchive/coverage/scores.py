@@ -3,6 +3,10 @@
 Scores are not records or files, so an archive opened read-only (inspector mode) may still enter
 them: ``Archive.require_writable()`` is deliberately not called here.  Every change is audited
 (action ``score``) in the same transaction.
+
+The same table keeps the clerk's mark that an item does not apply (不适用, role
+``not_applicable``, the reason in ``remark``): only for items whose own text sets a condition
+(mapping.toml ``not_applicable_if``, e.g. 职工持股会 "设置内部职工股的公司制企业").
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from ..errors import BadValue
 
 SELF = "self"
 INSPECTOR = "inspector"
+NOT_APPLICABLE = "not_applicable"
 ROLE_LABELS = {SELF: "自查分", INSPECTOR: "评定分"}
 
 
@@ -87,3 +92,40 @@ def set_score(archive: Archive, item_no: int, role: str, score: float | None, re
     if score is None:
         return None
     return Score(sheet.id, item_no, role, float(score), after["remark"], who, now)
+
+
+def set_not_applicable(archive: Archive, item_no: int, reason: str | None) -> Score | None:
+    """Mark an item 不适用 with the clerk's reason (``reason`` empty or None: applicable again).
+
+    Refused for items whose text sets no condition: an item without evidence is a gap, not
+    something to set aside.
+    """
+    from .rules import load as load_rules
+
+    if archive.read_only:
+        raise BadScore("档案以检查组只读方式打开，不能把评分项目标为不适用。")
+    sheet = archive.scoresheet
+    if sheet is None:
+        raise BadScore(f"{archive.unit_type}（{archive.level}）没有先进评分表。")
+    sheet.item(item_no)
+    text = (reason or "").strip()
+    condition = load_rules(archive.standards, archive.settings.extra.get("coverage")).mapping(
+        sheet.id, item_no).not_applicable_if
+    if text and not condition:
+        raise BadScore(f"第{item_no}项的原文没有适用条件，不能标为不适用；没有材料时请补充材料或如实说明缺口。")
+    now = archive.now()
+    who = audit.current_user()
+    with archive.session() as s, s.begin():
+        row = s.get(ItemScore, (sheet.id, item_no, NOT_APPLICABLE))
+        before = {"reason": row.remark} if row else None
+        if not text:
+            if row is not None:
+                s.delete(row)
+        else:
+            if row is None:
+                row = ItemScore(sheet_id=sheet.id, item_no=item_no, role=NOT_APPLICABLE, score=0.0)
+                s.add(row)
+            row.remark, row.who, row.at = text, who, now
+        audit.log(s, "score", at=now, before=before, after={"reason": text} if text else None, who=who,
+                  detail=f"{sheet.id} 第{item_no}项 不适用")
+    return Score(sheet.id, item_no, NOT_APPLICABLE, 0.0, text, who, now) if text else None

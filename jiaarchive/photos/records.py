@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from pathlib import Path, PurePosixPath
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from jiaarchive import audit, filing, storage
@@ -594,6 +594,86 @@ def sheet_for_entry(
     return photo_sheet(items, dst_pdf, title=title, per_page=per_page)
 
 
+# ---------------------------------------------------------------- names as the notice asks
+
+
+@dataclass(frozen=True)
+class NamedPhoto:
+    """A filed photo and whether its name gives a time and a content description the clerk or the
+    photo itself supplied (图片请命名备注时间、内容说明), with what is wrong when not."""
+
+    file_id: int
+    archive_no: str
+    path: str
+    ok: bool
+    problems: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        return self.path.rsplit("/", 1)[-1]
+
+
+# Record date sources (filing.date_source) that are the clerk's own word.
+_CLERK_DATE_SOURCES = frozenset({"manual"})
+# Capture-time sources (PhotoLabelRow.taken_at_source) read from the photo's own metadata.
+_OWN_TIME_SOURCES = frozenset({"exif", "xmp", "record"})
+_DATE_SOURCE_PROBLEM = {
+    "mtime": "文件名中的日期是归档时取自文件修改时间（程序的默认值），不是拍摄时间，也不是干事填写的日期",
+    "properties": "文件名中的日期取自文件属性，不是拍摄时间",
+    "exif": "文件名中的日期取自同一件中另一张照片的拍摄时间，这张照片没有自己的拍摄时间",
+}
+
+
+def _date_problem(date_source: str, original_name: str, labelled: bool, time_source: str) -> str:
+    """'' when the date in the archive name came from the clerk or the photo; else why not."""
+    if date_source in _CLERK_DATE_SOURCES or labelled or time_source in _OWN_TIME_SOURCES:
+        return ""
+    if date_source == "filename":
+        found = meta.filename_time(original_name)
+        if found is None:
+            return "文件名中的日期取自同一件中另一个文件的名称，不是这张照片的拍摄时间"
+        if found.save_time:
+            return "文件名中的日期取自微信等保存图片的时间，不是拍摄时间"
+        return ""  # the clerk (or the camera) wrote it into the name the file came with
+    return _DATE_SOURCE_PROBLEM.get(date_source, "文件名中的日期不是拍摄时间，也不是干事填写的日期")
+
+
+def naming_check(archive: Archive, years: tuple[int, int]) -> list[NamedPhoto]:
+    """Every photo of the records of ``years``, in archive order, with its naming problems.
+
+    A name counts only when it has a date and a content description, and the date came from
+    the clerk (a date typed when filing or labelling) or from the photo itself (EXIF/XMP, or a
+    camera-written name) — not from the program's own default (the file's modification time).
+    """
+    is_photo = or_(File.kind.in_(sorted(IMAGE_KINDS)),
+                   *[func.lower(File.path).like(f"%{suffix}") for suffix in sorted(PHOTO_SUFFIXES)])
+    with archive.session() as s:
+        rows = s.execute(
+            select(File.id, File.path, File.kind, File.original_name, Record.archive_no, Record.date_source,
+                   PhotoLabelRow.labelled_at, PhotoLabelRow.taken_at_source)
+            .join(Record, Record.id == File.record_id)
+            .outerjoin(PhotoLabelRow, PhotoLabelRow.file_id == File.id)
+            .where(Record.status == ACTIVE, File.status == ACTIVE, Record.year.between(*years), is_photo)
+            .order_by(Record.archive_no, File.position)
+        ).all()
+    out = []
+    for fid, path, kind, original, number, date_source, labelled_at, time_source in rows:
+        if not _is_photo_row(kind, path):
+            continue
+        name = PurePosixPath(path).name
+        problems = []
+        if not meta.name_has_date(name):
+            problems.append("文件名没有日期")
+        else:
+            why = _date_problem(date_source or "", original or "", labelled_at is not None, time_source or "")
+            if why:
+                problems.append(why)
+        if not meta.name_has_description(name):
+            problems.append("文件名没有内容说明")
+        out.append(NamedPhoto(fid, number, path, not problems, tuple(problems)))
+    return out
+
+
 __all__ = [
     "PHOTO_SUFFIXES",
     "PhotoInfo",
@@ -611,6 +691,8 @@ __all__ = [
     "resolve",
     "sheet_for_entry",
     "source_label",
+    "NamedPhoto",
+    "naming_check",
     "time_from_record",
     "view_has_photos",
 ]

@@ -31,6 +31,7 @@ class BrowseScreen(ReportsWorkerErrors, Screen[None]):
 
     BINDINGS = SCREEN_BINDINGS + [
         Binding("a", "file_document", "归档", id="file"),
+        Binding("i", "show_inbox", "收件箱", show=False, id="inbox"),
         Binding("e", "edit_record", "修改", id="edit"),
         Binding("d,delete", "delete_record", "删除", id="delete"),
         Binding("t", "show_trash", "回收站", id="trash"),
@@ -46,6 +47,7 @@ class BrowseScreen(ReportsWorkerErrors, Screen[None]):
     # (command palette name, help, action): every feature of the screen, in Chinese
     PALETTE = (
         ("归档: 归档文件", "把一个文件归入当前目录条目", "file_document"),
+        ("归档: 收件箱（整理一堆文件）", "文件夹或压缩包中的文件逐个建议目录、题名、日期，确认后归档（i）", "show_inbox"),
         ("记录: 修改选中的记录", "修改题名、日期、目录等", "edit_record"),
         ("记录: 删除选中的记录", "移入回收站，可恢复", "delete_record"),
         ("回收站: 查看并恢复", "已删除的记录", "show_trash"),
@@ -188,7 +190,7 @@ class BrowseScreen(ReportsWorkerErrors, Screen[None]):
     # ------------------------------------------------------------------ what applies
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         writable = not self.app.archive.read_only
-        if action == "file_document":
+        if action in ("file_document", "show_inbox"):
             return writable
         if action in ("edit_record", "delete_record"):
             return writable and self.current is not None
@@ -256,6 +258,12 @@ class BrowseScreen(ReportsWorkerErrors, Screen[None]):
     def on_browse_screen_changed(self, event: Changed) -> None:
         self.app.notify(f"已删除 {event.record.archive_no}，可在回收站（t）中恢复。", title="已移入回收站")
         self.reload()
+
+    def action_show_inbox(self) -> None:
+        if self.check_action("show_inbox", ()):
+            from .inbox import InboxScreen
+
+            self.app.push_screen(InboxScreen(), lambda filed: self.reload() if filed else None)
 
     def action_show_trash(self) -> None:
         from .trash import TrashScreen

@@ -1,8 +1,10 @@
-"""The scoring dashboard: scoresheet items with status colours and points, the veto list, scores.
+"""The scoring dashboard: scoresheet items with status colours and points, the vetoes, scores.
 
 ``DashboardScreen(archive, inspector)`` is self-contained: it computes the report in a thread
-worker (``coverage.assess``), shows it, drills into an item's evidence on Enter, takes the
-自查分 (or, for an inspector, the 评定分 and a remark) in place, and writes the HTML/XLSX reports.
+worker (``coverage.assess``), shows it, drills into an item's requirement and evidence on Enter,
+takes the 自查分 (or, for an inspector, the 评定分 and a remark) in place, marks a conditional item
+不适用 with the clerk's reason, and writes the HTML/XLSX reports.  Every sentence shown is the
+report's own (verdict summaries, gaps, the total line).
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.text import Text
-from sqlalchemy import select
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -21,11 +22,11 @@ from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from ..settings import EXPORT_DIR
 from ..archive import Archive
-from ..coverage.assess import Report, assess
-from ..db.models import Record
+from ..coverage.assess import ItemAssessment, Report, assess
+from .dialogs import TextPrompt
 
-STATUS_STYLE = {"充分": "bold green", "薄弱": "bold yellow", "缺失": "bold red", "通过": "green", "否决": "bold red", "未知": "dim"}
-MAX_DRILL = 300
+STATUS_STYLE = {"充分": "bold green", "薄弱": "bold yellow", "缺失": "bold red", "不适用": "dim", "通过": "green",
+                "否决": "bold red", "未知": "dim"}
 
 
 def _num(x: float | None) -> str:
@@ -33,27 +34,36 @@ def _num(x: float | None) -> str:
 
 
 class EvidenceScreen(ModalScreen[None]):
-    """The evidence records of one item (archive number, date, title)."""
+    """One item: its requirement (the official text), what counts, the gaps, and the records counted."""
 
     BINDINGS = [Binding("escape", "dismiss", "返回", id="close_evidence")]
 
-    def __init__(self, title: str, rows: list[tuple[str, str, str]], total: int) -> None:
+    def __init__(self, item: ItemAssessment) -> None:
         super().__init__()
-        self._title, self._rows, self._total = title, rows, total
+        self.item = item
 
     def compose(self) -> ComposeResult:
+        it = self.item
         with Vertical(id="evidence-box"):
-            more = f"（显示前 {len(self._rows)} 件，共 {self._total} 件）" if self._total > len(self._rows) else f"（共 {self._total} 件）"
-            yield Label(f"{self._title} 的证明材料{more}")
+            yield Label(f"第{it.no}项 {it.label}（{it.status}）", id="evidence-title")
+            yield Static(Text(it.text), id="evidence-requirement")
+            lines = [f"证据要求：{it.evidence_rule}；要点：{'、'.join(it.terms)}"]
+            if it.not_applicable:
+                lines.append(f"不适用：{it.not_applicable}（原文条件：{it.not_applicable_if}）")
+            lines += [f"· {m}" for m in it.missing]
+            yield Static(Text("\n".join(lines)), id="evidence-gaps")
+            yield Label(f"证明材料（共 {len(it.matches)} 件）", id="evidence-count")
             yield DataTable(id="evidence-table", cursor_type="row")
             yield Footer()
 
     def on_mount(self) -> None:
         t = self.query_one(DataTable)
         t.add_column("档号", key="no")
-        t.add_column("日期", key="date")
+        t.add_column("年度", key="year")
         t.add_column("题名", key="title")
-        t.add_rows(self._rows)
+        t.add_column("依据", key="how")
+        t.add_rows([(m.archive_no, str(m.year), m.title, m.how + (f"：{m.term}" if m.term else ""))
+                    for m in self.item.matches])
 
 
 class ScoreInput(ModalScreen[tuple[float | None, str] | None]):
@@ -95,11 +105,14 @@ class DashboardScreen(Screen[None]):
     DashboardScreen #dash-items { height: 2fr; }
     DashboardScreen #dash-vetoes { height: 1fr; }
     EvidenceScreen #evidence-box, ScoreInput #score-box { width: 90%; height: auto; max-height: 90%; background: $panel; padding: 1; }
+    EvidenceScreen #evidence-requirement, EvidenceScreen #evidence-gaps { height: auto; margin-bottom: 1; }
+    EvidenceScreen #evidence-table { height: auto; max-height: 16; }
     EvidenceScreen, ScoreInput { align: center middle; }
     """
     BINDINGS = [
         Binding("enter", "drill", "证明材料", id="drill"),
         Binding("s", "score", "录入分数", id="score"),
+        Binding("n", "not_applicable", "不适用", id="not_applicable"),
         Binding("w", "write_reports", "写出报告", id="write_reports"),
         Binding("f", "edit_profile", "单位简况", id="profile"),
         Binding("r", "refresh", "刷新", id="refresh"),
@@ -108,7 +121,8 @@ class DashboardScreen(Screen[None]):
     PALETTE = (
         ("报告: 生成迎检报告", "写出 HTML 和 XLSX 迎检报告", "write_reports"),
         ("报告: 刷新仪表盘", "重新计算覆盖和缺口", "refresh"),
-        ("简况: 修改单位简况", "职工数、会员数、换届、测评票等否决条件依据的事实", "edit_profile"),
+        ("报告: 标为不适用", "原文带条件的评分项目（如职工持股会）不适用时写明理由", "not_applicable"),
+        ("简况: 修改单位简况", "职工数、会员数、换届、测评票、上级工会等否决条件依据的事实", "edit_profile"),
     )
 
     class Assessed(Message):
@@ -131,11 +145,11 @@ class DashboardScreen(Screen[None]):
 
     def on_mount(self) -> None:
         items = self.query_one("#dash-items", DataTable)
-        for label, key in (("项", "no"), ("项目", "sub"), ("状态", "status"), ("单项分", "points"), ("建议", "sugg"),
+        for label, key in (("项", "no"), ("项目", "name"), ("状态", "status"), ("单项分", "points"), ("建议", "sugg"),
                            ("自查", "self"), ("评定", "insp"), ("证据", "n"), ("缺口", "gap")):
             items.add_column(label, key=key)
         vetoes = self.query_one("#dash-vetoes", DataTable)
-        for label, key in (("条", "no"), ("结论", "verdict"), ("否决条件", "text"), ("依据", "reason")):
+        for label, key in (("条", "no"), ("结论", "verdict"), ("否决条件 / 申报前提", "text"), ("依据", "reason")):
             vetoes.add_column(label, key=key)
         self.action_refresh()
 
@@ -151,23 +165,23 @@ class DashboardScreen(Screen[None]):
     @on(Assessed)
     def _show(self, message: Assessed) -> None:
         r = self.report = message.report
-        t = r.totals
         who = "检查组" if self.inspector else "自查"
-        head = f"{r.unit}（{r.unit_type}·{r.level}）{r.years[0]}–{r.years[-1]} 年度  否决：{r.veto_verdict}  "
+        head = Text(f"{r.unit}（{r.unit_type}·{r.level}）申报{r.grade}  {r.years[0]}–{r.years[-1]} 年度  能否申报：")
+        head.append(r.verdict, style=STATUS_STYLE.get(r.verdict, ""))
+        head.append(f"  {r.veto_summary}{r.prerequisite_summary}  [{who}]\n")
         if r.sheet_id:
-            head += (f"建议 {_num(t.suggested)}  自查 {_num(t.self_total)}  评定 {_num(t.inspector_total)}"
-                     f"  门槛 {_num(t.threshold)}  [{who}]")
+            head.append("\n".join(line.text for line in r.totals.lines if line.value is not None or line.role == "suggested"))
         else:
-            head += r.sheet_note
+            head.append(r.sheet_note)
         self.query_one("#dash-summary", Static).update(head)
         items = self.query_one("#dash-items", DataTable)
         row = items.cursor_row
         items.clear()
         items.add_rows([
-            (str(it.no), it.subgroup, Text(it.status, style=STATUS_STYLE[it.status]), str(it.points or ""),
+            (str(it.no), it.label, Text(it.status, style=STATUS_STYLE[it.status]), str(it.points or ""),
              _num(it.suggested), _num(it.self_score.score if it.self_score else None),
              _num(it.inspector_score.score if it.inspector_score else None), str(it.evidence_count),
-             "；".join(it.missing)[:60])
+             (it.not_applicable or "；".join(it.missing))[:60])
             for it in (r.items or r.standard_items)
         ])
         if row:
@@ -176,8 +190,10 @@ class DashboardScreen(Screen[None]):
         vetoes.clear()
         vetoes.add_rows([(str(v.no), Text(v.verdict, style=STATUS_STYLE[v.verdict]), v.text[:40], v.reason[:80])
                          for v in r.vetoes])
+        vetoes.add_rows([("前提", Text(p.verdict, style=STATUS_STYLE[p.verdict]), p.printed[:40], p.reason[:80])
+                         for p in r.prerequisites])
 
-    def _current(self):  # noqa: ANN202
+    def _current(self) -> ItemAssessment | None:
         if self.report is None:
             return None
         items = self.report.items or self.report.standard_items
@@ -191,14 +207,8 @@ class DashboardScreen(Screen[None]):
 
     def action_drill(self) -> None:
         it = self._current()
-        if it is None:
-            return
-        numbers = list(it.evidence[:MAX_DRILL])
-        with self.archive.session() as s:
-            found = {n: (d, t) for n, d, t in s.execute(
-                select(Record.archive_no, Record.doc_date, Record.title).where(Record.archive_no.in_(numbers)))}
-        rows = [(n, found[n][0].isoformat() if found.get(n) and found[n][0] else "", found.get(n, ("", ""))[1]) for n in numbers]
-        self.app.push_screen(EvidenceScreen(f"第{it.no}项", rows, len(it.evidence)))
+        if it is not None:
+            self.app.push_screen(EvidenceScreen(it))
 
     def action_score(self) -> None:
         it = self._current()
@@ -221,7 +231,32 @@ class DashboardScreen(Screen[None]):
                 return
             self.action_refresh()
 
-        self.app.push_screen(ScoreInput(f"第{it.no}项（单项分 {it.points}）{label}："), done)
+        self.app.push_screen(ScoreInput(f"第{it.no}项 {it.label}（单项分 {it.points}）{label}："), done)
+
+    def action_not_applicable(self) -> None:
+        it = self._current()
+        if it is None or self.report is None or not self.report.sheet_id or self.inspector:
+            self.notify("只有干事能在评分表上标记不适用。", severity="warning")
+            return
+        if not it.not_applicable_if:
+            self.notify(f"第{it.no}项的原文没有适用条件，不能标为不适用。", severity="warning")
+            return
+
+        def done(reason: str | None) -> None:
+            if reason is None:
+                return
+            from ..coverage import scores
+            from ..errors import JiaError
+
+            try:
+                scores.set_not_applicable(self.archive, int(it.no), reason)
+            except JiaError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.action_refresh()
+
+        self.app.push_screen(TextPrompt(f"第{it.no}项 {it.label}：原文条件“{it.not_applicable_if}”。不适用的理由：",
+                                        value=it.not_applicable, placeholder="不适用的理由（留空表示适用）"), done)
 
     def action_edit_profile(self) -> None:
         from .profile import ProfileScreen

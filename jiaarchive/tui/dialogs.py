@@ -84,3 +84,26 @@ class ConfirmModal(ModalScreen[bool]):
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")
+
+
+class TextPrompt(ModalScreen[str | None]):
+    """Ask for one line of text; dismisses with it (stripped, maybe "") on Enter, None on Esc."""
+
+    BINDINGS = SCREEN_BINDINGS + [Binding("escape", "cancel", "取消", id="cancel_prompt")]
+
+    def __init__(self, prompt: str, *, value: str = "", placeholder: str = "", suggester=None) -> None:  # noqa: ANN001
+        super().__init__(classes="dialog-screen")
+        self.prompt, self.value, self.placeholder, self.suggester = prompt, value, placeholder, suggester
+
+    def compose(self) -> ComposeResult:
+        from .keys import JiaInput
+
+        with Vertical(classes="dialog"):
+            yield Static(self.prompt, classes="dialog-body")
+            yield JiaInput(value=self.value, placeholder=self.placeholder, suggester=self.suggester, id="prompt-value")
+
+    def on_input_submitted(self, event) -> None:  # noqa: ANN001 - Input.Submitted
+        self.dismiss(event.value.strip())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
