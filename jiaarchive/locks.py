@@ -76,13 +76,17 @@ class FileLock:
 
     def try_acquire(self, *, shared: bool = False, create: bool = True) -> bool:
         """Take the lock now or return False.  ``create=False``: a missing file is free."""
-        flags = os.O_RDWR | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+        flags = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
         try:
-            fd = os.open(self.path, flags | (os.O_CREAT if create else 0), 0o644)
+            fd = os.open(self.path, flags | os.O_RDWR | (os.O_CREAT if create else 0), 0o644)
         except FileNotFoundError:
             if create:
                 raise
             return True
+        except OSError:
+            if create:
+                raise
+            fd = os.open(self.path, flags | os.O_RDONLY)  # a probe on read-only media: flock needs no write access
         if _os_lock(fd, shared):
             self._fd = fd
             return True

@@ -164,6 +164,20 @@ def test_tui_shows_the_sentence_for_a_full_disk_and_a_conflicting_edit(tmp_path:
             await pilot.press("ctrl+s")
             await _settle(pilot)
             assert isinstance(app.screen, ErrorModal) and "该记录刚被修改，请重试" in app.screen.message
+            await pilot.press("enter")
+            await _settle(pilot)
+            await pilot.press("escape")
+            await _settle(pilot)
+
+            # the database goes bad under the running app: the sentence names the repair
+            def malformed(*_a, **_k):  # noqa: ANN002, ANN003
+                raise DatabaseError("SELECT", {}, sqlite3.DatabaseError("database disk image is malformed"))
+
+            monkeypatch.setattr(filing, "list_records", malformed)
+            await pilot.press("r")
+            await _settle(pilot)
+            assert isinstance(app.screen, ErrorModal) and "jiaarchive repair" in app.screen.message
+            monkeypatch.undo()
 
     try:
         asyncio.run(run())

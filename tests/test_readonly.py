@@ -7,6 +7,7 @@ user without root, folders made read-only with chmod; otherwise skipped.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import subprocess
 from datetime import date, datetime
@@ -96,6 +97,11 @@ def test_missing_index_and_old_schema_on_read_only_media(tmp_path: Path) -> None
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "0004")
     engine.dispose()
+    # and a change its writer never finished: it cannot be finished here, and verify says so
+    journal = src / ".jiaarchive" / "journal"
+    journal.mkdir(parents=True, exist_ok=True)
+    (journal / "0abc1234.json").write_text(json.dumps({"format": 2, "change": "0abc1234", "moves": []}), encoding="utf-8")
+    (journal / "0abc1234.lock").write_bytes(b"")
     undo = _protect(src, tmp_path / "只读")
     if undo is None:
         pytest.skip("这台机器上无法做只读挂载")
@@ -103,6 +109,8 @@ def test_missing_index_and_old_schema_on_read_only_media(tmp_path: Path) -> None
         rc, out, err = cli(tmp_path / "只读", "search", "劳动竞赛")
         assert rc == 0 and "A-1·2021-D30-0001" in out, err
         assert "临时副本上升级" in err and "临时文件夹中建立" in err
+        rc, out, err = here(tmp_path / "只读", "verify")
+        assert rc == 1 and "0abc1234.json" in out and "未能恢复" in out, out + err
     finally:
         undo()
 
