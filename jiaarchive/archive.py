@@ -70,7 +70,7 @@ class Archive:
         self._sessions = db_session.session_factory(self.engine)
         self._presence: locks.FileLock | None = None
         self._scratch: Path | None = None  # a temporary upgraded copy of an old read-only database
-        self._refused: set[Path] = set()  # journals recovery refused (said once)
+        self._refused: set[Path] = set()  # journals recovery refused or could not finish (said once)
         self._immutable = False  # read-only media where SQLite could not even open read-only
 
     # ------------------------------------------------------------------ standards
@@ -236,6 +236,10 @@ class Archive:
                     continue  # its process is still running
                 try:
                     self._recover_change(cid, done)
+                except OSError as exc:  # e.g. a file now stands where the move would go: say it, keep the journal
+                    self._refused.add(self.journal.dir / f"{cid}.json")
+                    self.notices.append(f"中断的修改（.jiaarchive/journal/{cid}.json）未能完成：{exc.strerror or exc}"
+                                        f"（{exc.filename or ''}）。日志已保留，请运行 jiaarchive verify 检查。")
                 finally:
                     owner.release(unlink=True)
         if done:
@@ -290,7 +294,8 @@ class Archive:
         return done
 
     def refused_journals(self) -> list[str]:
-        """Sentences for journals of gone processes that recovery refuses (``verify`` lists them)."""
+        """Sentences for journals of gone processes still there: refused by recovery, or not finished
+        (read-only media, a move that failed); ``verify`` lists them."""
         out = []
         for path in storage.dead_journals(self.data_dir):
             try:
@@ -298,8 +303,9 @@ class Archive:
             except UnsafePath as exc:
                 out.append(refused_journal(path, self.root, exc))
             else:
-                if self.media_read_only:
-                    out.append(f"“{path.relative_to(self.root).as_posix()}”是一次中断的修改，档案只读，未能恢复；在可写的位置打开档案即自动恢复。")
+                shown = path.relative_to(self.root).as_posix()
+                out.append(f"“{shown}”是一次中断的修改，档案只读，未能恢复；在可写的位置打开档案即自动恢复。"
+                           if self.media_read_only else f"“{shown}”是一次中断的修改，恢复时未能完成（见打开档案时的提示），请人工检查。")
         return out
 
     # ------------------------------------------------------------------ opening

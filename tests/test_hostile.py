@@ -251,3 +251,19 @@ def test_undecodable_names_keep_every_readable_part(root: Path, tmp_path: Path) 
         w = filing.file_document(a, [Path(os.fsdecode(mixed))], Draft(code="A-1", date=date(2021, 3, 2)))
         assert w.files[0].original_name == "2021年 教代会.txt" and not w.notes
     assert storage.decoded_name(Path(os.fsdecode(b"\xd6\xb0\xb4\xfa\xbb\xe1.doc"))) == "职代会.doc"
+
+
+def test_a_finished_change_that_cannot_be_completed_keeps_its_journal(root: Path, tmp_path: Path, monkeypatch) -> None:
+    """Someone put a file where a crashed change's file goes: recovery never overwrites it; the
+    archive still opens, says so, and verify lists the journal for a person."""
+    from .helpers import crash_while_filing
+
+    crash_while_filing(root, make_text(tmp_path / "c.txt", "崩溃时的文件"), Draft(code="A-1", title="挡住", date=date(2021, 2, 1)),
+                       monkeypatch, "file.after_commit")
+    blocker = root / A1 / "2021" / "2021-02-01 挡住.txt"
+    blocker.write_text("别人的文件", encoding="utf-8")
+    with open_archive(root) as a:
+        assert any("未能完成" in n for n in a.notices)
+        assert blocker.read_text(encoding="utf-8") == "别人的文件"
+    rc, out, err = cli(root, "verify")
+    assert rc == 1 and "恢复时未能完成" in out, out + err
