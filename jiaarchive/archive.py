@@ -231,6 +231,8 @@ class Archive:
             with_journal = [i for i in ids if (self.journal.dir / f"{i}.json").exists()]
             # journals first: a first-format journal may move a temporary file named otherwise
             for cid in with_journal + [i for i in ids if i not in with_journal]:
+                if self.journal.dir / f"{cid}.json" in self._refused:
+                    continue  # left for a person, said already
                 owner = self.journal.owner(cid)
                 if not owner.try_acquire():
                     continue  # its process is still running
@@ -255,9 +257,8 @@ class Archive:
             try:
                 moves, named = self.journal.read(path)
             except UnsafePath as exc:
-                if path not in self._refused:
-                    self._refused.add(path)
-                    self.notices.append(refused_journal(path, self.root, exc))
+                self._refused.add(path)
+                self.notices.append(refused_journal(path, self.root, exc))
                 return
             with self.session() as s:
                 if named:
