@@ -313,7 +313,8 @@ class LogState:
 
 
 def lines(root: Path) -> Iterator[dict[str, Any] | None]:
-    """The log's lines, in order; None for a line that does not parse."""
+    """The log's lines, in order; None for a line that does not parse (but not for an unfinished
+    last line, which a crash left and which never counted)."""
     try:
         fh = open(log_path(root), "rb")
     except FileNotFoundError:
@@ -325,7 +326,8 @@ def lines(root: Path) -> Iterator[dict[str, Any] | None]:
             try:
                 data = json.loads(raw)
             except ValueError:
-                yield None
+                if raw.endswith(b"\n"):
+                    yield None
                 continue
             yield data if isinstance(data, dict) and data.get("format") == FORMAT else None
 
