@@ -129,6 +129,11 @@ class Archive:
         """The top folders of entries (volumes): where journaled moves may put files."""
         return _volume_folders(self.catalogue)
 
+    def file_path(self, rel: str) -> Path:
+        """Where a filed file (a path from the database) is; UnsafePath when it would lead outside
+        the entry folders and the trash (a database made elsewhere is not trusted either)."""
+        return storage.check_inside(self.root, rel, (TRASH_DIR, *self.areas()))
+
     # ------------------------------------------------------------------ database
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -19,7 +19,7 @@ from . import storage
 from .archive import Archive
 from .db.models import File, Record
 from .errors import UnsafePath
-from .settings import DATA_DIR, EXPORT_DIR, SETTINGS_NAME, TRASH_DIR
+from .settings import DATA_DIR, EXPORT_DIR, SETTINGS_NAME
 from .storage import VERSIONS_DIR  # superseded versions of files (a photo as received), named <sha256><ext>
 
 KIND_LABELS = {
@@ -67,11 +67,10 @@ def verify(archive: Archive, progress: Callable[[int, int], None] | None = None)
         rows = s.execute(select(File.path, File.sha256, File.size, Record.archive_no).join(Record)).all()
     problems: list[Problem] = []
     registered = set()
-    areas = (TRASH_DIR, *archive.areas())
     for i, (path, sha, size, number) in enumerate(rows, 1):
         registered.add(path)
         try:
-            full = storage.check_inside(archive.root, path, areas)
+            full = archive.file_path(path)
         except UnsafePath as exc:  # a database made elsewhere: its paths are not followed
             problems.append(Problem("unsafe", path, number, f"登记的文件路径不安全：{exc}"))
             continue

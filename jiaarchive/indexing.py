@@ -29,6 +29,7 @@ from sqlalchemy.orm import selectinload
 
 from .archive import Archive
 from .db.models import TRASHED, File, FileText, PhotoLabelRow, Record
+from .errors import UnsafePath
 
 if TYPE_CHECKING:
     from .search.index import IndexCheck, SearchDoc, SearchIndex, SearchResult
@@ -124,7 +125,10 @@ def _extract_missing(archive: Archive, files: list[File], *, reextract: bool, wo
         todo = {}
         for f in files:
             if reextract or _cached(s, f.sha256) is None:
-                todo.setdefault(f.sha256, (archive.root / f.path, f.kind))
+                try:
+                    todo.setdefault(f.sha256, (archive.file_path(f.path), f.kind))
+                except UnsafePath:
+                    continue  # `verify` reports it; its text is not read
     if not todo:
         return
     by_path = {p: (sha, kind) for sha, (p, kind) in todo.items()}

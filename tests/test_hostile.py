@@ -117,6 +117,10 @@ def test_database_paths_leading_outside_are_not_followed(root: Path, tmp_path: P
         assert any(p.kind == "unsafe" and "../secret.txt" in p.path for p in result.problems)
         with pytest.raises(Exception, match="不是档案内的相对路径|“..”"):
             filing.trash_record(a, 1)
+        from jiaarchive import indexing
+
+        indexing.rebuild(a, reextract=True)  # its text is not read into the index
+        assert indexing.search(a, "机密").total == 0
     assert secret.read_text(encoding="utf-8") == "机密"
 
 

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from jiaarchive import audit, filing, storage
 from jiaarchive.archive import Archive
 from jiaarchive.db.models import ACTIVE, File, PhotoLabelRow, Record
-from jiaarchive.errors import BadValue, JiaError, RecordChanged, RecordNotFound, UnreadableFile
+from jiaarchive.errors import BadValue, JiaError, RecordChanged, RecordNotFound, UnreadableFile, UnsafePath
 from jiaarchive.extract.sniff import IMAGE_KINDS
 from jiaarchive.storage import VERSIONS_DIR
 from jiaarchive.photos import meta
@@ -270,7 +270,7 @@ def check_archive_photos(
         rows = _query(s, file_ids=ids)
         held, near = _held_hashes(s, {f.id for f, _r, _row in rows}) if ids is not None else ({}, [])
         originals = {} if ids is not None else {row.original_sha256: f.path for f, _r, row in rows if row and row.original_sha256}
-    targets = [(f.id, f.path) for f, _r, _row in rows]
+    targets = [(f.id, f.path) for f, _r, _row in rows if _safe(archive, f.path)]
     reports = check_photos([archive.root / p for _, p in targets], workers=workers, now=archive.now(), known_hashes={**originals, **held})
     out = []
     for (fid, rel), rep in zip(targets, reports):
@@ -279,6 +279,15 @@ def check_archive_photos(
     times = _store(archive, [fid for fid, _ in targets], out)
     # the time the archive holds (set by the clerk, or found at filing) is the one reported
     return [replace(rep, taken_at=when, taken_at_source=source) if when else rep for rep, (when, source) in zip(out, times)]
+
+
+def _safe(archive: Archive, rel: str) -> bool:
+    """Whether a database path stays inside the archive (`verify` reports those that do not)."""
+    try:
+        archive.file_path(rel)
+    except UnsafePath:
+        return False
+    return True
 
 
 def _store(archive: Archive, file_ids: Sequence[int], reports: Sequence[PhotoReport]) -> list[tuple[datetime | None, str | None]]:
@@ -440,7 +449,7 @@ def label_photo(archive: Archive, file_id: int, label: PhotoLabel, *, apply_name
         if rec.status != ACTIVE or f.status != ACTIVE:
             raise BadValue(f"记录 {rec.archive_no} 在回收站中，请先恢复再著录照片说明。")
         cur_path, cur_sha = f.path, f.sha256
-    src = archive.root / cur_path
+    src = archive.file_path(cur_path)
     name_shown = cur_path.rsplit("/", 1)[-1]
     if not src.is_file():
         raise UnreadableFile(f"照片“{cur_path}”不在档案文件夹中，请先运行 jiaarchive verify 检查。")
@@ -556,7 +565,7 @@ def caption_photo(archive: Archive, file_id: int, dst: Path) -> Path:
     if info is None:
         raise RecordNotFound(f"找不到编号为 {file_id} 的照片文件。")
     lines = [info.caption(), f"档号：{info.archive_no}"]
-    caption_image(archive.root / info.path, dst, lines)
+    caption_image(archive.file_path(info.path), dst, lines)
     return dst
 
 
@@ -586,7 +595,7 @@ def sheet_for_entry(
                 if progress:
                     progress(f"照片“{p.path}”无法解码，未排入照片页。")
                 continue
-            items.append((archive.root / p.path, f"{p.archive_no}　{p.caption()}"))
+            items.append((archive.file_path(p.path), f"{p.archive_no}　{p.caption()}"))
     when = f"{year} 年" if year else "全部年度"
     if not items:
         raise BadValue(f"目录 {entry.code}（{when}）中没有可排版的照片。")
