@@ -372,14 +372,14 @@ def read(root: Path) -> LogState:
 
 # Photo check results (size, hash, warnings …) are derived and re-made by `photos check`, and an
 # unlabelled photo's capture time follows them: compared only once a clerk has labelled it.
-_DERIVED_PHOTO = ("width", "height", "format", "dhash", "errors", "warnings", "checked_at")
+DERIVED_PHOTO = ("width", "height", "format", "dhash", "errors", "warnings", "checked_at")
 
 
 def _comparable(rec: dict[str, Any]) -> dict[str, Any]:
     out = dict(rec)
     photos = []
     for p in rec.get("photos", []):
-        p = {k: v for k, v in p.items() if k not in _DERIVED_PHOTO}
+        p = {k: v for k, v in p.items() if k not in DERIVED_PHOTO}
         if not p.get("labelled_at"):
             p.pop("taken_at", None)
             p.pop("taken_at_source", None)

@@ -229,7 +229,10 @@ def _record_rows(rec: dict, root: Path, areas: tuple[str, ...], numbers_seen: se
     if not any(n["archive_no"] == record["archive_no"] for n in numbers):
         raise ValueError("缺少当前档号的编号记录")
     file_ids = {f["id"] for f in files}
-    photos = [_values(PhotoLabelRow, p) for p in rec.get("photos", []) if p.get("file_id") in file_ids]
+    # what the last photo check found is derived: left out, the next `photos check` (or a look at the
+    # photos) finds it again, instead of showing findings older than the label
+    photos = [_values(PhotoLabelRow, {k: v for k, v in p.items() if k not in metalog.DERIVED_PHOTO})
+              for p in rec.get("photos", []) if p.get("file_id") in file_ids]
     numbers_seen.update(mine)
     paths_seen.update(f["path"] for f in files)
     return {
