@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -36,6 +38,7 @@ def env(pause: str = "", **extra: str) -> dict[str, str]:
         if _site_dir is None:
             _site_dir = Path(tempfile.mkdtemp(prefix="jia-site-"))
             (_site_dir / "sitecustomize.py").write_text(_SITE, encoding="utf-8")
+            atexit.register(shutil.rmtree, _site_dir, True)
         out["PYTHONPATH"] = os.pathsep.join(x for x in (str(_site_dir), out.get("PYTHONPATH", "")) if x)
         out["JIA_TEST_PAUSE"] = pause
     out.update(extra)
