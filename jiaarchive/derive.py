@@ -4,6 +4,9 @@ Order: the document's own properties (Word/PDF/Excel title and creation date, a 
 capture time), then its file name (``2021-05-01 运动会.jpg``, ``20210501_通知.docx``,
 ``微信图片_20201012093011.jpg``), then the file's modification time as a last resort, flagged so
 the clerk checks it.
+
+``page_count`` gives 页数 as the file states it: a PDF's pages, a Word or PowerPoint file's
+document statistics (``docProps/app.xml``), an Excel workbook's sheets, an OFD's pages.
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ class Proposal:
     date_source: str  # key of DATE_SOURCES, or "" when unknown
     kind: str
     label: str
+    pages: int | None = None  # 页数, when the file states it
 
 
 def is_placeholder_title(text: str) -> bool:
@@ -103,6 +107,7 @@ def propose(path: Path) -> Proposal:
 
     ftype = sniff(path)
     name = storage.decoded_name(path)
+    pages: int | None = None
     stem = name.rsplit(".", 1)[0] if "." in name else name
     title, title_source = "", ""
     when: date | None = None
@@ -116,6 +121,7 @@ def propose(path: Path) -> Proposal:
             when, source = taken.date(), "exif"
     else:
         props = doc_properties(path)
+        pages = props.pages if ftype.kind in ("pdf", "docx", "pptx") else page_count(path, ftype.kind)
         if props.title and not is_placeholder_title(props.title):
             title, title_source = clean_title(props.title), "properties"
         if props.created is not None:
@@ -136,4 +142,47 @@ def propose(path: Path) -> Proposal:
             when, source = datetime.fromtimestamp(path.stat().st_mtime).date(), "mtime"
         except OSError:
             pass
-    return Proposal(title=title, title_source=title_source, date=when, date_source=source, kind=ftype.kind, label=ftype.label)
+    return Proposal(title=title, title_source=title_source, date=when, date_source=source, kind=ftype.kind,
+                    label=ftype.label, pages=pages)
+
+
+def page_count(path: Path, kind: str | None = None) -> int | None:
+    """页数 of one file as it states it (None when it does not say, or cannot be read)."""
+    from .extract.sniff import doc_properties, sniff
+
+    try:
+        kind = kind or sniff(path).kind
+    except OSError:
+        return None
+    if kind in ("pdf", "docx", "pptx"):
+        return doc_properties(path).pages
+    if kind == "xlsx":
+        return _xlsx_sheets(path)
+    if kind == "ofd":
+        from .extract.ofd import ofd_page_count
+
+        return ofd_page_count(path)
+    return None
+
+
+def total_pages(paths: list[Path]) -> int | None:
+    """页数 of a record made of ``paths``: the sum, when every file states its pages."""
+    counts = [page_count(p) for p in paths]
+    return sum(counts) if counts and all(c for c in counts) else None  # type: ignore[misc]
+
+
+def _xlsx_sheets(path: Path) -> int | None:
+    """The number of worksheets of an .xlsx workbook (from xl/workbook.xml)."""
+    import zipfile
+    from xml.etree import ElementTree as ET
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            info = zf.getinfo("xl/workbook.xml")
+            if info.file_size > 5_000_000:
+                return None
+            root = ET.fromstring(zf.read(info))
+    except (OSError, KeyError, zipfile.BadZipFile, ET.ParseError, RuntimeError, ValueError):
+        return None
+    n = sum(1 for el in root.iter() if el.tag.rsplit("}", 1)[-1] == "sheet")
+    return n or None

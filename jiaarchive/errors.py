@@ -61,6 +61,10 @@ class ReadOnly(JiaError):
     """A change attempted in an archive opened read-only (inspector mode)."""
 
 
+class AmbiguousNumber(RecordNotFound):
+    """A shortened 档号 that fits several records."""
+
+
 class ReadOnlyMedia(ReadOnly):
     """The archive's folder cannot be written (write-protected stick, CD, read-only mount)."""
 

@@ -30,6 +30,7 @@ from . import audit, storage
 from .archive import Archive
 from .db.models import ACTIVE, TRASHED, ArchiveNumber, File, PhotoLabelRow, Record, RecordItem, RecordTag
 from .errors import BadValue, DuplicateFile, RecordChanged, RecordNotFound
+from .progress import Reporter, Tracker
 from .settings import TRASH_DIR
 
 MAX_TITLE = 120
@@ -303,6 +304,21 @@ def _allocate(s: Session, archive: Archive, code: str, year: int, retention: str
     return number, seq
 
 
+def _own_number(archive: Archive, rec: Record, code: str, year: int, retention: str) -> ArchiveNumber | None:
+    """A number the record held before in this entry, year and 保管期限: moving it back (an undo)
+    gives it back its own 档号 rather than a new one (still never another record's)."""
+    for n in rec.numbers:
+        if not n.current and n.code == code and n.year == year:
+            try:
+                again = archive.settings.archive_no_pattern.format(
+                    code=code, year=year, seq=n.seq, retention=archive.standards.retention_code(retention))
+            except (KeyError, IndexError, ValueError):
+                return None
+            if again == n.archive_no:
+                return n
+    return None
+
+
 def _stored_name(d: date | None, title: str, ext: str, max_units: int) -> str:
     stem = f"{d.isoformat()} {title}" if d else title
     return storage.fit_file_name(stem, ext.lower(), max_units)
@@ -358,13 +374,16 @@ def _refuse_duplicates(s: Session, sources: Sequence[_Source]) -> None:
             )
 
 
-def _inspect_sources(archive: Archive, s: Session, paths: Sequence[Path], allow_duplicate: bool) -> list[_Source]:
+def _inspect_sources(archive: Archive, s: Session, paths: Sequence[Path], allow_duplicate: bool,
+                     progress: Reporter | None = None) -> list[_Source]:
     from .extract.sniff import sniff
 
     out: list[_Source] = []
     seen: dict[str, Path] = {}
+    track = Tracker("正在核对文件", len(paths), progress)
     for p in paths:
         p = Path(p)
+        track.start(p.name)
         link = storage.check_readable(p)
         sha, size = storage.hash_file(p)
         shown = storage.display_path(p)
@@ -378,28 +397,35 @@ def _inspect_sources(archive: Archive, s: Session, paths: Sequence[Path], allow_
         name = storage.decoded_name(p)
         ext = ftype.ext if ftype.kind not in ("unknown", "text") else os.path.splitext(name)[1]
         out.append(_Source(p, sha, size, ftype.kind, ftype.mime, ext or "", name, link))
+        track.advance()
     return out
 
 
-def _copy_in(change: storage.Change, sources: Sequence[_Source]) -> list[Path]:
+def _copy_in(change: storage.Change, sources: Sequence[_Source], track: Tracker | None = None) -> list[Path]:
     """Copy every source to a temporary file of ``change``; BadValue when one changed meanwhile."""
     temps = []
     for src in sources:
         tmp = change.temp()
         temps.append(tmp)
+        if track is not None:
+            track.start(src.name)
         sha, _size = storage.copy_to_temp(src.path, tmp)
+        if track is not None:
+            track.advance()
         if sha != src.sha256:
             raise BadValue(f"文件“{storage.display_path(src.path)}”在归档过程中被修改，请关闭正在编辑它的程序后重试。")
     return temps
 
 
 def file_document(
-    archive: Archive, paths: Sequence[Path], draft: Draft, *, allow_duplicate: bool = False
+    archive: Archive, paths: Sequence[Path], draft: Draft, *, allow_duplicate: bool = False,
+    progress: Reporter | None = None,
 ) -> RecordView:
     """File one record (件) holding ``paths`` (one or more files) under ``draft.code``.
 
     Every file is copied in; the originals are never moved or changed.  Raises a JiaError
     subclass (and leaves the archive unchanged) for any input a clerk could get wrong.
+    ``progress`` hears of each file copied (see ``jiaarchive.progress``).
     """
     archive.require_writable()
     if not paths:
@@ -414,12 +440,14 @@ def file_document(
     if draft.pages is not None and draft.pages < 0:
         raise BadValue("页数不能为负数。")
 
-    from .derive import propose
+    from .derive import propose, total_pages
 
     first = propose(sources[0].path)
     title = check_title(draft.title) if draft.title is not None else first.title
     when, when_source = (check_date(draft.date), "manual") if draft.date else (first.date, first.date_source)
     year = draft.year or (when.year if when else archive.now().year)
+    pages = draft.pages if draft.pages is not None else (
+        first.pages if len(sources) == 1 else total_pages([src.path for src in sources]))
     retention = draft.retention or archive.retention_for(entry.code)
     archive.standards.retention_code(retention)  # validates the name
 
@@ -428,7 +456,7 @@ def file_document(
     storage.ensure_space(archive.root, sum(src.size for src in sources))
     with archive.change() as change:
         storage.fault("file.after_journal")  # the owner lock exists, nothing is copied yet
-        temps = _copy_in(change, sources)
+        temps = _copy_in(change, sources, Tracker("正在复制文件", len(sources), progress))
         storage.fault("file.after_copy")
         with archive.transaction(change, "file") as s:
             if not allow_duplicate:
@@ -440,7 +468,7 @@ def file_document(
                 archive_no=number, code=entry.code, year=year, seq=seq, retention=retention,
                 title=title, doc_no=draft.doc_no.strip(), responsible=draft.responsible.strip(),
                 doc_date=when, date_source=when_source, filed_at=now, updated_at=now,
-                pages=draft.pages, secrecy=draft.secrecy, remarks=draft.remarks.strip(), status=ACTIVE,
+                pages=pages, secrecy=draft.secrecy, remarks=draft.remarks.strip(), status=ACTIVE,
             )
             s.add(rec)
             s.flush()
@@ -472,12 +500,12 @@ def _new_files(sources: Sequence[_Source], rels: Sequence[str], now: datetime, s
 
 
 def file_each(archive: Archive, paths: Sequence[Path], draft: Draft, *, allow_duplicate: bool = False,
-              filed: list[RecordView] | None = None) -> list[RecordView]:
+              filed: list[RecordView] | None = None, progress: Reporter | None = None) -> list[RecordView]:
     """File every path as its own record.  All inputs are checked first: one bad file files none.
 
     Each record is its own transaction, so a failure after the checks (a disk that fills
     up) leaves the records before it filed; ``filed``, when given, collects them as they
-    are filed, for the caller to report.
+    are filed, for the caller to report.  ``progress`` hears of the checks and of each file filed.
     """
     archive.require_writable()
     archive.entry(draft.code)
@@ -485,10 +513,15 @@ def file_each(archive: Archive, paths: Sequence[Path], draft: Draft, *, allow_du
         check_title(draft.title)
     _check_items(archive, draft.items)
     with archive.session() as s:
-        _inspect_sources(archive, s, [Path(p) for p in paths], allow_duplicate)
+        _inspect_sources(archive, s, [Path(p) for p in paths], allow_duplicate, progress)
     out = [] if filed is None else filed
-    for p in paths:
-        out.append(file_document(archive, [p], draft, allow_duplicate=allow_duplicate))
+    track = Tracker("正在归档", len(paths), progress)
+    with audit.marked(batch=audit.new_batch_id(archive.now())):  # one batch: one undo takes it back
+        for p in paths:
+            track.start(Path(p).name)
+            out.append(file_document(archive, [p], draft, allow_duplicate=allow_duplicate))
+            track.advance()
+    track.finish()
     return out
 
 
@@ -499,11 +532,10 @@ def _load(s: Session, ref: str | int) -> Record:
     opts = (selectinload(Record.files), selectinload(Record.tags), selectinload(Record.items), selectinload(Record.numbers))
     if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
         rec = s.get(Record, int(ref), options=opts)
-    else:
-        rec = s.scalar(select(Record).options(*opts).where(Record.archive_no == ref.strip()))
-        if rec is None:  # a former number still finds the record
-            num = s.get(ArchiveNumber, ref.strip())
-            rec = s.get(Record, num.record_id, options=opts) if num else None
+    else:  # a 档号 as typed: separators, case, short 件号, prefixes, former numbers (see numbers.py)
+        from .numbers import find
+
+        rec = s.get(Record, find(s, ref), options=opts)
     if rec is None:
         raise RecordNotFound(f"找不到档号为“{ref}”的记录。可用 jiaarchive ls 查看全部档号。")
     return rec
@@ -514,22 +546,9 @@ def get_record(archive: Archive, ref: str | int) -> RecordView:
         return _view(_load(s, ref))
 
 
-def list_records(
-    archive: Archive,
-    *,
-    code: str | None = None,
-    year: int | tuple[int, int] | None = None,
-    item: int | None = None,
-    tag: str | None = None,
-    text: str | None = None,
-    status: str | None = ACTIVE,
-    limit: int | None = None,
-    offset: int = 0,
-) -> list[RecordView]:
-    """Records in 档号 order.  ``code`` may be a volume letter (A), an entry (A-1) or a parent entry."""
-    q = select(Record).options(
-        selectinload(Record.files), selectinload(Record.tags), selectinload(Record.items), selectinload(Record.numbers)
-    )
+def _where(q, *, code: str | None, year: int | tuple[int, int] | None, item: int | None, tag: str | None,  # noqa: ANN001, ANN202
+           text: str | None, status: str | None, ids: Sequence[int] | None):
+    """The record filters of ``list_records`` and ``count_records``."""
     if status:
         q = q.where(Record.status == status)
     if code:
@@ -545,11 +564,56 @@ def list_records(
         q = q.where(Record.tags.any(RecordTag.tag == tag))
     if text:
         q = q.where(Record.title.contains(text.strip()))
+    if ids is not None:
+        q = q.where(Record.id.in_(list(ids)))
+    return q
+
+
+def list_records(
+    archive: Archive,
+    *,
+    code: str | None = None,
+    year: int | tuple[int, int] | None = None,
+    item: int | None = None,
+    tag: str | None = None,
+    text: str | None = None,
+    status: str | None = ACTIVE,
+    limit: int | None = None,
+    offset: int = 0,
+    ids: Sequence[int] | None = None,
+) -> list[RecordView]:
+    """Records in 档号 order (``ids``: these records, in that order).  ``code`` may be a volume
+    letter (A), an entry (A-1) or a parent entry."""
+    q = select(Record).options(
+        selectinload(Record.files), selectinload(Record.tags), selectinload(Record.items), selectinload(Record.numbers)
+    )
+    q = _where(q, code=code, year=year, item=item, tag=tag, text=text, status=status, ids=ids)
     q = q.order_by(Record.code, Record.year, Record.seq).offset(offset)
     if limit:
         q = q.limit(limit)
     with archive.session() as s:
-        return [_view(r) for r in s.scalars(q)]
+        views = [_view(r) for r in s.scalars(q)]
+    if ids is not None:
+        rank = {rid: i for i, rid in enumerate(ids)}
+        views.sort(key=lambda v: rank.get(v.id, len(rank)))
+    return views
+
+
+def count_records(archive: Archive, *, code: str | None = None, year: int | tuple[int, int] | None = None,
+                  item: int | None = None, tag: str | None = None, text: str | None = None,
+                  status: str | None = ACTIVE) -> int:
+    """How many records ``list_records`` would give with these filters."""
+    q = _where(select(func.count(Record.id)), code=code, year=year, item=item, tag=tag, text=text, status=status, ids=None)
+    with archive.session() as s:
+        return s.scalar(q) or 0
+
+
+def tag_counts(archive: Archive, status: str = ACTIVE) -> dict[str, int]:
+    """Every tag in use with its record count, for the tag filter."""
+    with archive.session() as s:
+        rows = s.execute(select(RecordTag.tag, func.count()).join(Record, Record.id == RecordTag.record_id)
+                         .where(Record.status == status).group_by(RecordTag.tag).order_by(RecordTag.tag))
+        return {t: n for t, n in rows}
 
 
 def counts(archive: Archive, status: str = ACTIVE) -> dict[tuple[str, int], int]:
@@ -651,10 +715,14 @@ def edit_record(archive: Archive, ref: str | int, *, base: RecordView | None = N
             moves = _rename_moves(archive, s, cur, code, year, title, when) if refile or title != cur.title or when != cur.date else []
             before = _snapshot(rec)
             if refile:
-                number, seq = _allocate(s, archive, code, year, retention)
+                own = _own_number(archive, rec, code, year, retention)
+                number, seq = (own.archive_no, own.seq) if own else _allocate(s, archive, code, year, retention)
                 for n in rec.numbers:
                     n.current = False
-                s.add(ArchiveNumber(archive_no=number, record_id=rec.id, code=code, year=year, seq=seq, assigned_at=now, current=True))
+                if own:
+                    own.current = True
+                else:
+                    s.add(ArchiveNumber(archive_no=number, record_id=rec.id, code=code, year=year, seq=seq, assigned_at=now, current=True))
                 rec.archive_no, rec.seq = number, seq
             rec.code, rec.year, rec.retention, rec.title = code, year, retention, title
             rec.doc_date, rec.date_source = when, when_source

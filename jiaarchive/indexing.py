@@ -383,3 +383,67 @@ def unreadable(archive: Archive) -> list[TextStatus]:
             .order_by(Record.code, Record.year, Record.seq)
         ).all()
     return [TextStatus(n, p, st, STATUS_LABELS.get(st, st), reason) for n, p, st, reason in rows]
+
+
+# Statuses worth telling the clerk about when a file is filed or shown: its text cannot be read
+# (a type we do not read, or a file without text, is not a problem of the file).
+PROBLEM_STATUSES = ("encrypted", "corrupt", "no_text_layer", "timeout", "too_large", "error")
+
+
+@dataclass(frozen=True)
+class FileProblem:
+    """A filed file whose text cannot be read (已加密, 已损坏, 无文字层 …): it stays filed."""
+
+    record_id: int
+    file_id: int
+    path: str
+    status: str
+    status_label: str
+    reason: str
+
+
+def file_problems(archive: Archive, record_ids: Iterable[int], *, extract: bool = False) -> dict[int, list[FileProblem]]:
+    """The unreadable files of these records, by record id.
+
+    ``extract=True`` (at filing) first reads the files whose text is not cached yet, so an
+    encrypted or corrupt file is reported even when the search index could not be updated.
+    """
+    from .extract.result import STATUS_LABELS
+
+    ids = set(record_ids)
+    if not ids:
+        return {}
+    if extract and not archive.read_only:
+        with archive.session() as s:
+            files = list(s.scalars(select(File).where(File.record_id.in_(ids))))
+        _extract_missing(archive, files, reextract=False)
+    out: dict[int, list[FileProblem]] = {}
+    with archive.session() as s:
+        rows = s.execute(
+            select(File.record_id, File.id, File.path, FileText.status, FileText.reason)
+            .join(FileText, FileText.sha256 == File.sha256)
+            .where(File.record_id.in_(ids), FileText.status.in_(PROBLEM_STATUSES))
+            .order_by(File.record_id, File.position)
+        ).all()
+    for rid, fid, path, status, reason in rows:
+        out.setdefault(rid, []).append(FileProblem(rid, fid, path, status, STATUS_LABELS.get(status, status), reason))
+    return out
+
+
+def file_text(archive: Archive, sha256: str, path: str, kind: str = "") -> tuple[str, str, str]:
+    """The text of a filed file (text, status, Chinese reason when unreadable), for previews.
+
+    Taken from the cache when there; else extracted now (in the sandboxed worker) and cached
+    unless the archive is read-only.
+    """
+    with archive.session() as s:
+        row = _cached(s, sha256)
+        if row is not None:
+            return _decode(row), row.status, row.reason
+    from .extract import extract
+
+    ext = extract(archive.root / path)
+    if not archive.read_only:
+        with archive.session() as s, s.begin():
+            _store(s, sha256, kind, ext)
+    return ext.text or "", ext.status, ext.reason

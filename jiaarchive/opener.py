@@ -18,6 +18,7 @@ from pathlib import Path
 from .errors import JiaError
 
 Launcher = Callable[[Path], None]
+CHECK_SECONDS = 2.0  # how long to wait for the system's opener to say it found no program
 
 
 class NoViewer(JiaError):
@@ -43,14 +44,22 @@ def launcher() -> Launcher | None:
 
     def launch(path: Path) -> None:
         # A new session and no inherited terminal: the viewer must not draw over the TUI
-        # or die with it; nobody waits for it.
-        subprocess.Popen(
+        # or die with it.  xdg-open answers at once when no program can open the file (exit
+        # code 3 or 4), so it is waited for briefly; a viewer that opens is left running.
+        proc = subprocess.Popen(
             [exe, str(path)],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
+        try:
+            code = proc.wait(timeout=CHECK_SECONDS)
+        except subprocess.TimeoutExpired:
+            return
+        if code != 0:
+            raise NoViewer(f"本机没有能打开这种文件的程序（{_command_name()} 未找到可用的查看程序），"
+                           f"请把文件复制到装有相应软件的电脑上打开：{path}")
 
     return launch
 
@@ -69,6 +78,8 @@ def open_file(path: str | os.PathLike[str]) -> Path:
         raise NoViewer(f"本机没有可用的文件查看程序（{_command_name()}），请手工打开文件：{target}")
     try:
         launch(target)
+    except NoViewer:
+        raise
     except OSError as exc:
         raise NoViewer(f"无法启动查看程序（{exc.strerror or exc}），请手工打开文件：{target}") from exc
     return target

@@ -29,11 +29,16 @@ def official_dir() -> Path:
 
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Cancel the machine's state: no archive from the environment, a fixed user name."""
+    """Cancel the machine's state: no archive from the environment, a fixed user name, this
+    computer's settings (操作人, last folder, saved searches) in a fresh folder of the test's own."""
     monkeypatch.delenv("JIAARCHIVE", raising=False)
     monkeypatch.setenv("JIAARCHIVE_USER", "测试员")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("JIAARCHIVE_CONFIG_DIR", str(tmp_path / "config"))
     os.makedirs(tmp_path / "home", exist_ok=True)
+    from jiaarchive import audit
+
+    monkeypatch.setattr(audit, "_acting", None)  # a --user of an earlier CliRunner call
 
 
 FIXED_NOW = __import__("datetime").datetime(2024, 5, 6, 9, 30)
@@ -84,3 +89,19 @@ def company_archive(tmp_path: Path):
     arch = init_archive(tmp_path / "档案", unit="重庆测试机械有限公司工会", unit_type="公有制企业")
     yield arch
     arch.close()
+
+
+@pytest.fixture(scope="session")
+def clerk_template(tmp_path_factory):
+    """The archive of ``clerk_archive.RECORDS``, filed once for the session."""
+    from .clerk_archive import build_template
+
+    return build_template(tmp_path_factory)
+
+
+@pytest.fixture
+def clerk_archive(tmp_path: Path, new_archive, clerk_template):
+    """``clerk_archive()``: a copy of that archive; ``clerk_archive(records)``: a new one of those."""
+    from .clerk_archive import archive_factory
+
+    yield from archive_factory(tmp_path, new_archive, clerk_template)

@@ -46,6 +46,63 @@ def make_jpeg(path: Path, *, taken: datetime | None = None, size: tuple[int, int
 TUI_UNIT = "示例市第一中学工会"  # the unit of the archives the TUI tests make
 
 
+def make_pdf(path: Path, pages: list[str], *, password: str | None = None) -> Path:
+    """A PDF with one page per text (Chinese drawn with the CID font reportlab ships)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    c = canvas.Canvas(str(path))
+    for text in pages:
+        c.setFont("STSong-Light", 14)
+        c.drawString(72, 720, text)
+        c.showPage()
+    c.save()
+    if password:
+        from pypdf import PdfReader, PdfWriter
+
+        writer = PdfWriter(clone_from=PdfReader(str(path)))
+        writer.encrypt(password)
+        with open(path, "wb") as fh:
+            writer.write(fh)
+    return path
+
+
+def make_xlsx(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def make_ofd(path: Path, pages: list[str]) -> Path:
+    """A minimal OFD (GB/T 33190): OFD.xml → Document.xml → one Content.xml per page."""
+    import zipfile
+
+    ns = 'xmlns:ofd="http://www.ofdspec.org/2016"'
+    page_refs = "".join(f'<ofd:Page ID="{i + 10}" BaseLoc="Pages/Page_{i}/Content.xml"/>' for i in range(len(pages)))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("OFD.xml", f'<ofd:OFD {ns} Version="1.0"><ofd:DocBody><ofd:DocRoot>Doc_0/Document.xml'
+                               '</ofd:DocRoot></ofd:DocBody></ofd:OFD>')
+        zf.writestr("Doc_0/Document.xml", f'<ofd:Document {ns}><ofd:Pages>{page_refs}</ofd:Pages></ofd:Document>')
+        for i, text in enumerate(pages):
+            zf.writestr(f"Doc_0/Pages/Page_{i}/Content.xml",
+                        f'<ofd:Page {ns}><ofd:Content><ofd:Layer ID="1"><ofd:TextObject ID="2" Boundary="0 0 100 10" '
+                        f'Font="1" Size="5"><ofd:TextCode X="0" Y="5">{text}</ofd:TextCode></ofd:TextObject>'
+                        '</ofd:Layer></ofd:Content></ofd:Page>')
+    return path
+
+
 class Crash(BaseException):
     """A simulated crash: bypasses every except-Exception clean-up, as a power cut would."""
 

@@ -108,10 +108,15 @@ def parse_year_range(value: str | None) -> int | tuple[int, int] | None:
 @click.option("--archive", "archive_path", type=click.Path(file_okay=False, path_type=Path), help="档案文件夹（默认：当前文件夹或其上级，或环境变量 JIAARCHIVE）")
 @click.option("--db", "database_url", metavar="URL", help="数据库地址（共享数据库，如 PostgreSQL；也可用环境变量 JIAARCHIVE_DB）。默认用档案内的数据库")
 @click.option("--debug", is_flag=True, help="出错时显示详细的技术信息")
+@click.option("--user", help="操作人姓名，记入修改日志（默认：本机设置的姓名，见 jiaarchive user）")
 @click.version_option(package_name="jiaarchive", message="jiaarchive %(version)s", help="显示版本号")
 @click.pass_context
-def main(ctx: click.Context, archive_path: Path | None, database_url: str | None, debug: bool) -> None:
+def main(ctx: click.Context, archive_path: Path | None, database_url: str | None, debug: bool, user: str | None) -> None:
     """建家（职工之家）台账档案系统。不带命令时，在档案文件夹中打开图形界面（TUI）。"""
+    from ..audit import act_as
+    from ..userconfig import check_name
+
+    act_as(check_name(user) if user is not None else None)
     ctx.ensure_object(dict)
     ctx.obj["archive"] = archive_path
     ctx.obj["db"] = database_url
@@ -136,6 +141,9 @@ def _register() -> None:
     for mod in (archive_cmds, catalog_cmds, records_cmds, inbox_cmds, search_cmds, photos_cmds, report_cmds):
         for cmd in mod.COMMANDS:
             main.add_command(cmd)
+    from .zh import localise
+
+    localise(main)
 
 
 _register()

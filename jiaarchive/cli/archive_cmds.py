@@ -63,31 +63,58 @@ def verify_cmd(ctx: click.Context, as_json: bool) -> None:
 
 
 @click.command("log")
-@click.option("--record", "archive_no", help="只看某个档号的记录")
-@click.option("--limit", default=50, show_default=True, help="最多显示条数（0 为全部）")
+@click.option("--record", "archive_no", help="只看某件记录的日志（档号，可写简写）")
+@click.option("--limit", default=50, show_default=True, help="最多显示条数")
+@click.option("--page", default=1, show_default=True, help="第几页（每页 --limit 条，从最近的开始）")
+@click.option("--all", "show_all", is_flag=True, help="显示全部日志")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def log_cmd(ctx: click.Context, archive_no: str | None, limit: int, as_json: bool) -> None:
-    """查看修改日志（谁、何时、改了什么）。"""
+def log_cmd(ctx: click.Context, archive_no: str | None, limit: int, page: int, show_all: bool, as_json: bool) -> None:
+    """查看修改日志（谁、何时、改了什么），最近的在前。"""
     from .. import audit
+    from ..errors import BadValue
+    from ..filing import get_record
 
-    arch = open_archive(ctx)
+    if limit < 1 or page < 1:
+        raise BadValue("--limit 和 --page 应为正整数。")
+    arch = open_archive(ctx, read_only=True)
+    record = get_record(arch, archive_no) if archive_no else None
+    where = {"record_id": record.id, "archive_no": record.archive_no} if record else {}
     with arch.session() as s:
-        entries = audit.read(s, archive_no=archive_no, limit=limit or None)
+        total = audit.count(s, **where)
+        offset = 0 if show_all else (page - 1) * limit
+        entries = audit.read(s, limit=None if show_all else limit, offset=offset, **where)
     if as_json:
         emit_json([e.to_json() for e in entries])
         return
     if not entries:
-        click.echo("（没有日志）")
+        click.echo("（没有日志）" if not total else f"（共 {total} 条日志，第 {page} 页没有内容）")
+        return
     for e in entries:
-        head = f"{e.at:%Y-%m-%d %H:%M:%S}  {e.who}  {e.action_label}  {e.archive_no}".rstrip()
-        click.echo(head)
-        if e.detail:
-            click.echo(f"    {e.detail}")
-        for key, (old, new) in e.changes().items():
-            if e.before is None:
-                continue
-            click.echo(f"    {key}: {old} → {new}")
+        click.echo(audit.head(e))
+        for line in audit.render(e, arch.standards):
+            click.echo(f"    {line}")
+    shown = f"第 {offset + 1}–{offset + len(entries)} 条" if len(entries) < total else "全部"
+    what = f"记录 {record.archive_no} 的" if record else ""
+    text = f"{what}日志共 {total} 条，显示{shown}（最近的在前）。"
+    if offset + len(entries) < total:
+        text += f"更早的用 --page {page + 1} 查看，全部用 --all。"
+    click.echo(text)
+
+
+@click.command("user")
+@click.argument("name", required=False)
+def user_cmd(name: str | None) -> None:
+    """显示或设置本机的操作人姓名（记入每条修改日志）。例：jiaarchive user 张三"""
+    from .. import audit, userconfig
+
+    if name:
+        path = userconfig.set_user_name(name)
+        click.echo(f"已设置本机操作人：{userconfig.user_name()}（保存在 {path}）")
+        return
+    click.echo(f"操作人：{audit.current_user()}（来自{audit.user_source()}）")
+    if not userconfig.user_name():
+        click.echo("可用 jiaarchive user 姓名 设置本机的操作人，或每次用 --user 姓名 指定。")
 
 
 @click.command("catalogue")
@@ -121,4 +148,4 @@ def repair_cmd(ctx: click.Context, force: bool) -> None:
         click.echo(line)
 
 
-COMMANDS = [init_cmd, tui_cmd, verify_cmd, log_cmd, catalogue_cmd, repair_cmd]
+COMMANDS = [init_cmd, tui_cmd, verify_cmd, log_cmd, user_cmd, catalogue_cmd, repair_cmd]

@@ -1,7 +1,8 @@
-"""Record commands: add, attach, ls, show, edit, rm, restore."""
+"""Record commands: add, attach, ls, show, edit, rm, restore, export, undo."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -10,9 +11,51 @@ import click
 from . import emit_json, open_archive, parse_date_option, parse_year_range
 
 
+def record_filters(func):  # noqa: ANN001, ANN201
+    """The selection options ``ls`` and ``export`` share (a later command can reuse them)."""
+    options = [
+        click.option("--code", help="目录编号（A-1）或卷（A）"),
+        click.option("--year", help="年度，如 2021 或 2019..2021"),
+        click.option("--item", type=int, help="关联的评分项目序号"),
+        click.option("--tag", help="标签"),
+        click.option("--text", help="题名中包含的文字"),
+        click.option("--search", "-q", help="全文检索词（同 jiaarchive search，结果按相关程度排列）"),
+        click.option("--trash", is_flag=True, help="只选回收站中的记录"),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def query_from(numbers: tuple[str, ...] = (), *, code=None, year=None, item=None, tag=None, text=None,  # noqa: ANN001, ANN201
+               search=None, trash=False, **_ignored):
+    """The ``RecordQuery`` the shared options (and any 档号 named) describe."""
+    from ..selection import RecordQuery
+
+    return RecordQuery(code=code, year=parse_year_range(year), item=item, tag=tag, text=text, search=search,
+                       numbers=tuple(numbers), trashed=trash)
+
+
+def _progress():  # noqa: ANN202
+    from .progress import progress_line
+
+    return progress_line()
+
+
+def _print_problems(arch, views, *, extract: bool) -> None:  # noqa: ANN001
+    """Say which of the files of ``views`` cannot be read (encrypted, damaged, scanned)."""
+    from ..indexing import file_problems
+
+    problems = file_problems(arch, [v.id for v in views], extract=extract)
+    for v in views:
+        for p in problems.get(v.id, ()):
+            click.echo(f"提示：{v.archive_no} 的{p.reason}已照常归档，但正文无法检索（{p.status_label}）。", err=True)
+
+
 def _print_filed(view, *, note: str = "") -> None:  # noqa: ANN001
     d = view.date.isoformat() if view.date else "（无日期）"
-    click.echo(f"已归档  {view.archive_no}  {d}  {view.title}{note}")
+    pages = f"  {view.pages} 页" if view.pages else ""
+    click.echo(f"已归档  {view.archive_no}  {d}  {view.title}{pages}{note}")
     for f in view.files:
         click.echo(f"    → {f.path}")
 
@@ -48,8 +91,9 @@ def add_cmd(ctx: click.Context, files: tuple[Path, ...], code: str, title: str |
     photo_reports = _check_photos_before_filing(ctx, arch, files, batch=batch, force=force)
     draft = Draft(code=code.strip().upper(), title=title, date=when, year=year, doc_no=doc_no, responsible=responsible,
                   retention=retention, pages=pages, secrecy=secrecy, remarks=remarks, tags=tags, items=items)
-    views = [file_document(arch, list(files), draft, allow_duplicate=allow_duplicate)] if together else \
-        file_each(arch, list(files), draft, allow_duplicate=allow_duplicate)
+    progress = _progress()
+    views = [file_document(arch, list(files), draft, allow_duplicate=allow_duplicate, progress=progress)] if together else \
+        file_each(arch, list(files), draft, allow_duplicate=allow_duplicate, progress=progress)
     _after_filing_photos(arch, views, photo_reports)
     if as_json:
         emit_json([v.to_json() for v in views])
@@ -59,6 +103,7 @@ def add_cmd(ctx: click.Context, files: tuple[Path, ...], code: str, title: str |
         _print_filed(v, note=note)
         for n in v.notes:  # a link followed, a name partly unreadable
             click.echo(f"提示：{n}", err=True)
+    _print_problems(arch, views, extract=True)
     if len(views) > 1:
         click.echo(f"共归档 {len(views)} 件。")
 
@@ -72,7 +117,7 @@ def _check_photos_before_filing(ctx: click.Context, arch, files, *, batch: bool,
 
     from ..photos.records import check_incoming
 
-    reports = check_incoming(arch, list(files))
+    reports = check_incoming(arch, list(files), progress=_progress())
     bad = [r for r in reports if r.errors]
     if bad and not force:
         for r in bad:
@@ -114,25 +159,27 @@ def attach_cmd(ctx: click.Context, archive_no: str, files: tuple[Path, ...], all
 
 
 @click.command("ls")
-@click.option("--code", help="目录编号（A-1）或卷（A）")
-@click.option("--year", help="年度，如 2021 或 2019..2021")
-@click.option("--item", type=int, help="关联的评分项目序号")
-@click.option("--tag", help="标签")
-@click.option("--text", help="题名中包含的文字")
-@click.option("--trash", is_flag=True, help="只列回收站中的记录")
-@click.option("--limit", type=int, help="最多显示条数")
+@record_filters
+@click.option("--limit", type=int, help="最多显示条数（默认全部）")
+@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="把列出的记录导出为归档文件目录（Excel）")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def ls_cmd(ctx: click.Context, code: str | None, year: str | None, item: int | None, tag: str | None, text: str | None,
-           trash: bool, limit: int | None, as_json: bool) -> None:
-    """列出记录。"""
+def ls_cmd(ctx: click.Context, limit: int | None, xlsx_path: Path | None, as_json: bool, **filters) -> None:  # noqa: ANN003
+    """列出记录（可按目录、年度、评分项、标签、题名或全文检索筛选）。"""
     from .. import textfmt
-    from ..db.models import ACTIVE, TRASHED
-    from ..filing import list_records
+    from ..selection import count_records, select_records
 
     arch = open_archive(ctx, read_only=True)
-    views = list_records(arch, code=code, year=parse_year_range(year), item=item, tag=tag, text=text,
-                         status=TRASHED if trash else ACTIVE, limit=limit)
+    query = query_from(**filters)
+    if xlsx_path:
+        from ..export import write_list
+
+        views = select_records(arch, query)
+        write_list(arch, views, xlsx_path)
+        click.echo(f"已导出归档文件目录：{xlsx_path}（{query.describe()}，共 {len(views)} 件）")
+        return
+    views = select_records(arch, query, limit=limit)
     if as_json:
         out = []
         for v in views:
@@ -146,7 +193,11 @@ def ls_cmd(ctx: click.Context, code: str | None, year: str | None, item: int | N
         return
     rows = [(v.archive_no, v.date.isoformat() if v.date else "", v.title, len(v.files)) for v in views]
     click.echo(textfmt.table(("档号", "日期", "题名", "文件"), rows, (None, None, 50, None)))
-    click.echo(f"共 {len(views)} 件。")
+    total = count_records(arch, query) if limit and len(views) >= limit else len(views)
+    if total > len(views):
+        click.echo(f"共 {total} 件，显示前 {len(views)} 件。去掉 --limit 查看全部。")
+    else:
+        click.echo(f"共 {total} 件。")
 
 
 @click.command("show")
@@ -159,14 +210,18 @@ def show_cmd(ctx: click.Context, archive_no: str, as_json: bool) -> None:
     from ..derive import DATE_SOURCES
     from ..filing import get_record
 
+    from ..indexing import file_problems
+
     arch = open_archive(ctx, read_only=True)
     v = get_record(arch, archive_no)
     with arch.session() as s:
-        history = [h for n in (v.archive_no, *v.former_archive_nos) for h in audit.read(s, archive_no=n, limit=None)]
+        history = audit.read(s, record_id=v.id, archive_no=v.archive_no, limit=None)
     history.sort(key=lambda h: h.id)
+    problems = {p.file_id: p for p in file_problems(arch, [v.id]).get(v.id, ())}
     if as_json:
         d = v.to_json()
         d["history"] = [h.to_json() for h in history]
+        d["unreadable"] = [{"path": p.path, "status": p.status, "reason": p.reason} for p in problems.values()]
         emit_json(d)
         return
     entry = arch.catalogue.entry(v.code)
@@ -197,13 +252,17 @@ def show_cmd(ctx: click.Context, archive_no: str, as_json: bool) -> None:
         click.echo(f"      SHA-256：{f.sha256}")
         for n in f.notes:
             click.echo(f"      注意：{n}")
+        if f.id in problems:
+            click.echo(f"      注意：{problems[f.id].reason}正文无法检索。")
     click.echo("历史：")
     for h in history:
         click.echo(f"  {h.at:%Y-%m-%d %H:%M}  {h.who}  {h.action_label}  {h.archive_no}")
+        for line in audit.render(h, arch.standards):
+            click.echo(f"      {line}")
 
 
 @click.command("edit")
-@click.argument("archive_no")
+@click.argument("archive_nos", nargs=-1, required=True)
 @click.option("--code", help="改归到另一个目录（文件随之移动，档号更新，原档号保留在历史中）")
 @click.option("--title")
 @click.option("--date", "when", callback=parse_date_option)
@@ -215,26 +274,55 @@ def show_cmd(ctx: click.Context, archive_no: str, as_json: bool) -> None:
 @click.option("--secrecy")
 @click.option("--remarks")
 @click.option("--tag", "tags", multiple=True, help="设置标签（替换原有标签），可多次使用")
+@click.option("--add-tag", "add_tags", multiple=True, help="增加标签（保留原有标签），可多次使用")
+@click.option("--remove-tag", "remove_tags", multiple=True, help="去掉标签，可多次使用")
 @click.option("--clear-tags", is_flag=True)
 @click.option("--item", "items", multiple=True, type=int, help="设置关联评分项目（替换原有），可多次使用")
+@click.option("--add-item", "add_items", multiple=True, type=int, help="增加关联评分项目，可多次使用")
+@click.option("--remove-item", "remove_items", multiple=True, type=int, help="取消关联评分项目，可多次使用")
 @click.option("--clear-items", is_flag=True)
 @click.pass_context
-def edit_cmd(ctx: click.Context, archive_no: str, code, title, when, year, doc_no, responsible, retention, pages,  # noqa: ANN001
-             secrecy, remarks, tags, clear_tags, items, clear_items) -> None:
-    """修改记录。改目录、年度或保管期限即为改档：文件移动，档号更新。"""
-    from ..filing import edit_record
+def edit_cmd(ctx: click.Context, archive_nos: tuple[str, ...], code, title, when, year, doc_no, responsible,  # noqa: ANN001
+             retention, pages, secrecy, remarks, tags, add_tags, remove_tags, clear_tags, items, add_items, remove_items,
+             clear_items) -> None:
+    """修改记录。改目录、年度或保管期限即为改档：文件移动，档号更新。
 
+    给出多个档号时批量修改目录、年度、标签和评分项（可用 jiaarchive undo 一次撤销）。
+    """
+    from ..bulk import BulkChange, edit_records
+    from ..filing import edit_record, get_record
+
+    arch = open_archive(ctx)
+    views = list(dict.fromkeys(get_record(arch, n) for n in archive_nos))
+    lists = BulkChange(set_tags=tags if (tags or clear_tags) else None, add_tags=add_tags, remove_tags=remove_tags,
+                       set_items=items if (items or clear_items) else None, add_items=add_items,
+                       remove_items=remove_items)
+    if len(views) > 1:
+        single = {"--title": title, "--date": when, "--doc-no": doc_no, "--responsible": responsible,
+                  "--retention": retention, "--pages": pages, "--secrecy": secrecy, "--remarks": remarks}
+        given = [k for k, v in single.items() if v is not None]
+        if given:
+            raise click.UsageError(f"批量修改只能改目录、年度、标签和评分项；{'、'.join(given)} 请逐件修改。")
+        change = replace(lists, code=code, year=year)
+        if change.empty:
+            raise click.UsageError("没有要修改的内容。请用 --code、--year、--add-tag 等选项指定。")
+        outcome = edit_records(arch, [v.id for v in views], change, progress=_progress())
+        former = {v.id: v.archive_no for v in views}
+        for after in outcome.changed:
+            moved = f"（原档号 {former[after.id]}）" if after.archive_no != former[after.id] else ""
+            click.echo(f"已修改  {after.archive_no}{moved}")
+        for number, reason in outcome.failed:
+            click.echo(f"未修改  {number}：{reason}", err=True)
+        click.echo(outcome.summary("修改") + ("可用 jiaarchive undo 撤销这次批量修改。" if outcome.changed else ""))
+        ctx.exit(1 if outcome.failed else 0)
+    [view] = views
     changes = {k: v for k, v in dict(code=code, title=title, date=when, year=year, doc_no=doc_no, responsible=responsible,
                                      retention=retention, pages=pages, secrecy=secrecy, remarks=remarks).items() if v is not None}
-    if tags or clear_tags:
-        changes["tags"] = tags
-    if items or clear_items:
-        changes["items"] = items
+    changes.update(lists.for_record(view))
     if not changes:
         raise click.UsageError("没有要修改的内容。请用 --title、--date、--code 等选项指定。")
-    old = archive_no
-    v = edit_record(open_archive(ctx), archive_no, **changes)
-    click.echo(f"已修改  {v.archive_no}" + (f"（原档号 {old}）" if v.archive_no != old else ""))
+    v = edit_record(arch, view.id, **changes)
+    click.echo(f"已修改  {v.archive_no}" + (f"（原档号 {view.archive_no}）" if v.archive_no != view.archive_no else ""))
     for f in v.files:
         click.echo(f"    → {f.path}")
 
@@ -244,20 +332,24 @@ def edit_cmd(ctx: click.Context, archive_no: str, code, title, when, year, doc_n
 @click.option("--yes", "-y", is_flag=True, help="不再询问，直接删除")
 @click.pass_context
 def rm_cmd(ctx: click.Context, archive_nos: tuple[str, ...], yes: bool) -> None:
-    """删除记录：文件移入“回收站”文件夹，可用 restore 恢复。"""
-    from ..filing import get_record, trash_record
+    """删除记录：文件移入“回收站”文件夹，可用 restore 或 undo 恢复。"""
+    from ..bulk import trash_records
+    from ..filing import get_record
 
     arch = open_archive(ctx)
-    views = [get_record(arch, n) for n in archive_nos]
+    views = list(dict.fromkeys(get_record(arch, n) for n in archive_nos))
     if not yes:
         for v in views:
             click.echo(f"  {v.archive_no}  {v.title}（{len(v.files)} 个文件）")
         if not click.confirm("确定删除以上记录吗？文件将移入回收站，可恢复", default=False):
             click.echo("已取消，未作任何改动。")
             ctx.exit(1)
-    for v in views:
-        t = trash_record(arch, v.archive_no)
+    outcome = trash_records(arch, [v.id for v in views], progress=_progress())
+    for t in outcome.changed:
         click.echo(f"已删除  {t.archive_no}（文件已移入回收站，可用 jiaarchive restore {t.archive_no} 恢复）")
+    for number, reason in outcome.failed:
+        click.echo(f"未删除  {number}：{reason}", err=True)
+    ctx.exit(1 if outcome.failed else 0)
 
 
 @click.command("restore")
@@ -275,4 +367,76 @@ def restore_cmd(ctx: click.Context, archive_nos: tuple[str, ...]) -> None:
             click.echo(f"    → {f.path}")
 
 
-COMMANDS = [add_cmd, attach_cmd, ls_cmd, show_cmd, edit_cmd, rm_cmd, restore_cmd]
+@click.command("export")
+@click.argument("archive_nos", nargs=-1)
+@record_filters
+@click.option("--zip", "zip_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="把记录的文件连同归档文件目录打成一个压缩包（.zip）")
+@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="导出归档文件目录（Excel，.xlsx）")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def export_cmd(ctx: click.Context, archive_nos: tuple[str, ...], zip_path: Path | None, xlsx_path: Path | None,
+               as_json: bool, **filters) -> None:  # noqa: ANN003
+    """导出一组记录给检查组或同事：文件压缩包（内含归档文件目录）和/或归档文件目录 Excel。
+
+    \b
+    记录可用档号指定，或用 --code、--year、--item、--tag、--text、--search 筛选（不指定时为全部档案）。
+    例：jiaarchive export --code B-1 --year 2021 --zip 职代会2021.zip
+        jiaarchive export -q 安全生产月 --xlsx 安全生产月目录.xlsx
+    """
+    from ..export import write_list, write_zip
+    from ..selection import select_records
+
+    if not zip_path and not xlsx_path:
+        raise click.UsageError("请用 --zip 或 --xlsx 指定导出的文件。")
+    arch = open_archive(ctx, read_only=True)
+    query = query_from(archive_nos, **filters)
+    views = select_records(arch, query)
+    if not views:
+        click.echo("（没有符合条件的记录，未导出）")
+        ctx.exit(1)
+    out: dict = {"records": len(views), "selection": query.describe()}
+    if xlsx_path:
+        out["xlsx"] = str(write_list(arch, views, xlsx_path))
+    if zip_path:
+        summary = write_zip(arch, views, zip_path, described=query.describe(), progress=_progress())
+        out.update(zip=str(summary.path), files=summary.files, missing=list(summary.missing))
+    if as_json:
+        emit_json(out)
+        return
+    if xlsx_path:
+        click.echo(f"已导出归档文件目录：{xlsx_path}（{query.describe()}，共 {len(views)} 件）")
+    if zip_path:
+        click.echo(f"已导出压缩包：{zip_path}（{len(views)} 件记录，{summary.files} 个文件，内含归档文件目录）")
+        for m in summary.missing:
+            click.echo(f"提示：文件缺失，未能导出：{m}", err=True)
+
+
+@click.command("undo")
+@click.option("--yes", "-y", is_flag=True, help="不再询问，直接撤销")
+@click.option("--dry-run", is_flag=True, help="只显示将撤销的改动，不执行")
+@click.pass_context
+def undo_cmd(ctx: click.Context, yes: bool, dry_run: bool) -> None:
+    """撤销本人最近一次改动（归档、修改、删除、恢复；批量改动一次撤销）。再次运行撤销更早的一次。"""
+    from ..undo import NothingToUndo, last_step, undo
+
+    arch = open_archive(ctx)
+    step = last_step(arch)
+    if step is None:
+        raise NothingToUndo("没有可以撤销的改动（只能撤销本人的归档、修改、删除和恢复）。")
+    click.echo(f"将撤销：{step.describe()}")
+    for e in step.entries[:10]:
+        if len(step.entries) > 1:
+            click.echo(f"    {e.archive_no}")
+    if dry_run:
+        return
+    if not yes and not click.confirm("确定撤销吗？", default=False):
+        click.echo("已取消，未作任何改动。")
+        ctx.exit(1)
+    for v in undo(arch, step, progress=_progress()):
+        where = "（在回收站中，可用 jiaarchive restore 恢复）" if v.trashed else ""
+        click.echo(f"已撤销  {v.archive_no}  {v.title}{where}")
+
+
+COMMANDS = [add_cmd, attach_cmd, ls_cmd, show_cmd, edit_cmd, rm_cmd, restore_cmd, export_cmd, undo_cmd]

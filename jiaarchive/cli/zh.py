@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import sys
 
+from ..terms import RECORD_FIELDS
+
 MESSAGES: dict[str, str] = {
     # errors a clerk can cause
     "Error: {message}": "错误：{message}",
@@ -106,3 +108,101 @@ def install() -> None:
             mod._ = gettext
         if callable(getattr(mod, "ngettext", None)):
             mod.ngettext = ngettext
+    # help columns line up by display width: a Chinese character takes two cells, not one
+    import click.formatting
+
+    click.formatting.term_len = _display_width
+
+
+def _display_width(text: str) -> int:
+    from click._compat import strip_ansi
+
+    from ..textfmt import width
+
+    return width(strip_ansi(text))
+
+
+# ---------------------------------------------------------------- usage lines and metavars
+
+OPTIONS_METAVAR = "[选项]"
+SUBCOMMAND_METAVAR = "命令 [参数]…"
+# what a value stands for, by the parameter's name (arguments and options alike)
+METAVARS: dict[str, str] = {
+    **RECORD_FIELDS,
+    "items": "项号",
+    "item": "项号",
+    "tag": "标签",
+    "files": "文件",
+    "paths": "路径",
+    "path": "路径",
+    "archive_nos": "档号",
+    "ref": "档号或照片路径",
+    "query": "检索词",
+    "code": "目录编号",
+    "when": "日期",
+    "time": "时间",
+    "text": "文字",
+    "search": "检索词",
+    "limit": "条数",
+    "offset": "条数",
+    "archive_path": "档案文件夹",
+    "user": "姓名",
+    "name": "姓名",
+    "unit": "单位名称",
+    "unit_type": "单位类型",
+    "level": "层级",
+    "database_url": "数据库地址",
+    "output": "输出文件",
+    "xlsx_path": "Excel文件",
+    "zip_path": "压缩包",
+    "html_path": "网页文件",
+    "workers": "进程数",
+    "kind": "类型",
+    "subject": "事由",
+    "place": "地点",
+    "people": "人物",
+    "photographer": "摄影者",
+}
+# by the value's type, for names not in METAVARS
+TYPE_METAVARS = {"text": "文字", "integer": "整数", "float": "数字", "path": "路径", "filename": "文件", "file": "文件",
+                 "boolean": "是/否", "date": "日期"}
+
+
+def _metavar(param) -> str | None:  # noqa: ANN001
+    import click
+
+    if param.metavar is not None or getattr(param, "is_flag", False) or isinstance(param.type, click.Choice):
+        return None
+    long_name = next((o[2:] for o in getattr(param, "opts", ()) if o.startswith("--")), "")
+    word = (METAVARS.get(long_name) or METAVARS.get(param.name or "")
+            or TYPE_METAVARS.get(getattr(param.type, "name", "").lower()))
+    if word is None:
+        return None
+    if isinstance(param, click.Argument):
+        if not param.required:
+            word = f"[{word}]"
+        if param.nargs != 1:
+            word += "…"
+    elif param.nargs != 1 and param.nargs > 1:
+        word = " ".join([word] * param.nargs)
+    return word
+
+
+def localise(command) -> None:  # noqa: ANN001
+    """Chinese usage lines: ``用法: jiaarchive add [选项] 文件…``, ``--code 目录编号``.
+
+    Walks ``command`` and its subcommands once, after they are all registered.
+    """
+    import click
+
+    command.options_metavar = OPTIONS_METAVAR
+    if isinstance(command, click.Group):
+        command.subcommand_metavar = SUBCOMMAND_METAVAR
+        for sub in command.commands.values():
+            localise(sub)
+    for param in command.params:
+        word = _metavar(param)
+        if word is not None:
+            param.metavar = word
+        if param.name == "as_json" and not getattr(param, "help", None):
+            param.help = "以 JSON 格式输出（供脚本使用）"

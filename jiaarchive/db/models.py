@@ -122,6 +122,10 @@ class AuditEntry(Base):
     before: Mapped[str] = mapped_column(Text, default="")
     after: Mapped[str] = mapped_column(Text, default="")
     detail: Mapped[str] = mapped_column(Text, default="")
+    # changes made together (a bulk edit or delete) share a batch id, so one undo takes them back
+    batch: Mapped[str] = mapped_column(String(40), default="", server_default="", index=True)
+    # the id of the entry this change undid (撤销), so it is not offered for undo again
+    undoes: Mapped[int | None] = mapped_column(index=True)
     # the change (storage.Change id) this entry belongs to: recovery asks whether it committed
     change: Mapped[str] = mapped_column(String(40), default="", index=True)
 

@@ -59,6 +59,26 @@ def ofd_to_text(path: Path) -> str:
     return tidy("\n\n".join(t for t in texts if t))
 
 
+def ofd_page_count(path: Path) -> int | None:
+    """The number of pages of all documents in an OFD (None when it cannot be read)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            ofd_xml = _resolve("", "OFD.xml", names)
+            if ofd_xml is None:
+                return None
+            root = ET.fromstring(_read(zf, ofd_xml))
+            total = 0
+            for doc_root in (el.text or "" for el in root.iter() if _local(el.tag) == "DocRoot"):
+                doc_name = _resolve("", doc_root, names)
+                if doc_name is not None:
+                    doc = ET.fromstring(_read(zf, doc_name))
+                    total += sum(1 for el in doc.iter() if _local(el.tag) == "Page" and el.get("BaseLoc"))
+    except (OSError, zipfile.BadZipFile, ET.ParseError, TooLarge, KeyError, ValueError, RuntimeError):
+        return None
+    return total or None
+
+
 def _document_text(zf: zipfile.ZipFile, doc_name: str, names: set[str]) -> list[str]:
     base = posixpath.dirname(doc_name)
     doc = ET.fromstring(_read(zf, doc_name))

@@ -25,6 +25,7 @@ from pathlib import Path
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from jiaarchive.photos import meta
+from jiaarchive.progress import Reporter, Tracker
 from jiaarchive.photos.errors import NotAPhoto, PhotoDamaged
 from jiaarchive.photos.formats import (
     ALLOWED_FORMATS,
@@ -416,24 +417,38 @@ def check_photos(
     workers: int = 1,
     now: datetime | None = None,
     known_hashes: Mapping[str, str] | None = None,
+    progress: Reporter | None = None,
 ) -> list[PhotoReport]:
     """Check many photos, in order; ``workers > 1`` uses a process pool of that size.
+
+    ``progress`` hears of each photo checked (see ``jiaarchive.progress``).
 
     Besides ``known_hashes``, photos identical to an earlier one in the same batch are reported as
     duplicates of it.
     """
     paths = [Path(p) for p in paths]
     now = now or datetime.now()
+    track = Tracker("正在检查照片", len(paths), progress)
     reports: list[PhotoReport] | None = None
     if workers > 1 and len(paths) > 1:
         try:
             with ProcessPoolExecutor(max_workers=min(workers, len(paths)), mp_context=_pool_context()) as pool:
-                reports = list(pool.map(partial(check_photo, now=now), paths, chunksize=1))
+                reports = []
+                for p, rep in zip(paths, pool.map(partial(check_photo, now=now), paths, chunksize=1)):
+                    track.start(p.name)
+                    reports.append(rep)
+                    track.advance()
         except BrokenProcessPool:
             # Workers could not start (e.g. a __main__ that cannot be re-imported): check here.
             reports = None
+            track = Tracker("正在检查照片", len(paths), progress)
     if reports is None:
-        reports = [check_photo(p, now=now) for p in paths]
+        reports = []
+        for p in paths:
+            track.start(p.name)
+            reports.append(check_photo(p, now=now))
+            track.advance()
+    track.finish()
 
     held: dict[str, str] = dict(known_hashes or {})
     out: list[PhotoReport] = []

@@ -30,8 +30,9 @@ from jiaarchive.storage import VERSIONS_DIR
 from jiaarchive.photos import meta
 from jiaarchive.photos.errors import NotAPhoto
 from jiaarchive.photos.formats import EXTENSION_FORMATS, read_head, sniff
-from jiaarchive.photos.inspect import NEAR_DUPLICATE_BITS, PhotoReport, _name_warnings, check_photos
+from jiaarchive.photos.inspect import NEAR_DUPLICATE_BITS, PhotoReport, _name_warnings, check_photos, default_workers
 from jiaarchive.photos.label import PhotoLabel, label_filename, write_label
+from jiaarchive.progress import Reporter
 
 # Suffixes treated as photos even when the content is not (a broken .jpg is a broken photo).
 PHOTO_SUFFIXES = frozenset(EXTENSION_FORMATS) | {".gif", ".bmp", ".tif", ".tiff"}
@@ -234,15 +235,17 @@ def _near_archive(rep: PhotoReport, near: list[tuple[int, str, str]]) -> PhotoRe
     return rep
 
 
-def check_files(archive: Archive, paths: Sequence[Path | str], *, workers: int = 1) -> list[PhotoReport]:
+def check_files(archive: Archive, paths: Sequence[Path | str], *, workers: int = 1,
+                progress: Reporter | None = None) -> list[PhotoReport]:
     """Check photos not (yet) in the archive; duplicates are checked against every archive photo."""
     with archive.session() as s:
         held, near = _held_hashes(s, set())
-    reports = check_photos([Path(p) for p in paths], workers=workers, now=archive.now(), known_hashes=held)
+    reports = check_photos([Path(p) for p in paths], workers=workers, now=archive.now(), known_hashes=held,
+                           progress=progress)
     return [_near_archive(r, near) for r in reports]
 
 
-def check_incoming(archive: Archive, paths: Sequence[Path | str]) -> list[PhotoReport]:
+def check_incoming(archive: Archive, paths: Sequence[Path | str], *, progress: Reporter | None = None) -> list[PhotoReport]:
     """The filing-time check: the photos among ``paths`` (by suffix or content), others skipped.
 
     Every path must be a regular file (``storage.check_readable``) before a byte of it is read:
@@ -251,7 +254,8 @@ def check_incoming(archive: Archive, paths: Sequence[Path | str]) -> list[PhotoR
     for p in paths:
         storage.check_readable(Path(p))
     photos = [Path(p) for p in paths if looks_like_photo(p)]
-    return check_files(archive, photos) if photos else []
+    return check_files(archive, photos, workers=default_workers() if len(photos) > 8 else 1,
+                       progress=progress) if photos else []
 
 
 def check_archive_photos(
@@ -259,6 +263,7 @@ def check_archive_photos(
     *,
     file_ids: Iterable[int] | None = None,
     workers: int = 1,
+    progress: Reporter | None = None,
 ) -> list[PhotoReport]:
     """Check the archive's photos (all, or ``file_ids``) and store what was found.
 
@@ -271,7 +276,8 @@ def check_archive_photos(
         held, near = _held_hashes(s, {f.id for f, _r, _row in rows}) if ids is not None else ({}, [])
         originals = {} if ids is not None else {row.original_sha256: f.path for f, _r, row in rows if row and row.original_sha256}
     targets = [(f.id, f.path) for f, _r, _row in rows if _safe(archive, f.path)]
-    reports = check_photos([archive.root / p for _, p in targets], workers=workers, now=archive.now(), known_hashes={**originals, **held})
+    reports = check_photos([archive.root / p for _, p in targets], workers=workers, now=archive.now(),
+                           known_hashes={**originals, **held}, progress=progress)
     out = []
     for (fid, rel), rep in zip(targets, reports):
         rep = _near_archive(replace(rep, path=Path(PurePosixPath(rel))), near)

@@ -3,12 +3,13 @@ out: 序号, 档号, 文号, 责任者, 题名, 日期 (YYYYMMDD), 页数, 备�
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from .. import textfmt
 from ..archive import Archive
-from ..filing import list_records
+from ..filing import RecordView, list_records
 
 HEADERS = ("序号", "档号", "文号", "责任者", "题名", "日期", "页数", "备注")
 
@@ -41,7 +42,11 @@ class Section:
 
 
 def build(archive: Archive, *, code: str | None = None, year: int | None = None) -> list[Section]:
-    records = list_records(archive, code=code, year=year)
+    return sections_for(archive, list_records(archive, code=code, year=year))
+
+
+def sections_for(archive: Archive, records: Iterable[RecordView]) -> list[Section]:
+    """The 归档文件目录 of these records (a selection, a search result), one section per entry and year."""
     sections: dict[tuple[str, int], list[Row]] = {}
     for r in records:
         rows = sections.setdefault((r.code, r.year), [])

@@ -23,7 +23,7 @@ from textual.widgets import DataTable, Footer, Input, Label, Static
 from ..settings import EXPORT_DIR
 from ..archive import Archive
 from ..coverage.assess import ItemAssessment, Report, assess
-from .dialogs import TextPrompt
+from .dialogs import ReportsWorkerErrors, TextPrompt
 
 STATUS_STYLE = {"充分": "bold green", "薄弱": "bold yellow", "缺失": "bold red", "不适用": "dim", "通过": "green",
                 "否决": "bold red", "未知": "dim"}
@@ -97,7 +97,7 @@ class ScoreInput(ModalScreen[tuple[float | None, str] | None]):
         self.dismiss(None)
 
 
-class DashboardScreen(Screen[None]):
+class DashboardScreen(ReportsWorkerErrors, Screen[None]):
     """迎检仪表盘. ``inspector``: scores entered are 评定分, records cannot change."""
 
     DEFAULT_CSS = """
@@ -157,7 +157,7 @@ class DashboardScreen(Screen[None]):
     def action_refresh(self) -> None:
         self._assess()
 
-    @work(thread=True, exclusive=True, group="dashboard")
+    @work(thread=True, exclusive=True, group="dashboard", exit_on_error=False)
     def _assess(self) -> None:
         report = assess(self.archive, check_materials=False)
         self.post_message(self.Assessed(report))
@@ -267,7 +267,7 @@ class DashboardScreen(Screen[None]):
     def action_write_reports(self) -> None:
         self._write()
 
-    @work(thread=True, exclusive=True, group="dashboard-write")
+    @work(thread=True, exclusive=True, group="dashboard-write", exit_on_error=False)
     def _write(self) -> None:
         from ..reports.coverage_html import write_html
         from ..reports.coverage_xlsx import write_xlsx

@@ -86,6 +86,64 @@ class ConfirmModal(ModalScreen[bool]):
         self.dismiss(event.button.id == "yes")
 
 
+class NameModal(ModalScreen[str | None]):
+    """Asks for a short name: the clerk's (操作人, recorded in every log entry) by default, or any
+    other (a saved search's); Esc answers None."""
+
+    BINDINGS = SCREEN_BINDINGS + [Binding("escape", "cancel", "取消", id="name_later")]
+
+    ASK_CLERK = ("请填写您的姓名。每次归档、修改、删除都会在修改日志中记下操作人；"
+                 "姓名只保存在这台电脑上，以后不再询问（可在命令面板“设置: 操作人姓名”中修改）。")
+
+    def __init__(self, current: str = "", *, title: str = "操作人姓名", prompt: str = ASK_CLERK,
+                 placeholder: str = "如 张明", cancel: str = "以后再说") -> None:
+        super().__init__(classes="dialog-screen")
+        self.current = current
+        self.title_text = title
+        self.prompt = prompt
+        self.placeholder = placeholder
+        self.cancel_text = cancel
+
+    def compose(self) -> ComposeResult:
+        from .keys import JiaInput
+
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Static(self.prompt, classes="dialog-body")
+            yield JiaInput(self.current, placeholder=self.placeholder, id="name-input", compact=True)
+            yield Static("", id="name-status", classes="dialog-body")
+            with Horizontal(classes="dialog-buttons"):
+                yield JiaButton("确定(Enter)", variant="primary", id="ok", compact=True)
+                yield JiaButton(f"{self.cancel_text}(Esc)", id="later", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#name-input").focus()
+
+    def _submit(self) -> None:
+        from textual.widgets import Input
+
+        from ..errors import JiaError
+        from ..userconfig import check_name
+
+        try:
+            name = check_name(self.query_one("#name-input", Input).value)
+        except JiaError as exc:
+            self.query_one("#name-status", Static).update(str(exc))
+            return
+        self.dismiss(name)
+
+    def on_input_submitted(self) -> None:
+        self._submit()
+
+    @on(Button.Pressed, "#ok")
+    def _ok(self) -> None:
+        self._submit()
+
+    @on(Button.Pressed, "#later")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
 class TextPrompt(ModalScreen[str | None]):
     """Ask for one line of text; dismisses with it (stripped, maybe "") on Enter, None on Esc."""
 

@@ -23,7 +23,7 @@ from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Select
 from textual.worker import get_current_worker
 
 from .. import filing
@@ -32,6 +32,7 @@ from ..errors import BadValue, JiaError
 from ..filing import RecordView
 from .dialogs import ReportsWorkerErrors
 from .keys import SCREEN_BINDINGS, JiaButton, JiaInput, JiaSelect
+from .progress import ProgressEvent, ProgressLine, reporter
 from .widgets import PathSuggester, as_path, parse_numbers, parse_tags
 
 if TYPE_CHECKING:
@@ -60,6 +61,9 @@ EDIT_FIELDS = (
     Field("code", "目录"),
     Field("title", "题名"),
     Field("date", "日期", "如 2021-05-01"),
+    Field("year", "年度", "如 2021；改年度即改档"),
+    Field("retention", "保管期限"),
+    Field("pages", "页数", "如 3"),
     Field("doc_no", "文号"),
     Field("responsible", "责任者"),
     Field("tags", "标签", "用空格或顿号分隔"),
@@ -76,6 +80,7 @@ class RecordForm(ReportsWorkerErrors, ModalScreen[tuple[RecordView, ...] | None]
 
     BINDINGS = SCREEN_BINDINGS + [
         Binding("ctrl+s", "save", "保存", id="save"),
+        Binding("ctrl+o", "browse", "选择文件", id="browse"),
         Binding("escape", "cancel", "取消", id="cancel"),
     ]
 
@@ -125,6 +130,8 @@ class RecordForm(ReportsWorkerErrors, ModalScreen[tuple[RecordView, ...] | None]
             values = {
                 "title": r.title,
                 "date": r.date.isoformat() if r.date else "",
+                "year": str(r.year),
+                "pages": str(r.pages) if r.pages is not None else "",
                 "doc_no": r.doc_no,
                 "responsible": r.responsible,
                 "tags": "、".join(r.tags),
@@ -140,6 +147,15 @@ class RecordForm(ReportsWorkerErrors, ModalScreen[tuple[RecordView, ...] | None]
                     yield Label(f.label, classes="field-label", id=f"label-{f.key}")
                     if f.key == "mode":
                         yield JiaSelect(MODES, value="each", allow_blank=False, id="mode", compact=True)
+                    elif f.key == "retention":
+                        names = [p.name for p in self.app.archive.standards.retention_periods]
+                        yield JiaSelect([(n, n) for n in names], value=r.retention if r and r.retention in names else Select.NULL,
+                                        allow_blank=False, id="retention", compact=True)
+                    elif f.key == "path":
+                        with Horizontal(id="path-row"):
+                            yield JiaInput(values.get("path", ""), placeholder=f.placeholder, id="path", compact=True,
+                                           suggester=PathSuggester())
+                            yield JiaButton("选择…(^O)", id="browse", compact=True)
                     elif f.key == "code":
                         options = [(f"{e.code} {e.title}", e.code) for e in self.app.archive.entries()]
                         codes = {c for _, c in options}
@@ -151,14 +167,8 @@ class RecordForm(ReportsWorkerErrors, ModalScreen[tuple[RecordView, ...] | None]
                             compact=True,
                         )
                     else:
-                        yield JiaInput(
-                            values.get(f.key, ""),
-                            placeholder=f.placeholder,
-                            id=f.key,
-                            compact=True,
-                            suggester=PathSuggester() if f.key == "path" else None,
-                        )
-            yield Static("", id="form-status")
+                        yield JiaInput(values.get(f.key, ""), placeholder=f.placeholder, id=f.key, compact=True)
+            yield ProgressLine("", id="form-status")
             with Horizontal(classes="dialog-buttons"):
                 yield JiaButton("保存(^S)" if r else "归档(^S)", variant="primary", id="save", compact=True)
                 yield JiaButton("取消(Esc)", id="cancel", compact=True)
@@ -229,9 +239,33 @@ class RecordForm(ReportsWorkerErrors, ModalScreen[tuple[RecordView, ...] | None]
 
     # ------------------------------------------------------------------ saving
     def _status(self, text: str, *, error: bool = False) -> None:
-        status = self.query_one("#form-status", Static)
+        status = self.query_one("#form-status", ProgressLine)
         status.update(text)
         status.set_class(error, "-error")
+
+    def on_progress_event(self, event: ProgressEvent) -> None:
+        self.query_one("#form-status", ProgressLine).show(event.progress)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "browse":
+            return not self.editing
+        return True
+
+    def action_browse(self) -> None:
+        """The file picker; what it gives goes into the 文件 field (several as quoted paths)."""
+        from .picker import FilePicker
+
+        def picked(paths: list[Path] | None) -> None:
+            if paths:
+                box = self.query_one("#path", Input)
+                box.value = str(paths[0]) if len(paths) == 1 else "; ".join(f'"{p}"' for p in paths)
+                box.focus()
+
+        self.app.push_screen(FilePicker(), picked)
+
+    @on(Button.Pressed, "#browse")
+    def _browse_pressed(self) -> None:
+        self.action_browse()
 
     def _value(self, key: str) -> str:
         return self.query_one(f"#{key}", Input).value.strip()
@@ -259,6 +293,15 @@ class RecordForm(ReportsWorkerErrors, ModalScreen[tuple[RecordView, ...] | None]
             if not title:
                 raise BadValue("题名不能为空。")
             fields["remarks"] = self._value("remarks")
+            year = self._value("year")
+            if not year.isdigit():
+                raise BadValue(f"年度“{year}”应为四位数字，如 2021。")
+            fields["year"] = int(year)
+            fields["retention"] = self.query_one("#retention", Select).value
+            pages = self._value("pages")
+            if pages and not pages.isdigit():
+                raise BadValue(f"页数“{pages}”应为整数。")
+            fields["pages"] = int(pages) if pages else None
             return [], fields
         text = self._value("path")
         if not text:
@@ -280,17 +323,18 @@ class RecordForm(ReportsWorkerErrors, ModalScreen[tuple[RecordView, ...] | None]
             return
         self._saving = True
         self.query_one("#save", Button).disabled = True
-        self._status("正在归档，请稍候……" if not self.editing else "正在保存……")
+        self._status(f"正在归档 {len(paths)} 个文件……" if not self.editing else "正在保存……")
         self.save(paths, fields)
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def save(self, paths: list[Path], fields: dict[str, Any]) -> None:
         arch = self.app.archive
+        progress = reporter(self)
         try:
             if self.record is None:
                 from ..photos.records import check_incoming, note_filed
 
-                reports = check_incoming(arch, paths)  # photo checks at filing time
+                reports = check_incoming(arch, paths, progress=progress)  # photo checks at filing time
                 errors = [e for r in reports for e in r.errors]
                 if errors and not self._force:
                     self.post_message(self.PhotoErrors(errors))
@@ -298,11 +342,11 @@ class RecordForm(ReportsWorkerErrors, ModalScreen[tuple[RecordView, ...] | None]
                 together = fields.pop("together", False)
                 draft = filing.Draft(**{k: v for k, v in fields.items()})
                 if together or len(paths) == 1:
-                    views = (filing.file_document(arch, paths, draft),)
+                    views = (filing.file_document(arch, paths, draft, progress=progress),)
                 else:
                     filed: list[RecordView] = []
                     try:
-                        filing.file_each(arch, paths, draft, filed=filed)
+                        filing.file_each(arch, paths, draft, filed=filed, progress=progress)
                     except JiaError as exc:
                         if not filed:
                             raise
@@ -321,6 +365,7 @@ class RecordForm(ReportsWorkerErrors, ModalScreen[tuple[RecordView, ...] | None]
                         self.app.call_from_thread(
                             self.app.notify, f"另有 {len(warnings) - 5} 条照片提示，可按 P 查看照片问题。",
                             title="照片提示", severity="warning", timeout=8)
+                self._warn_unreadable(views)
             else:
                 # base: a field someone else changed since this form opened is not silently undone
                 views = (filing.edit_record(arch, self.record.id, base=self.record, **_changes(self.record, fields)),)
@@ -329,6 +374,18 @@ class RecordForm(ReportsWorkerErrors, ModalScreen[tuple[RecordView, ...] | None]
         for note in (n for v in views for n in v.notes):  # a link followed, a name partly unreadable
             self.app.call_from_thread(self.app.notify, note, title="提示", severity="warning", timeout=12)
         self.post_message(self.Saved(views))
+
+    def _warn_unreadable(self, views: tuple[RecordView, ...]) -> None:
+        """Encrypted, damaged or scanned files are filed, but the clerk is told (from the worker)."""
+        from ..indexing import file_problems
+
+        problems = [p for ps in file_problems(self.app.archive, [v.id for v in views], extract=True).values() for p in ps]
+        for p in problems[:5]:
+            self.app.call_from_thread(self.app.notify, f"{p.reason}已照常归档，但正文无法检索。",
+                                      title=f"文件{p.status_label}", severity="warning", timeout=15)
+        if len(problems) > 5:
+            self.app.call_from_thread(self.app.notify, f"另有 {len(problems) - 5} 个文件读不出文字，表格中以 ⚠ 标出。",
+                                      title="文件读不出文字", severity="warning", timeout=15)
 
     def _done_saving(self) -> None:
         self._saving = False
@@ -374,6 +431,9 @@ def _changes(r: RecordView, fields: dict[str, Any]) -> dict[str, Any]:
         "code": r.code,
         "title": r.title,
         "date": r.date,
+        "year": r.year,
+        "retention": r.retention,
+        "pages": r.pages,
         "doc_no": r.doc_no,
         "responsible": r.responsible,
         "tags": tuple(r.tags),

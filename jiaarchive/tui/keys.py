@@ -103,3 +103,32 @@ class JiaScroll(VerticalScroll):
 
 TREE_BINDINGS = translated(Tree.BINDINGS)
 TABLE_BINDINGS = translated(DataTable.BINDINGS)
+
+
+# ---------------------------------------------------------------- how keys are written
+
+KEY_NAMES = {
+    "escape": "Esc", "enter": "Enter", "tab": "Tab", "space": "空格", "delete": "Del", "backspace": "退格",
+    "pageup": "PgUp", "pagedown": "PgDn", "home": "Home", "end": "End", "insert": "Ins",
+    "up": "↑", "down": "↓", "left": "←", "right": "→",
+    "slash": "/", "left_square_bracket": "[", "right_square_bracket": "]", "question_mark": "?",
+    "plus": "+", "minus": "-", "full_stop": ".", "comma": ",",
+}
+MODIFIER_NAMES = {"ctrl": "Ctrl", "shift": "Shift", "alt": "Alt", "meta": "Alt", "super": "Win"}
+
+
+def key_display(binding: Binding) -> str:
+    """A key as printed on the keyboard: ``Ctrl+S``, ``Esc``, ``PgDn``, ``空格``, ``a``."""
+    if binding.key_display:
+        return binding.key_display
+    modifiers, key = binding.parse_key()
+    name = KEY_NAMES.get(key)
+    if name is None:
+        name = key.upper() if (modifiers or len(key) > 1) else key
+    return "+".join([MODIFIER_NAMES.get(m, m) for m in modifiers] + [name])
+
+
+def description(binding: Binding) -> str:
+    """The binding's description in Chinese ('' when there is none to show)."""
+    text = LABELS.get(binding.action, binding.description)
+    return text if any("\u4e00" <= ch <= "\u9fff" for ch in text) else ""

@@ -8,10 +8,12 @@ and downscaled in a worker; the strips for a given widget size are cached.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PIL import Image
+from rich.cells import cell_len
 from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style
@@ -34,6 +36,7 @@ from ..photos.label import PhotoLabel
 from ..photos.records import PhotoInfo
 from .dialogs import ReportsWorkerErrors
 from .keys import SCREEN_BINDINGS, TABLE_BINDINGS, JiaInput
+from .progress import ProgressEvent, progress_text, reporter
 
 if TYPE_CHECKING:
     from .app import JiaApp
@@ -387,6 +390,48 @@ class ProblemTable(DataTable):
     BINDINGS = TABLE_BINDINGS
 
 
+_NAMED = re.compile(r"(照片|文件)?“[^”]*”")
+# The photo checks' sentences, as a few words for a table cell (the whole sentences are below it);
+# the first phrase found in a sentence gives its label.
+SHORT_LABELS = (
+    ("晚于当前时间", "拍摄时间晚于现在"),
+    ("拍摄时间“", "拍摄时间无效"),
+    ("仅来自 XMP", "时间仅来自 XMP"),
+    ("只有 EXIF 修改时间", "只有修改时间"),
+    ("仅来自文件名", "时间仅来自文件名"),
+    ("没有拍摄时间", "无拍摄时间"),
+    ("既没有日期也没有内容说明", "名称无日期和说明"),
+    ("文件名缺少日期", "名称缺日期"),
+    ("缺少内容说明", "名称缺内容说明"),
+    ("空文件", "空文件"),
+    ("解压炸弹", "像素过多，已拒绝"),
+    ("不是可识别的图片", "不是图片"),
+    ("文件头已损坏", "文件头已损坏"),
+    ("不在允许的照片格式", "格式不允许"),
+    ("被截断", "文件不完整"),
+    ("已损坏，无法解码", "图像已损坏"),
+    ("扩展名", "扩展名不符"),
+    ("EXIF 元数据已损坏", "元数据损坏"),
+    ("尺寸过小", "尺寸过小"),
+    ("内容完全相同", "重复照片"),
+    ("画面几乎相同", "疑似重复"),
+    ("不存在或无法读取", "无法读取"),
+)
+
+
+def short_label(sentence: str) -> str:
+    for phrase, label in SHORT_LABELS:
+        if phrase in sentence:
+            return label
+    return _NAMED.sub("", sentence, count=1).lstrip("，、：:的") or sentence
+
+
+def problem_summary(p: PhotoInfo) -> str:
+    """Every problem of a photo in a few words (the 照片 column names it, the pane below explains)."""
+    labels = list(dict.fromkeys(short_label(t) for t in (*p.errors, *p.warnings)))
+    return "；".join(labels)
+
+
 class PhotoProblemsScreen(ReportsWorkerErrors, Screen[None]):
     """照片问题: every photo with an error or a warning; Enter opens its record's photos."""
 
@@ -417,6 +462,7 @@ class PhotoProblemsScreen(ReportsWorkerErrors, Screen[None]):
     def __init__(self) -> None:
         super().__init__(id="photo-problems")
         self.photos: list[PhotoInfo] = []
+        self._built_width = 0
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -426,36 +472,60 @@ class PhotoProblemsScreen(ReportsWorkerErrors, Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_column("", key="mark", width=1)
-        table.add_column("档号", key="archive_no")
-        table.add_column("照片", key="name")
-        table.add_column("问题", key="problem")
-        table.focus()
+        self._build_columns()
+        self.query_one(DataTable).focus()
         self.load(recheck=False)
+
+    def _build_columns(self) -> None:
+        """档号 and 照片 as wide as they need (the name cut to a third), 问题 takes the rest."""
+        table = self.query_one(DataTable)
+        width = table.size.width or self.app.size.width
+        no_w = max([4] + [cell_len(p.archive_no) for p in self.photos])
+        name_w = min(max([4] + [cell_len(p.name) for p in self.photos]), max(12, width // 3))
+        left = width - (1 + no_w + name_w) - 2 * 4 - 1
+        table.clear(columns=True)
+        table.add_column("", key="mark", width=1)
+        table.add_column("档号", key="archive_no", width=no_w)
+        table.add_column("照片", key="name", width=name_w)
+        table.add_column("问题", key="problem", width=max(10, left))
+        self._built_width = width
+
+    def on_resize(self) -> None:
+        if self.photos and self.query_one(DataTable).size.width != self._built_width:
+            self._fill()
 
     @work(thread=True, exclusive=True, group="problems", exit_on_error=False)
     def load(self, recheck: bool) -> None:
         arch = self.app.archive
         if recheck and not arch.read_only:
-            records.check_archive_photos(arch)
+            records.check_archive_photos(arch, progress=reporter(self))
         photos = records.photo_problems(arch)
         if not get_current_worker().is_cancelled:
             self.post_message(self.Loaded(photos))
 
     def on_photo_problems_screen_loaded(self, event: Loaded) -> None:
         self.photos = event.photos
-        table = self.query_one(DataTable)
-        table.clear()
-        table.add_rows(
-            ("✗" if p.errors else "!", p.archive_no, p.name, (p.errors or p.warnings)[0]) for p in self.photos
-        )
+        self._fill()
         n_err = sum(1 for p in self.photos if p.errors)
         self.query_one("#problems-status", Static).update(
             f"共 {len(self.photos)} 张照片需要处理（{n_err} 张有错误）。Enter 查看，r 重新检查。" if self.photos else "档案中的照片都没有问题。"
         )
         self._detail()
         self.refresh_bindings()
+
+    def _fill(self) -> None:
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        self._build_columns()
+        table.add_rows(
+            (Text("✗", style="bold red") if p.errors else Text("!", style="yellow"), p.archive_no, p.name,
+             problem_summary(p)) for p in self.photos
+        )
+        if self.photos:
+            table.move_cursor(row=min(max(row, 0), len(self.photos) - 1))
+
+    def on_progress_event(self, event: ProgressEvent) -> None:
+        self.query_one("#problems-status", Static).update(progress_text(event.progress))
 
     @property
     def current(self) -> PhotoInfo | None:

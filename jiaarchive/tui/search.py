@@ -30,11 +30,13 @@ from textual.widgets import Footer, Header, Input, Label, OptionList, Select, St
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from .. import filing, indexing, opener
+from .. import filing, indexing
 from ..errors import JiaError
 from ..filing import RecordView
-from .dialogs import ErrorModal, ReportsWorkerErrors
+from .dialogs import ReportsWorkerErrors
+from ..progress import counting
 from .keys import LABELS, SCREEN_BINDINGS, JiaInput, JiaScroll, JiaSelect, translated
+from .progress import ProgressEvent, progress_text, reporter
 from .widgets import RecordDetail
 
 if TYPE_CHECKING:
@@ -44,7 +46,6 @@ if TYPE_CHECKING:
 DEBOUNCE = 0.25  # seconds of quiet typing before a search starts
 PAGE = 50  # hits shown at first; the last row of the list asks for the next PAGE
 MATCH_STYLE = "bold $text-warning on $warning-muted"  # matched words, in the theme's colours
-PROGRESS_EVERY = 0.1  # seconds between index-building progress messages
 MORE_ID = "more"
 
 PLACEHOLDER = '输入检索词，例：职代会 提案 ／ "渝工组〔2008〕28号" ／ code:A-1 year:2020'
@@ -134,7 +135,8 @@ class SearchScreen(ReportsWorkerErrors, Screen[None]):
     """检索: the query box, what is searched, filters, the hits, and the highlighted record."""
 
     DEFAULT_CSS = """
-    SearchScreen #query { margin: 0 0; }
+    SearchScreen #query { margin: 0 0; border: none; background: $boost; padding: 0 1; }
+    SearchScreen #query:focus { background: $primary 20%; }
     SearchScreen #search-summary { height: auto; max-height: 2; padding: 0 1; }
     SearchScreen #search-filters { height: 1; padding: 0 1; }
     SearchScreen #search-filters Label { padding: 0 1 0 0; color: $text-muted; }
@@ -145,7 +147,7 @@ class SearchScreen(ReportsWorkerErrors, Screen[None]):
     SearchScreen #hits { height: 1fr; min-height: 4; border: none; text-wrap: nowrap; text-overflow: ellipsis; }
     SearchScreen #hits:focus { border: none; }
     SearchScreen #hits > .option-list--option { padding: 0 1; }
-    SearchScreen #search-preview-box { height: 9; border-top: hkey $foreground 20%; padding: 0 1; scrollbar-size-vertical: 1; }
+    SearchScreen #search-preview-box { height: 30%; min-height: 6; border-top: hkey $foreground 20%; padding: 0 1; scrollbar-size-vertical: 1; }
     SearchScreen #hit-passage { height: auto; margin-bottom: 0; }
     SearchScreen #search-status { height: 1; padding: 0 1; background: $boost; color: $text-muted; }
     SearchScreen #search-status.-error { color: $text-error; }
@@ -159,6 +161,8 @@ class SearchScreen(ReportsWorkerErrors, Screen[None]):
         Binding("v", "pick_volume", "按卷", id="search_volume"),
         Binding("y", "pick_year", "按年度", id="search_year"),
         Binding("x", "clear_filters", "清除筛选", id="search_clear"),
+        Binding("ctrl+s", "save_search", "保存检索", id="search_save"),
+        Binding("ctrl+e", "export_results", "导出结果", show=False, id="search_export"),
         Binding("down", "focus_results", "到结果", show=False, id="search_results"),
     ]
 
@@ -169,6 +173,8 @@ class SearchScreen(ReportsWorkerErrors, Screen[None]):
         ("检索: 按卷筛选", "只看 A–F 中某一卷的结果", "pick_volume"),
         ("检索: 按年度筛选", "只看某一年度的结果", "pick_year"),
         ("检索: 清除筛选", "取消卷、年度和回收站筛选", "clear_filters"),
+        ("检索: 保存为常用检索", "以后在目录树的“常用检索”中一按即得（Ctrl+S）", "save_search"),
+        ("导出: 导出检索结果", "把全部命中记录导出为归档文件目录 Excel 和压缩包（Ctrl+E）", "export_results"),
         ("检索: 返回", "回到上一屏，检索内容保留", "back"),
     )
 
@@ -191,25 +197,20 @@ class SearchScreen(ReportsWorkerErrors, Screen[None]):
             self.seq = seq
             self.message = message
 
-    class Progress(Message):
-        """Index building or catching up: replaces the status line."""
-
-        def __init__(self, text: str) -> None:
-            super().__init__()
-            self.text = text
-
     class YearsLoaded(Message):
         def __init__(self, years: list[int]) -> None:
             super().__init__()
             self.years = years
 
     class RecordLoaded(Message):
-        def __init__(self, record_id: int, record: RecordView | None, error: str, then_open: bool) -> None:
+        def __init__(self, record_id: int, record: RecordView | None, error: str, then_open: bool,
+                     then_file: bool = False) -> None:
             super().__init__()
             self.record_id = record_id
             self.record = record
             self.error = error
             self.then_open = then_open
+            self.then_file = then_file
 
     app: "JiaApp"
 
@@ -234,7 +235,7 @@ class SearchScreen(ReportsWorkerErrors, Screen[None]):
     def compose(self) -> ComposeResult:
         arch = self.app.archive
         yield Header()
-        yield JiaInput(placeholder=PLACEHOLDER, id="query")
+        yield JiaInput(placeholder=PLACEHOLDER, id="query", compact=True)
         yield Static(HINT, id="search-summary", markup=False)
         with Horizontal(id="search-filters"):
             yield Label("卷")
@@ -371,7 +372,8 @@ class SearchScreen(ReportsWorkerErrors, Screen[None]):
             started = time.perf_counter()
             try:
                 if not self._index_ready:
-                    note = indexing.ensure(arch, progress=self._progress_poster())
+                    note = indexing.ensure(arch, progress=counting("正在建立检索索引（只在第一次或索引损坏时需要）",
+                                                                   reporter(self)))
                     self._index_ready = True
                     started = time.perf_counter()
                 if worker.is_cancelled:
@@ -390,21 +392,10 @@ class SearchScreen(ReportsWorkerErrors, Screen[None]):
         if not worker.is_cancelled:
             self.post_message(self.Searched(seq, request, result, seconds, note))
 
-    def _progress_poster(self):  # noqa: ANN202
-        last = [0.0]
-
-        def progress(done: int, total: int | None) -> None:
-            now = time.monotonic()
-            if now - last[0] < PROGRESS_EVERY and done != total:
-                return
-            last[0] = now
-            of = f"/{total}" if total else ""
-            self.post_message(self.Progress(f"正在建立检索索引：{done}{of} 件……（只在第一次或索引损坏时需要）"))
-
-        return progress
-
-    def on_search_screen_progress(self, event: Progress) -> None:
-        self._status(event.text)
+    def on_progress_event(self, event: ProgressEvent) -> None:
+        """Index building (only the first time, or after damage): n / N and the time left."""
+        self.query_one("#search-status", Static).update(progress_text(event.progress))
+        self.query_one("#search-status", Static).remove_class("-error")
 
     def on_search_screen_failed(self, event: Failed) -> None:
         if event.seq == self._seq:
@@ -481,13 +472,13 @@ class SearchScreen(ReportsWorkerErrors, Screen[None]):
             self.load_record(hit.record_id, then_open=False)
 
     @work(thread=True, exclusive=True, group="search-record", exit_on_error=False)
-    def load_record(self, record_id: int, then_open: bool) -> None:
+    def load_record(self, record_id: int, then_open: bool, then_file: bool = False) -> None:
         try:
             record, error = filing.get_record(self.app.archive, record_id), ""
         except JiaError as exc:
             record, error = None, str(exc)
         if not get_current_worker().is_cancelled:
-            self.post_message(self.RecordLoaded(record_id, record, error, then_open))
+            self.post_message(self.RecordLoaded(record_id, record, error, then_open, then_file))
 
     def on_search_screen_record_loaded(self, event: RecordLoaded) -> None:
         if event.record is not None:
@@ -495,6 +486,10 @@ class SearchScreen(ReportsWorkerErrors, Screen[None]):
         hit = self.current
         if hit is not None and hit.record_id == event.record_id:
             self.query_one("#search-detail", RecordDetail).show(event.record, empty=event.error or "（记录不存在）")
+        if event.then_file and event.record is not None and hit is not None:
+            from .browse import open_record_file
+
+            open_record_file(self.app, event.record, hit.file_id)
         if event.then_open and event.record is not None:
             self._go_to(event.record)
         elif event.then_open:
@@ -504,6 +499,8 @@ class SearchScreen(ReportsWorkerErrors, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("open_record", "open_file"):
             return self.current is not None
+        if action in ("save_search", "export_results"):
+            return self.request is not None and bool(self.request.text.strip())
         if action == "focus_results":
             return self.query_box.has_focus and bool(self.hits)
         return True
@@ -555,31 +552,55 @@ class SearchScreen(ReportsWorkerErrors, Screen[None]):
             return
         while self.app.screen is not browse:
             self.app.pop_screen()
-        browse.show_record(record)
+        words = self.result.query.highlight_words() if self.result is not None and self.result.query is not None else []
+        browse.show_record(record, words=tuple(words))
 
     def action_open_file(self) -> None:
         """Open the hit's file (the one that matched, else the record's first) with the system viewer."""
+        from .browse import open_record_file
+
         hit = self.current
         if hit is None:
             return
-        path = self._file_of(hit)
-        if path is None:
-            self.app.notify(f"{hit.archive_no} 没有文件。", severity="warning")
-            return
-        try:
-            opened = opener.open_file(self.app.archive.root / path)
-        except JiaError as exc:
-            self.app.push_screen(ErrorModal(str(exc), title="无法打开文件"))
-            return
-        self.app.notify(f"已用系统程序打开：{opened.name}", title="打开文件", markup=False)
-
-    def _file_of(self, hit: "Hit") -> str | None:
         record = self._records.get(hit.record_id)
-        if record is not None and record.files:
-            # the record knows where its files are now (a trashed record's are in the trash)
-            match = next((f for f in record.files if f.id == hit.file_id), None)
-            return (match or record.files[0]).path
-        return hit.path
+        if record is None:
+            self.load_record(hit.record_id, then_open=False, then_file=True)
+            return
+        open_record_file(self.app, record, hit.file_id)
+
+    def action_save_search(self) -> None:
+        """Keep this query and its filters as a 常用检索 (listed in the browse screen's tree)."""
+        from .dialogs import NameModal
+
+        request = self.request
+        if request is None or not request.text.strip():
+            return
+
+        def named(name: str | None) -> None:
+            from .. import userconfig
+
+            if not name:
+                return
+            try:
+                userconfig.save_search(userconfig.SavedSearch(name, request.text, request.volume or "", request.year))
+            except (JiaError, OSError) as exc:
+                self.app.notify(f"未能保存：{exc}", severity="error")
+                return
+            self.app.notify(f"已保存常用检索“{name}”，可在目录树的“常用检索”中打开。", title="常用检索")
+
+        self.app.push_screen(NameModal(request.text.strip()[:30], title="保存为常用检索", cancel="取消",
+                                       prompt="给这条检索起个名字，以后在目录树的“常用检索”中一按即得。",
+                                       placeholder="如 职代会提案"), named)
+
+    def action_export_results(self) -> None:
+        from ..selection import RecordQuery
+        from .bulk import ExportModal
+
+        request = self.request
+        if request is None:
+            return
+        query = RecordQuery(search=request.text, code=request.volume, year=request.year)
+        self.app.push_screen(ExportModal(query, f"检索“{request.text.strip()}”的结果"))
 
     def action_toggle_trashed(self) -> None:
         self.include_trashed = not self.include_trashed

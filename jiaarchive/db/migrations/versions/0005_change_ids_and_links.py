@@ -1,7 +1,7 @@
 """change ids on audit entries, link targets of filed files
 
 Revision ID: 0005
-Revises: 0004
+Revises: 0009
 Create Date: 2026-12-02 10:00:00
 
 ``audit_log.change`` names the change (storage.Change) an entry was written by, so recovery can
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = '0005'
-down_revision = '0004'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
