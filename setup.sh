@@ -5,6 +5,53 @@ set -euo pipefail
 cd "$(dirname "$0")"
 want_test=0
 [ "${1:-}" = "--test" ] && want_test=1
+py=${PYTHON:-python3}
+
+# Another apt or dpkg (an unattended upgrade, a second install) holds the package manager's
+# locks: wait for it with a message instead of failing before .venv exists.  The locks are
+# POSIX record locks; they are looked up in /proc/locks, never taken, so the other install
+# is not disturbed.
+apt_locks=${JIAARCHIVE_APT_LOCKS:-/var/lib/dpkg/lock-frontend /var/lib/dpkg/lock /var/lib/apt/lists/lock /var/cache/apt/archives/lock}
+apt_busy() {
+  # shellcheck disable=SC2086
+  "$py" - $apt_locks <<'PY'
+import os, re, sys
+held = set()
+try:
+    for line in open("/proc/locks"):
+        m = re.search(r" ([0-9a-f]+):([0-9a-f]+):(\d+) ", line)
+        if m and "->" not in line:
+            held.add((int(m[1], 16), int(m[2], 16), int(m[3])))
+except OSError:
+    sys.exit(1)
+for path in sys.argv[1:]:
+    try:
+        st = os.stat(path)
+    except OSError:
+        continue
+    if (os.major(st.st_dev), os.minor(st.st_dev), st.st_ino) in held:
+        sys.exit(0)
+sys.exit(1)
+PY
+}
+wait_for_apt() {
+  local waited=0 limit=${JIAARCHIVE_APT_WAIT:-1200}
+  while apt_busy; do
+    if [ "$waited" = 0 ]; then
+      echo "另一个安装程序（apt/dpkg）正在运行，等它结束后继续安装（最多等 $((limit / 60)) 分钟）……" >&2
+    fi
+    if [ "$waited" -ge "$limit" ]; then
+      echo "提示：等待超时，暂不安装系统软件包；稍后可再次运行 bash setup.sh。" >&2
+      return 1
+    fi
+    sleep 2
+    waited=$((waited + 2))
+  done
+}
+if [ "${1:-}" = "--wait-for-apt" ]; then  # used by the tests
+  wait_for_apt
+  exit $?
+fi
 
 need=()
 fc-list :lang=zh-cn 2>/dev/null | grep -q . || need+=(fonts-noto-cjk)
@@ -17,17 +64,18 @@ command -v fc-list >/dev/null 2>&1 || need+=(fontconfig)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "安装系统软件包：${need[*]}"
-    # Without the package sources (offline, a broken mirror) the program still installs:
-    # what the packages give (.doc text, PDF pages for 文字识别) then says it is missing.
-    if ! { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null; }; then
-      echo "提示：系统软件包 ${need[*]} 未能安装（apt 不可用），相关功能（旧版 Word、PDF 扫描页文字识别等）将提示缺少组件。" >&2
+    # a failure here must not stop the set-up before .venv: the program runs without these
+    # (only old .doc files, Chinese fonts in PDFs and PDF pages for 文字识别 need them) and says what is missing
+    if ! { wait_for_apt &&
+           apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null &&
+           DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${need[@]}" >/dev/null; }; then
+      echo "提示：系统软件包 ${need[*]} 未能安装，稍后可再次运行 bash setup.sh（或：apt-get install ${need[*]}）。" >&2
     fi
   else
     echo "提示：缺少系统软件包 ${need[*]}，请让管理员执行：sudo apt-get install ${need[*]}" >&2
   fi
 fi
 
-py=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$py" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
 base=. full=.[ocr]

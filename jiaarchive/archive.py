@@ -1,12 +1,22 @@
 """An opened archive: its root folder, settings, database, and the unit's own catalogue.
 
-``init_archive`` creates one; ``open_archive`` finds and opens one (finishing or undoing any
-change a crash interrupted, and upgrading the schema).
+``init_archive`` creates one; ``open_archive`` finds and opens one.  A writable open finishes or
+undoes what crashed processes left (only theirs: ``storage``), upgrades the schema, catches up the
+plain-file metadata log (``metalog``) and the search index, and copies the database now and then
+(``backups``).  An archive that cannot be written (write-protected stick, CD, read-only mount)
+opens read-only with a notice: SQLite read-only, nothing recovered, upgraded or caught up.  A
+missing or damaged database is never replaced by an empty one: opening refuses and names
+``jiaarchive repair``.
+
+Every change goes through ``Archive.change`` (its owner lock, temporary files, journal) and
+``Archive.transaction`` (the archive write lock and the database write transaction: ``locks``).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -15,12 +25,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
+from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
-from . import audit, settings as settings_mod, storage
+from . import audit, locks, settings as settings_mod, storage
 from .db import session as db_session
 from .db.models import File
-from .errors import ArchiveExists, BadValue, ReadOnly
+from .errors import ArchiveBusy, ArchiveExists, BadSettings, BadValue, DatabaseMissing, ReadOnly, ReadOnlyMedia, UnsafePath
 from .settings import DATA_DIR, TRASH_DIR, Settings
 
 if TYPE_CHECKING:
@@ -29,20 +40,38 @@ if TYPE_CHECKING:
 # Tests and the sample-archive build replace this to get reproducible dates.
 clock: Callable[[], datetime] = lambda: datetime.now().replace(microsecond=0)  # noqa: E731
 
+OPEN_LOCK = "open.lock"  # shared by writable opens, exclusive for `repair`
+# Folders the program writes inside .jiaarchive: none may lead outside the archive.
+PROGRAM_DIRS = ("journal", "tmp", "versions", "metadata", "backups", "index")
+# A writable open catches up at most this many records of the search index; more is said instead.
+INDEX_CATCH_UP_LIMIT = 500
+READ_ONLY_NOTICE = (
+    "档案所在位置不能写入（写保护的U盘、光盘或只读共享），已以只读方式打开：可以查阅、检索、核对和打印，"
+    "不能归档或修改；上次中断的修改不会在此恢复，检索索引也不会补建。"
+)
+
 
 class Archive:
     """An archive on disk. Use as a context manager or call ``close()``."""
 
-    def __init__(self, root: Path, settings: Settings, *, read_only: bool = False) -> None:
+    def __init__(self, root: Path, settings: Settings, *, read_only: bool = False, media_read_only: bool = False,
+                 database_url: str | None = None) -> None:
         self.root = root
         self.settings = settings
-        self.read_only = read_only
+        self.media_read_only = media_read_only  # nothing at all can be written here
+        self.read_only = read_only or media_read_only  # no record may be changed (inspector mode)
         self.data_dir = root / DATA_DIR
         self.trash_dir = root / TRASH_DIR
-        self.journal = storage.Journal(root, self.data_dir)
-        url = settings.database_url or f"sqlite:///{self.data_dir / 'archive.db'}"
-        self.engine = db_session.make_engine(url)
+        self.notices: list[str] = []  # sentences for the clerk about this open (the faces show them)
+        self.journal = storage.Journal(root, self.data_dir, self.areas)
+        self.write_lock = locks.archive_lock(self.data_dir / locks.WRITE_LOCK)
+        self.database_url = database_url or settings_mod.database_url(root, settings)[0]
+        self.engine = db_session.make_engine(self.database_url, read_only=media_read_only)
         self._sessions = db_session.session_factory(self.engine)
+        self._presence: locks.FileLock | None = None
+        self._scratch: Path | None = None  # a temporary upgraded copy of an old read-only database
+        self._refused: set[Path] = set()  # journals recovery refused or could not finish (said once)
+        self._immutable = False  # read-only media where SQLite could not even open read-only
 
     # ------------------------------------------------------------------ standards
     @cached_property
@@ -96,15 +125,71 @@ class Archive:
         for entry in self.entries():
             (self.root / self.entry_folder(entry.code)).mkdir(parents=True, exist_ok=True)
 
+    def areas(self) -> tuple[str, ...]:
+        """The top folders of entries (volumes): where journaled moves may put files."""
+        return _volume_folders(self.catalogue)
+
+    def file_path(self, rel: str) -> Path:
+        """Where a filed file (a path from the database) is; UnsafePath when it would lead outside
+        the entry folders and the trash (a database made elsewhere is not trusted either)."""
+        return storage.check_inside(self.root, rel, (TRASH_DIR, *self.areas()))
+
     # ------------------------------------------------------------------ database
     @contextmanager
     def session(self) -> Iterator[Session]:
         with self._sessions() as s:
+            s.info["after_audited_commit"] = self._after_audited_commit
             yield s
 
+    def _after_audited_commit(self) -> None:
+        from . import metalog
+
+        if not self.media_read_only:
+            metalog.sync_quietly(self)
+
     def require_writable(self) -> None:
+        if self.media_read_only:
+            raise ReadOnlyMedia("档案所在位置不能写入（写保护的U盘、光盘或只读共享），不能归档或修改。可以查阅、检索、核对和打印。")
         if self.read_only:
             raise ReadOnly("档案以只读（检查组）方式打开，不能修改台账记录或文件。")
+
+    @contextmanager
+    def change(self) -> Iterator[storage.Change]:
+        """A change of records and files: its owner lock, temporary copies and journal (``storage.Change``).
+
+        Copy into ``change.temp()`` files first; then do the database part in
+        ``self.transaction(change)``.  Changes of crashed processes are finished first, so this
+        one reads files where the database says they are.
+        """
+        self.require_writable()
+        if set(storage.dead_journals(self.data_dir)) - self._refused:
+            self.recover()
+        with storage.Change(self.journal) as change:
+            yield change
+
+    @contextmanager
+    def transaction(self, change: storage.Change | None = None, name: str = "change") -> Iterator[Session]:
+        """The one write transaction: every read-check-write of a change happens inside it.
+
+        Holds the archive write lock and a database write transaction (``locks``).  With a
+        ``change``: its journal is written just before the commit; after the commit (the metadata
+        log is appended by then) its moves are applied, all before the lock is let go, so the
+        next writer finds the files where the database says.
+        """
+        with self.write_lock.held():
+            with self.session() as s:
+                s.info["change_id"] = change.id if change else ""
+                with locks.write_transaction(s):
+                    yield s
+                    if change is not None:
+                        if not s.info.get("hooked"):
+                            raise RuntimeError("a change must write an audit entry (recovery looks for it)")
+                        s.flush()
+                        change.write_journal()
+            if change is not None:
+                change.committed()
+                storage.fault(f"{name}.after_commit")
+                change.finish()
 
     def now(self) -> datetime:
         return clock()
@@ -115,6 +200,19 @@ class Archive:
             search_index.close()
             self._search_index = None
         self.engine.dispose()
+        if self._presence is not None:
+            self._presence.release()
+            self._presence = None
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+            self._scratch = None
+
+    def scratch_dir(self) -> Path:
+        """A private temporary folder of this open (removed on close): where a read-only archive
+        keeps what it cannot write into itself (an upgraded database copy, a search index)."""
+        if self._scratch is None:
+            self._scratch = Path(tempfile.mkdtemp(prefix="jiaarchive-ro-"))
+        return self._scratch
 
     def __enter__(self) -> "Archive":
         return self
@@ -124,42 +222,210 @@ class Archive:
 
     # ------------------------------------------------------------------ recovery
     def recover(self) -> list[str]:
-        """Finish or undo changes a crash interrupted; return what was done, in Chinese."""
+        """Finish or undo the changes of processes that are gone; return what was done, in Chinese.
+
+        A change whose owner lock is held belongs to a running process and is left alone.  A
+        journal with a path outside the archive (or outside where the program writes) is refused
+        and left for a person; ``verify`` lists it.  Nothing here removes a directory.
+        """
+        if self.media_read_only:
+            return []
         done: list[str] = []
-        pending = self.journal.pending()
-        with self.session() as s:
-            for journal_path, moves in pending:
-                for m in moves:
-                    src, dst = self.root / m.src, self.root / m.dst
-                    if m.file_id is not None and m.dst.startswith(f"{DATA_DIR}/"):
-                        # a superseded version leaving its place (photo labelling): finish it when
-                        # the row already holds the new content, else the old file stays put
-                        row = s.get(File, m.file_id)
-                        if row is not None and row.sha256 == m.sha256 and os.path.lexists(src) and not os.path.lexists(dst):
-                            storage.move_noclobber(src, dst)
-                            done.append(f"已完成中断的照片旧版本保存：{m.src}")
-                        continue
-                    if m.file_id is None:
-                        row = s.scalar(select(File).where(File.path == m.dst, File.sha256 == m.sha256))
-                    else:
-                        row = s.get(File, m.file_id)
-                        row = row if row is not None and row.path == m.dst else None
-                    if row is not None:  # the database committed: finish the move
-                        if os.path.lexists(src) and not os.path.lexists(dst):
-                            storage.move_noclobber(src, dst)
-                            storage.prune_empty_dirs(src.parent, self.root)
-                            done.append(f"已完成中断的文件移动：{m.dst}")
-                    elif m.file_id is None and os.path.lexists(src):  # never committed: drop the copy
-                        storage.remove_quietly(src)
-                        done.append(f"已清理未完成归档留下的临时文件（{m.dst}）")
-                self.journal.done(journal_path)
-        if self.journal.tmp.is_dir():  # temporary copies without a journal are never referenced
-            for p in self.journal.tmp.iterdir():
-                storage.remove_quietly(p)
+        with self.write_lock.held():
+            ids = self.journal.changes()
+            with_journal = [i for i in ids if (self.journal.dir / f"{i}.json").exists()]
+            # journals first: a first-format journal may move a temporary file named otherwise
+            for cid in with_journal + [i for i in ids if i not in with_journal]:
+                if self.journal.dir / f"{cid}.json" in self._refused:
+                    continue  # left for a person, said already
+                owner = self.journal.owner(cid)
+                if not owner.try_acquire():
+                    continue  # its process is still running
+                try:
+                    self._recover_change(cid, done)
+                except OSError as exc:  # e.g. a file now stands where the move would go: say it, keep the journal
+                    self._refused.add(self.journal.dir / f"{cid}.json")
+                    self.notices.append(f"中断的修改（.jiaarchive/journal/{cid}.json）未能完成：{exc.strerror or exc}"
+                                        f"（{exc.filename or ''}）。日志已保留，请运行 jiaarchive verify 检查。")
+                finally:
+                    owner.release(unlink=True)
         if done:
-            with self.session() as s, s.begin():
+            with self.transaction() as s:
                 audit.log(s, "recover", at=self.now(), detail="；".join(done))
+            self.notices.extend(done)
         return done
+
+    def _recover_change(self, cid: str, done: list[str]) -> None:
+        """One dead change (a refused journal stays for a person, said once per open)."""
+        path = self.journal.dir / f"{cid}.json"
+        if path.exists():
+            try:
+                moves, named = self.journal.read(path)
+            except UnsafePath as exc:
+                self._refused.add(path)
+                self.notices.append(refused_journal(path, self.root, exc))
+                return
+            with self.session() as s:
+                if named:
+                    committed = s.scalar(select(audit.AuditEntry.id).where(audit.AuditEntry.change == cid).limit(1)) is not None
+                    if committed:
+                        storage.apply_moves(self.root, moves, prune=False)
+                        done.append(f"已完成中断的修改（{len(moves)} 个文件移动）" if moves else "已补全中断的修改")
+                    elif any(m.file_id is None for m in moves):
+                        done.append("已清理未完成归档留下的临时文件（" + "、".join(m.dst for m in moves if m.file_id is None) + "）")
+                else:
+                    done.extend(self._recover_first_format(s, moves))
+        for t in self.journal.temps_of(cid):
+            storage.remove_quietly(t)
+        (self.journal.dir / f"{cid}.part").unlink(missing_ok=True)  # a journal never finished
+        path.unlink(missing_ok=True)
+
+    def _recover_first_format(self, s: Session, moves: list[storage.Move]) -> list[str]:
+        """Journals written before change ids: decide each move by the row the transaction would have written."""
+        done = []
+        for m in moves:
+            src, dst = self.root / m.src, self.root / m.dst
+            row = s.get(File, m.file_id) if m.file_id is not None else \
+                s.scalar(select(File).where(File.path == m.dst, File.sha256 == m.sha256))
+            if m.file_id is not None and m.dst.startswith(f"{DATA_DIR}/"):
+                committed = row is not None and row.sha256 == m.sha256  # a photo's superseded version
+            else:
+                committed = row is not None and row.path == m.dst
+            if committed and os.path.lexists(src) and not os.path.lexists(dst):
+                storage.move_noclobber(src, dst)
+                done.append(f"已完成中断的文件移动：{m.dst}")
+            elif not committed and m.file_id is None and m.src.startswith(f"{storage.TMP_DIR}/"):
+                storage.remove_quietly(src)
+                done.append(f"已清理未完成归档留下的临时文件（{m.dst}）")
+        return done
+
+    def refused_journals(self) -> list[str]:
+        """Sentences for journals of gone processes still there: refused by recovery, or not finished
+        (read-only media, a move that failed); ``verify`` lists them."""
+        out = []
+        for path in storage.dead_journals(self.data_dir):
+            try:
+                self.journal.read(path)
+            except UnsafePath as exc:
+                out.append(refused_journal(path, self.root, exc))
+            else:
+                shown = path.relative_to(self.root).as_posix()
+                out.append(f"“{shown}”是一次中断的修改，档案只读，未能恢复；在可写的位置打开档案即自动恢复。"
+                           if self.media_read_only else f"“{shown}”是一次中断的修改，恢复时未能完成（见打开档案时的提示），请人工检查。")
+        return out
+
+    # ------------------------------------------------------------------ opening
+    def _check_layout(self) -> None:
+        """The program's own folders must be real folders inside the archive (a crafted archive
+        could point them elsewhere, and recovery and filing write there)."""
+        real_root = os.path.realpath(self.root)
+        for name in (".", *PROGRAM_DIRS):
+            folder = self.data_dir / name
+            if os.path.lexists(folder) and (os.path.islink(folder) or os.path.commonpath([real_root, os.path.realpath(folder)]) != real_root):
+                raise UnsafePath(f"档案内部文件夹“{folder.relative_to(self.root).as_posix()}”指向档案之外，为安全起见不予打开。请检查档案的来源。")
+
+    def _hold_presence(self) -> None:
+        """Writable opens share a lock that `repair` takes alone: no repair under a running program."""
+        self.data_dir.mkdir(exist_ok=True)
+        lock = locks.FileLock(self.data_dir / OPEN_LOCK)
+        if not lock.try_acquire(shared=True):
+            raise ArchiveBusy("档案正在修复（jiaarchive repair），请等修复结束后再打开。")
+        self._presence = lock
+
+    def _read_only_revision(self) -> str | None:
+        """The schema revision, reading without writing a byte.  A WAL database closed cleanly has
+        no -wal/-shm files, and SQLite cannot make them on write-protected media: then the file
+        is opened as immutable (nothing else can be changing it there)."""
+        from sqlalchemy.exc import OperationalError
+
+        try:
+            return db_session.current_revision(self.engine)
+        except OperationalError:
+            path = db_session.sqlite_path(self.database_url)
+            if path is None:
+                raise
+        self.engine.dispose()
+        self.engine = db_session.make_engine(self.database_url, read_only=True, immutable=True)
+        self._sessions = db_session.session_factory(self.engine)
+        self._immutable = True
+        wal = Path(f"{path}-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            self.notices.append("数据库最近的修改保存在未合并的日志文件中（档案复制时程序可能还开着），只读时看不到这些修改。")
+        return db_session.current_revision(self.engine)
+
+    def _use_scratch_copy(self) -> None:
+        """An older schema on read-only media: upgrade a temporary copy instead of the archive."""
+        import sqlite3
+
+        path = db_session.sqlite_path(self.database_url)
+        if path is None:
+            raise ReadOnlyMedia("档案数据库版本较旧，而档案不能写入，无法升级。请在可写的位置打开一次档案。")
+        copy = self.scratch_dir() / "archive.db"
+        mode = {"immutable": "1"} if self._immutable else {"mode": "ro"}
+        src = sqlite3.connect(db_session.sqlite_uri(path, **mode), uri=True)
+        dst = sqlite3.connect(copy)
+        try:
+            src.backup(dst)
+        finally:
+            src.close()
+            dst.close()
+        self.engine.dispose()
+        upgrade_engine = db_session.make_engine(f"sqlite:///{copy}")
+        db_session.upgrade(upgrade_engine)
+        upgrade_engine.dispose()
+        self.engine = db_session.make_engine(f"sqlite:///{copy}", read_only=True)
+        self._sessions = db_session.session_factory(self.engine)
+        self.notices.append("档案数据库是旧版本，已在临时副本上升级后只读打开（档案本身未被改动）。")
+
+
+def _volume_folders(catalogue: "Catalogue") -> tuple[str, ...]:
+    return tuple(storage.safe_name(v.folder_name) for v in catalogue.volumes)
+
+
+def entry_areas(settings: Settings) -> tuple[str, ...]:
+    """``Archive.areas`` for an archive whose database cannot be opened (``repair``)."""
+    from . import standards
+
+    return _volume_folders(standards.load().catalogue.customised(settings.catalogue_add, settings.catalogue_remove))
+
+
+def refused_journal(path: Path, root: Path, exc: Exception) -> str:
+    return (f"中断修改的日志“{path.relative_to(root).as_posix()}”已拒绝执行：{exc}"
+            "程序不会据此移动或删除任何文件。请检查档案来源，确认无用后手工删除该日志文件。")
+
+
+def writable(root: Path, database_url: str) -> bool:
+    """Whether this process can write the archive (its folder, data folder and database file)."""
+    db = db_session.sqlite_path(database_url)
+    paths = [root, root / DATA_DIR] + ([db] if db is not None and db.exists() else [])
+    return all(os.access(p, os.W_OK) for p in paths if p.exists())
+
+
+def check_database(url: str, root: Path) -> None:
+    """DatabaseMissing, naming `jiaarchive repair`, when the archive's SQLite file is gone or is
+    not a database; opening never creates an empty one in its place (a 档号 must never be reused)."""
+    path = db_session.sqlite_path(url)
+    if path is None:
+        return
+    if not path.exists():
+        raise DatabaseMissing(
+            f"档案数据库“{_shown(path, root)}”不见了。为免档号重复，程序不会新建空的数据库。"
+            "请运行 jiaarchive repair，由档案文件夹中的纯文本元数据重建数据库。"
+        )
+    if not db_session.looks_like_sqlite(path):
+        raise DatabaseMissing(_damaged(path, root))
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _damaged(path: Path | None, root: Path) -> str:
+    return (f"档案数据库“{_shown(path, root) if path else '（共享数据库）'}”已损坏，无法读取。"
+            "请运行 jiaarchive repair，由档案文件夹中的纯文本元数据重建数据库（档案文件不受影响）。")
 
 
 def open_archive(
@@ -167,18 +433,83 @@ def open_archive(
     *,
     start: Path | None = None,
     read_only: bool = False,
+    database_url: str | None = None,
 ) -> Archive:
-    """Find the archive (``--archive``, ``$JIAARCHIVE``, this folder or a parent) and open it."""
+    """Find the archive (``--archive``, ``$JIAARCHIVE``, this folder or a parent) and open it.
+
+    ``database_url``: a database given on the command line (else ``$JIAARCHIVE_DB``, else the
+    settings file, which may only name one inside the archive: ``settings``).
+    """
     root = settings_mod.find_root(explicit, start)
-    arch = Archive(root, settings_mod.read(root), read_only=read_only)
+    settings = settings_mod.read(root)
+    url, _outside = settings_mod.database_url(root, settings, database_url)
+    check_database(url, root)
+    media_ro = not writable(root, url)
+    arch = Archive(root, settings, read_only=read_only, media_read_only=media_ro, database_url=url)
+    try:
+        _open(arch)
+    except DatabaseError as exc:
+        arch.close()
+        from .errors import explain
+
+        raise explain(exc, root) or DatabaseMissing(_damaged(db_session.sqlite_path(url), root)) from exc
+    except BaseException:
+        arch.close()
+        raise
+    return arch
+
+
+def _open(arch: Archive) -> None:
+    if arch.media_read_only:
+        arch.notices.append(READ_ONLY_NOTICE)
+        revision = arch._read_only_revision()
+        if revision is None:
+            raise DatabaseMissing(_damaged(db_session.sqlite_path(arch.database_url), arch.root))
+        if revision != db_session.HEAD_REVISION:
+            arch._use_scratch_copy()
+        _index_notice(arch)
+        return
+    arch._check_layout()
+    if db_session.current_revision(arch.engine) is None:
+        raise DatabaseMissing(_damaged(db_session.sqlite_path(arch.database_url), arch.root))
     # the schema is brought up to date even for inspectors: it changes no record or file
     db_session.upgrade(arch.engine)
-    if not read_only:
-        arch.recover()
-        # git and some copy tools drop empty folders: put back the entry folders a clerk expects
-        arch.make_folders()
-        arch.trash_dir.mkdir(exist_ok=True)
-    return arch
+    if arch.read_only:
+        return
+    from . import backups, indexing, metalog
+
+    arch._hold_presence()
+    std_check(arch)
+    arch.recover()
+    first = metalog.covered(arch.root) == 0
+    n = metalog.sync(arch)
+    if first and n:
+        arch.notices.append(f"已为本档案的 {n} 件记录生成纯文本元数据（{metalog.LOG}），数据库丢失时可用 jiaarchive repair 重建。")
+    # git and some copy tools drop empty folders: put back the entry folders a clerk expects
+    arch.make_folders()
+    arch.trash_dir.mkdir(exist_ok=True)
+    note = indexing.catch_up(arch, limit=INDEX_CATCH_UP_LIMIT)
+    if note:
+        arch.notices.append(note)
+    backups.maybe_take(arch)
+
+
+def std_check(arch: Archive) -> None:
+    """The unit type and level of the settings file must be ones the standards know."""
+    std = arch.standards
+    if arch.settings.unit_type not in std.unit_types or arch.settings.level not in std.levels:
+        raise BadSettings(
+            f"档案设置文件中的单位类型“{arch.settings.unit_type}”或层级“{arch.settings.level}”无效。"
+            f"单位类型可选：{'、'.join(std.unit_types)}；层级可选：{'、'.join(std.levels)}。"
+        )
+
+
+def _index_notice(arch: Archive) -> None:
+    from . import indexing
+
+    note = indexing.read_only_notice(arch)
+    if note:
+        arch.notices.append(note)
 
 
 def init_archive(
@@ -208,13 +539,15 @@ def init_archive(
     root.mkdir(parents=True, exist_ok=True)
     (root / DATA_DIR).mkdir(exist_ok=True)
     now = clock()
-    settings = Settings(unit=unit, unit_type=unit_type, level=level, database_url=database_url, created=now.isoformat())
-    arch = Archive(root, settings)
+    url, outside = settings_mod.database_url(root, Settings(unit, unit_type), database_url or None)
+    settings = Settings(unit=unit, unit_type=unit_type, level=level, created=now.isoformat(),
+                        database_url="" if outside else (database_url or ""), shared_database=outside)
+    arch = Archive(root, settings, database_url=url)
     db_session.upgrade(arch.engine)
     arch.make_folders()
     (root / TRASH_DIR).mkdir(exist_ok=True)
     settings_mod.write(root, settings)
-    with arch.session() as s, s.begin():
+    with arch.transaction() as s:
         audit.log(s, "init", at=now, after={"unit": unit, "unit_type": unit_type, "level": level})
     from . import indexing
 

@@ -10,6 +10,11 @@ Changes made together (a bulk edit) share a batch id and an undo names the entry
 
 ``read``/``count`` page through the log; ``render`` turns an entry into Chinese lines (field
 names, statuses, scoresheet titles), the same for ``jiaarchive log`` and the TUI.
+
+Each entry carries the id of the change that wrote it (``Archive.transaction`` puts it in the
+session), so recovery can ask whether an interrupted change committed; and a session that wrote
+an entry appends the plain-file metadata log right after its commit (``metalog``), whoever
+opened the transaction.
 """
 
 from __future__ import annotations
@@ -43,6 +48,7 @@ ACTION_LABELS = {
     "trash": "删除（移入回收站）",
     "restore": "从回收站恢复",
     "recover": "异常恢复",
+    "repair": "重建数据库",
     "settings": "修改设置",
     "profile": "修改单位简况",
     "score": "录入分数",
@@ -121,6 +127,7 @@ def log(
     detail: str = "",
     who: str | None = None,
 ) -> None:
+    _after_commit(session)
     batch, undoes = _marks.get()
     session.add(
         AuditEntry(
@@ -134,8 +141,24 @@ def log(
             detail=detail,
             batch=batch,
             undoes=undoes,
+            change=session.info.get("change_id", ""),
         )
     )
+
+
+def _after_commit(session: Session) -> None:
+    """Once per session: run the archive's hook (the metadata log) after the next commit."""
+    hook = session.info.get("after_audited_commit")
+    if hook is None or session.info.get("hooked"):
+        return
+    from sqlalchemy import event
+
+    def fire(_s: Session) -> None:
+        session.info["hooked"] = False
+        hook()
+
+    session.info["hooked"] = True
+    event.listen(session, "after_commit", fire, once=True)
 
 
 @dataclass(frozen=True)

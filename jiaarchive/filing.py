@@ -3,6 +3,14 @@
 The CLI, the TUI, the sample-archive build and the tests all call these functions.  Each change
 is one database transaction plus journaled file operations (see ``storage``), and one audit
 entry; the search index follows in the same call (``indexing``).
+
+Two processes may change the archive at once (the TUI and a command in another window).  What a
+change decides from the database — that a file is not filed yet, the next 件号, the record's
+current values and the names its files will take — is read inside its write transaction
+(``Archive.transaction``), never before it; only the slow, harmless work (hashing and copying
+the files in) happens outside.  An edit therefore lands on top of the one before it; given the
+``base`` view a form was opened with, an edit of a field someone else has just changed is
+refused with ``RecordChanged`` (该记录刚被修改，请重试) instead of silently undoing theirs.
 """
 
 from __future__ import annotations
@@ -16,13 +24,12 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from . import audit, storage
 from .archive import Archive
 from .db.models import ACTIVE, TRASHED, ArchiveNumber, File, PhotoLabelRow, Record, RecordItem, RecordTag
-from .errors import BadValue, DuplicateFile, RecordNotFound
+from .errors import BadValue, DuplicateFile, RecordChanged, RecordNotFound
 from .progress import Reporter, Tracker
 from .settings import TRASH_DIR
 
@@ -46,10 +53,21 @@ class FileView:
     filed_at: datetime
     status: str
     home_path: str
+    link_target: str = ""  # the clerk filed a symbolic link pointing here
 
     @property
     def name(self) -> str:
         return self.path.rsplit("/", 1)[-1]
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What the clerk should know about how this file came in (said at filing, kept in ``show``)."""
+        out = []
+        if self.link_target:
+            out.append(f"“{self.original_name}”是快捷方式（符号链接），已归档它指向的文件“{self.link_target}”。请确认这是要归档的文件。")
+        if storage.undecodable(self.original_name):
+            out.append(f"原文件名“{self.original_name}”中有无法识别的字符（以 � 表示），已保留能识别的部分。请核对题名。")
+        return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -80,6 +98,10 @@ class RecordView:
     def trashed(self) -> bool:
         return self.status == TRASHED
 
+    @property
+    def notes(self) -> tuple[str, ...]:
+        return tuple(n for f in self.files for n in f.notes)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "archive_no": self.archive_no,
@@ -107,6 +129,7 @@ class RecordView:
                     "original_name": f.original_name,
                     "original_path": f.original_path,
                     "filed_at": f.filed_at.isoformat(timespec="seconds"),
+                    "link_target": f.link_target,
                 }
                 for f in self.files
             ],
@@ -126,6 +149,7 @@ def _file_view(f: File) -> FileView:
         filed_at=f.filed_at,
         status=f.status,
         home_path=f.home_path or f.path,
+        link_target=f.link_target or "",
     )
 
 
@@ -266,7 +290,10 @@ def _check_tags(tags: Iterable[str]) -> tuple[str, ...]:
 
 
 def _allocate(s: Session, archive: Archive, code: str, year: int, retention: str) -> tuple[str, int]:
-    """The next 件号 for this entry and year (never reused), and the 档号 it makes."""
+    """The next 件号 for this entry and year (never reused), and the 档号 it makes.
+
+    Called inside the write transaction (``Archive.transaction``): no other process can take
+    the same number between this read and the commit."""
     top = s.scalar(select(func.max(ArchiveNumber.seq)).where(ArchiveNumber.code == code, ArchiveNumber.year == year))
     seq = (top or 0) + 1
     pattern = archive.settings.archive_no_pattern
@@ -321,6 +348,30 @@ class _Source:
     mime: str
     ext: str
     name: str
+    link: str = ""  # where a symbolic link pointed
+
+
+def _duplicate_of(s: Session, sha: str) -> tuple[str, str] | None:
+    """(档号, status) of a record already holding this content, as filed or as received."""
+    return s.execute(
+        select(Record.archive_no, Record.status).join(File).where(File.sha256 == sha).limit(1)
+    ).first() or s.execute(  # a photo as received, before its label changed the archive copy
+        select(Record.archive_no, Record.status).join(File).join(PhotoLabelRow, PhotoLabelRow.file_id == File.id)
+        .where(PhotoLabelRow.original_sha256 == sha).limit(1)
+    ).first()
+
+
+def _refuse_duplicates(s: Session, sources: Sequence[_Source]) -> None:
+    """DuplicateFile naming the 档号 when any source is filed already (inside the transaction,
+    this is the check that counts: two processes adding one file get one record)."""
+    for src in sources:
+        existing = _duplicate_of(s, src.sha256)
+        if existing is not None:
+            where = "（在回收站中）" if existing.status == TRASHED else ""
+            raise DuplicateFile(
+                f"文件“{storage.display_path(src.path)}”已经归档过，档号 {existing.archive_no}{where}。如确需重复归档，请加 --allow-duplicate。",
+                existing.archive_no,
+            )
 
 
 def _inspect_sources(archive: Archive, s: Session, paths: Sequence[Path], allow_duplicate: bool,
@@ -333,31 +384,37 @@ def _inspect_sources(archive: Archive, s: Session, paths: Sequence[Path], allow_
     for p in paths:
         p = Path(p)
         track.start(p.name)
-        storage.check_readable(p)
+        link = storage.check_readable(p)
         sha, size = storage.hash_file(p)
         shown = storage.display_path(p)
+        src = _Source(p, sha, size, "", "", "", "", link)
         if not allow_duplicate:
-            existing = s.execute(
-                select(Record.archive_no, Record.status).join(File).where(File.sha256 == sha).limit(1)
-            ).first() or s.execute(  # a photo as received, before its label changed the archive copy
-                select(Record.archive_no, Record.status).join(File).join(PhotoLabelRow, PhotoLabelRow.file_id == File.id)
-                .where(PhotoLabelRow.original_sha256 == sha).limit(1)
-            ).first()
-            if existing is not None:
-                where = "（在回收站中）" if existing.status == TRASHED else ""
-                raise DuplicateFile(
-                    f"文件“{shown}”已经归档过，档号 {existing.archive_no}{where}。如确需重复归档，请加 --allow-duplicate。",
-                    existing.archive_no,
-                )
+            _refuse_duplicates(s, [src])  # early, before anything is copied
             if sha in seen:
                 raise DuplicateFile(f"文件“{shown}”与“{storage.display_path(seen[sha])}”内容完全相同，请只保留一份。", "")
         seen[sha] = p
         ftype = sniff(p)
         name = storage.decoded_name(p)
         ext = ftype.ext if ftype.kind not in ("unknown", "text") else os.path.splitext(name)[1]
-        out.append(_Source(p, sha, size, ftype.kind, ftype.mime, ext or "", name))
+        out.append(_Source(p, sha, size, ftype.kind, ftype.mime, ext or "", name, link))
         track.advance()
     return out
+
+
+def _copy_in(change: storage.Change, sources: Sequence[_Source], track: Tracker | None = None) -> list[Path]:
+    """Copy every source to a temporary file of ``change``; BadValue when one changed meanwhile."""
+    temps = []
+    for src in sources:
+        tmp = change.temp()
+        temps.append(tmp)
+        if track is not None:
+            track.start(src.name)
+        sha, _size = storage.copy_to_temp(src.path, tmp)
+        if track is not None:
+            track.advance()
+        if sha != src.sha256:
+            raise BadValue(f"文件“{storage.display_path(src.path)}”在归档过程中被修改，请关闭正在编辑它的程序后重试。")
+    return temps
 
 
 def file_document(
@@ -396,52 +453,37 @@ def file_document(
 
     now = archive.now()
     folder = archive.year_folder(entry.code, year)
-    with archive.session() as s:
-        taken = set(s.scalars(select(File.path).where(File.path.like(f"{folder}/%"))))
-    rels = _plan_paths(archive, folder, when, title, [src.ext for src in sources], taken)
-
-    moves = [storage.Move(src="", dst=rel, sha256=src.sha256) for src, rel in zip(sources, rels)]
-    temps = [archive.journal.new_temp() for _ in sources]
-    for m, t in zip(moves, temps):
-        m.src = t.relative_to(archive.root).as_posix()
-    with storage.FileChange(archive.root, archive.journal, moves, temps) as change:
-        storage.fault("file.after_journal")
-        track = Tracker("正在复制文件", len(sources), progress)
-        for src, tmp in zip(sources, temps):
-            track.start(src.name)
-            sha, _size = storage.copy_to_temp(src.path, tmp)
-            track.advance()
-            if sha != src.sha256:
-                raise BadValue(f"文件“{storage.display_path(src.path)}”在归档过程中被修改，请关闭正在编辑它的程序后重试。")
+    storage.ensure_space(archive.root, sum(src.size for src in sources))
+    with archive.change() as change:
+        storage.fault("file.after_journal")  # the owner lock exists, nothing is copied yet
+        temps = _copy_in(change, sources, Tracker("正在复制文件", len(sources), progress))
         storage.fault("file.after_copy")
-        for attempt in range(5):
-            try:
-                with archive.session() as s, s.begin():
-                    number, seq = _allocate(s, archive, entry.code, year, retention)
-                    rec = Record(
-                        archive_no=number, code=entry.code, year=year, seq=seq, retention=retention,
-                        title=title, doc_no=draft.doc_no.strip(), responsible=draft.responsible.strip(),
-                        doc_date=when, date_source=when_source, filed_at=now, updated_at=now,
-                        pages=pages, secrecy=draft.secrecy, remarks=draft.remarks.strip(), status=ACTIVE,
-                    )
-                    s.add(rec)
-                    s.flush()
-                    s.add(ArchiveNumber(archive_no=number, record_id=rec.id, code=entry.code, year=year, seq=seq, assigned_at=now, current=True))
-                    rec.files.extend(_new_files(sources, rels, now))
-                    rec.tags = [RecordTag(tag=t) for t in tags]
-                    if items and archive.scoresheet is not None:
-                        rec.items = [RecordItem(sheet_id=archive.scoresheet.id, item_no=i) for i in items]
-                    s.flush()
-                    audit.log(s, "file", at=now, archive_no=number, record_id=rec.id, after=_snapshot(rec))
-                    mark_for_index(archive, rec.id)
-                    storage.fault("file.before_commit")
-                break
-            except IntegrityError:  # another process took the same 件号 at the same moment
-                if attempt == 4:
-                    raise
-        change.committed()
-        storage.fault("file.after_commit")
-    view = get_record(archive, number)
+        with archive.transaction(change, "file") as s:
+            if not allow_duplicate:
+                _refuse_duplicates(s, sources)
+            taken = set(s.scalars(select(File.path).where(File.path.like(f"{folder}/%"))))
+            rels = _plan_paths(archive, folder, when, title, [src.ext for src in sources], taken)
+            number, seq = _allocate(s, archive, entry.code, year, retention)
+            rec = Record(
+                archive_no=number, code=entry.code, year=year, seq=seq, retention=retention,
+                title=title, doc_no=draft.doc_no.strip(), responsible=draft.responsible.strip(),
+                doc_date=when, date_source=when_source, filed_at=now, updated_at=now,
+                pages=pages, secrecy=draft.secrecy, remarks=draft.remarks.strip(), status=ACTIVE,
+            )
+            s.add(rec)
+            s.flush()
+            s.add(ArchiveNumber(archive_no=number, record_id=rec.id, code=entry.code, year=year, seq=seq, assigned_at=now, current=True))
+            rec.files.extend(_new_files(sources, rels, now))
+            rec.tags = [RecordTag(tag=t) for t in tags]
+            if items and archive.scoresheet is not None:
+                rec.items = [RecordItem(sheet_id=archive.scoresheet.id, item_no=i) for i in items]
+            s.flush()
+            audit.log(s, "file", at=now, archive_no=number, record_id=rec.id, after=_snapshot(rec))
+            mark_for_index(archive, rec.id)
+            change.plan([storage.Move(src=change.rel(t), dst=rel, sha256=src.sha256) for t, rel, src in zip(temps, rels, sources)])
+            storage.fault("file.before_commit")
+            record_id = rec.id
+    view = get_record(archive, record_id)
     reindex(archive, [view.id])
     return view
 
@@ -451,7 +493,7 @@ def _new_files(sources: Sequence[_Source], rels: Sequence[str], now: datetime, s
         File(
             position=start + i, path=rel, home_path=rel, original_name=src.name,
             original_path=storage.display_path(src.path.absolute()), sha256=src.sha256,
-            size=src.size, kind=src.kind, mime=src.mime, filed_at=now, status=ACTIVE,
+            size=src.size, kind=src.kind, mime=src.mime, filed_at=now, status=ACTIVE, link_target=src.link,
         )
         for i, (src, rel) in enumerate(zip(sources, rels))
     ]
@@ -585,67 +627,92 @@ def counts(archive: Archive, status: str = ACTIVE) -> dict[tuple[str, int], int]
 
 
 EDITABLE = ("code", "title", "date", "year", "doc_no", "responsible", "retention", "pages", "secrecy", "remarks", "tags", "items")
+FIELD_LABELS = {
+    "code": "目录", "title": "题名", "date": "形成日期", "year": "年度", "doc_no": "文号", "responsible": "责任者",
+    "retention": "保管期限", "pages": "页数", "secrecy": "密级", "remarks": "备注", "tags": "标签", "items": "评分项目",
+}
 
 
-def edit_record(archive: Archive, ref: str | int, **changes: Any) -> RecordView:
-    """Change a record's fields.  A new code, year or 保管期限 re-files it: a new 档号 (the old one
-    is kept in its history and still finds it) and its files move to the new folder."""
-    archive.require_writable()
+def _checked_changes(archive: Archive, changes: dict[str, Any]) -> dict[str, Any]:
+    """The requested changes, each checked and normalised (no record is needed for this).
+
+    None means "leave as it is" (except for 页数, where it clears); so does an empty code, year
+    or 保管期限."""
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise BadValue(f"不能修改字段：{'、'.join(sorted(unknown))}。")
-    now = archive.now()
-    with archive.session() as s:
-        rec = _load(s, ref)
-        if rec.status == TRASHED:
-            raise BadValue(f"记录 {rec.archive_no} 在回收站中，请先恢复再修改。")
-        cur = _view(rec)
-    code = archive.entry(changes["code"]).code if changes.get("code") else cur.code
-    title = check_title(changes["title"]) if changes.get("title") is not None else cur.title
-    when = cur.date
-    when_source = cur.date_source
-    if "date" in changes and changes["date"] is not None:
-        when, when_source = check_date(changes["date"]), "manual"
-    year = int(changes["year"]) if changes.get("year") else (when.year if when and "date" in changes else cur.year)
-    retention = changes.get("retention") or cur.retention
-    archive.standards.retention_code(retention)
-    items = _check_items(archive, changes["items"]) if "items" in changes else cur.items
-    tags = _check_tags(changes["tags"]) if "tags" in changes else cur.tags
-    secrecy = changes.get("secrecy", cur.secrecy)
-    if secrecy not in SECRECY_LEVELS:
-        raise BadValue(f"密级“{secrecy}”无效。")
-    pages = changes.get("pages", cur.pages)
-    if pages is not None and int(pages) < 0:
-        raise BadValue("页数不能为负数。")
+    out: dict[str, Any] = {}
+    for key, value in changes.items():
+        if (value is None and key != "pages") or (key in ("code", "year", "retention") and not value):
+            continue
+        if key == "code":
+            value = archive.entry(value).code
+        elif key == "title":
+            value = check_title(value)
+        elif key == "date":
+            value = check_date(value)
+        elif key == "year":
+            value = int(value)
+        elif key == "retention":
+            archive.standards.retention_code(value)
+        elif key == "items":
+            value = _check_items(archive, value)
+        elif key == "tags":
+            value = _check_tags(value)
+        elif key == "secrecy" and value not in SECRECY_LEVELS:
+            raise BadValue(f"密级“{value}”无效。")
+        elif key == "pages" and value is not None:
+            value = int(value)
+            if value < 0:
+                raise BadValue("页数不能为负数。")
+        elif key in ("doc_no", "responsible", "remarks"):
+            value = str(value).strip()
+        out[key] = value
+    return out
 
-    refile = (code, year, retention) != (cur.code, cur.year, cur.retention)
-    rename = refile or title != cur.title or when != cur.date
-    moves: list[storage.Move] = []
-    if rename:
-        folder = archive.year_folder(code, year)
-        exts = [os.path.splitext(f.path)[1] for f in cur.files]
-        own = {f.path for f in cur.files}
-        with archive.session() as s:
-            taken = set(s.scalars(select(File.path).where(File.path.like(f"{folder}/%")))) - own
-            # a labelled photo keeps the name its label gave it (date and 内容说明)
-            labelled = set(s.scalars(select(PhotoLabelRow.file_id).where(
-                PhotoLabelRow.file_id.in_([f.id for f in cur.files]), PhotoLabelRow.labelled_at.is_not(None))))
-        # plan as if our own files were not there, so an unchanged name stays unchanged
-        planned = []
-        for i, ext in enumerate(exts):
-            if cur.files[i].id in labelled:
-                name = cur.files[i].name
-            else:
-                name = _stored_name(when, title if i == 0 else f"{title}（附{i}）", ext, storage.MAX_RELATIVE_PATH - storage.utf16_len(folder) - 7)
-            rel = f"{folder}/{name}"
-            if rel in taken or (os.path.lexists(archive.root / rel) and rel not in own) or rel in planned:
-                rel = storage.unique_relative(archive.root, folder, name, taken | set(planned) | (own - {cur.files[i].path}))
-            storage.check_relative_length(rel)
-            planned.append(rel)
-        moves = [storage.Move(src=f.path, dst=dst, file_id=f.id) for f, dst in zip(cur.files, planned) if f.path != dst]
-    with storage.FileChange(archive.root, archive.journal, moves) as change:
-        with archive.session() as s, s.begin():
-            rec = _load(s, cur.id)
+
+def _field(view: RecordView, key: str) -> Any:
+    return view.date if key == "date" else getattr(view, key)
+
+
+def _merge(base: RecordView, cur: RecordView, changes: dict[str, Any]) -> dict[str, Any]:
+    """A three-way merge of an edit made on ``base`` into the record as it is now: a field left as
+    it was in ``base`` keeps the current value; a field someone else has changed since may not be
+    changed here too (RecordChanged), so neither edit is silently lost."""
+    changes = {k: v for k, v in changes.items() if v != _field(base, k)}
+    clashes = [k for k, v in changes.items() if _field(base, k) != _field(cur, k) and v != _field(cur, k)]
+    if clashes:
+        fields = "、".join(FIELD_LABELS[k] for k in clashes)
+        raise RecordChanged(f"该记录刚被修改，请重试。（{cur.archive_no} 的{fields}刚被其他人改过，请重新打开记录后再修改。）")
+    return changes
+
+
+def edit_record(archive: Archive, ref: str | int, *, base: RecordView | None = None, **changes: Any) -> RecordView:
+    """Change a record's fields.  A new code, year or 保管期限 re-files it: a new 档号 (the old one
+    is kept in its history and still finds it) and its files move to the new folder.
+
+    The record is read inside the write transaction, so the edit lands on top of any edit that
+    committed before it.  ``base``: the view the clerk's form showed; a field that changed since
+    in the database and is changed here too raises RecordChanged (该记录刚被修改，请重试).
+    """
+    archive.require_writable()
+    changes = _checked_changes(archive, changes)
+    now = archive.now()
+    with archive.change() as change:
+        with archive.transaction(change, "edit") as s:
+            rec = _load(s, ref)
+            if rec.status == TRASHED:
+                raise BadValue(f"记录 {rec.archive_no} 在回收站中，请先恢复再修改。")
+            cur = _view(rec)
+            if base is not None:
+                changes = _merge(base, cur, changes)
+            code = changes.get("code", cur.code)
+            title = changes.get("title", cur.title)
+            when, when_source = (changes["date"], "manual") if "date" in changes else (cur.date, cur.date_source)
+            year = changes.get("year") or (when.year if "date" in changes else cur.year)
+            retention = changes.get("retention", cur.retention)
+            refile = (code, year, retention) != (cur.code, cur.year, cur.retention)
+            moves = _rename_moves(archive, s, cur, code, year, title, when) if refile or title != cur.title or when != cur.date else []
             before = _snapshot(rec)
             if refile:
                 own = _own_number(archive, rec, code, year, retention)
@@ -659,15 +726,16 @@ def edit_record(archive: Archive, ref: str | int, **changes: Any) -> RecordView:
                 rec.archive_no, rec.seq = number, seq
             rec.code, rec.year, rec.retention, rec.title = code, year, retention, title
             rec.doc_date, rec.date_source = when, when_source
-            for key in ("doc_no", "responsible", "remarks"):
-                if key in changes and changes[key] is not None:
-                    setattr(rec, key, str(changes[key]).strip())
-            rec.secrecy, rec.pages = secrecy, (int(pages) if pages is not None else None)
+            for key in ("doc_no", "responsible", "remarks", "secrecy"):
+                if key in changes:
+                    setattr(rec, key, changes[key])
+            if "pages" in changes:
+                rec.pages = changes["pages"]
             if "tags" in changes:
-                rec.tags = [RecordTag(tag=t) for t in tags]
+                rec.tags = [RecordTag(tag=t) for t in changes["tags"]]
             if "items" in changes:
                 rec.items = (
-                    [RecordItem(sheet_id=archive.scoresheet.id, item_no=i) for i in items] if archive.scoresheet else []
+                    [RecordItem(sheet_id=archive.scoresheet.id, item_no=i) for i in changes["items"]] if archive.scoresheet else []
                 )
             by_id = {m.file_id: m.dst for m in moves}
             for f in rec.files:
@@ -676,59 +744,85 @@ def edit_record(archive: Archive, ref: str | int, **changes: Any) -> RecordView:
             rec.updated_at = now
             s.flush()
             s.expire(rec, ["numbers"])
-            after = _snapshot(rec)
-            audit.log(s, "refile" if refile else "edit", at=now, archive_no=rec.archive_no, record_id=rec.id, before=before, after=after)
+            audit.log(s, "refile" if refile else "edit", at=now, archive_no=rec.archive_no, record_id=rec.id, before=before, after=_snapshot(rec))
             mark_for_index(archive, rec.id)
+            change.plan(moves)
             storage.fault("edit.before_commit")
-        change.committed()
-        storage.fault("edit.after_commit")
-    reindex(archive, [cur.id])
-    return get_record(archive, cur.id)
+            record_id = rec.id
+    reindex(archive, [record_id])
+    return get_record(archive, record_id)
+
+
+def _rename_moves(archive: Archive, s: Session, cur: RecordView, code: str, year: int, title: str, when: date | None) -> list[storage.Move]:
+    """Where a record's files go after an edit of its folder, title or date (inside the transaction)."""
+    folder = archive.year_folder(code, year)
+    own = {f.path for f in cur.files}
+    taken = set(s.scalars(select(File.path).where(File.path.like(f"{folder}/%")))) - own
+    # a labelled photo keeps the name its label gave it (date and 内容说明)
+    labelled = set(s.scalars(select(PhotoLabelRow.file_id).where(
+        PhotoLabelRow.file_id.in_([f.id for f in cur.files]), PhotoLabelRow.labelled_at.is_not(None))))
+    # plan as if our own files were not there, so an unchanged name stays unchanged
+    planned: list[str] = []
+    for i, f in enumerate(cur.files):
+        if f.id in labelled:
+            name = f.name
+        else:
+            ext = os.path.splitext(f.path)[1]
+            name = _stored_name(when, title if i == 0 else f"{title}（附{i}）", ext, storage.MAX_RELATIVE_PATH - storage.utf16_len(folder) - 7)
+        rel = f"{folder}/{name}"
+        if rel in taken or (os.path.lexists(archive.root / rel) and rel not in own) or rel in planned:
+            rel = storage.unique_relative(archive.root, folder, name, taken | set(planned) | (own - {f.path}))
+        storage.check_relative_length(rel)
+        planned.append(rel)
+    return [storage.Move(src=f.path, dst=dst, file_id=f.id) for f, dst in zip(cur.files, planned) if f.path != dst]
 
 
 def trash_record(archive: Archive, ref: str | int) -> RecordView:
     """Delete a record: its files move to 回收站/<档号>/ and it is marked; ``restore_record`` undoes it."""
-    archive.require_writable()
-    with archive.session() as s:
-        rec = _load(s, ref)
-        if rec.status == TRASHED:
-            raise BadValue(f"记录 {rec.archive_no} 已在回收站中。")
-        cur = _view(rec)
-    folder = f"{TRASH_DIR}/{storage.safe_name(cur.archive_no)}"
-    taken: set[str] = set()
-    moves = []
-    for f in cur.files:
-        rel = storage.unique_relative(archive.root, folder, f.name, taken)
-        taken.add(rel)
-        moves.append(storage.Move(src=f.path, dst=rel, file_id=f.id))
-    return _switch(archive, cur, moves, TRASHED, "trash")
+
+    def plan(s: Session, cur: RecordView) -> list[storage.Move]:
+        if cur.trashed:
+            raise BadValue(f"记录 {cur.archive_no} 已在回收站中。")
+        folder = f"{TRASH_DIR}/{storage.safe_name(cur.archive_no)}"
+        taken = set(s.scalars(select(File.path).where(File.path.like(f"{folder}/%"))))
+        moves = []
+        for f in cur.files:
+            rel = storage.unique_relative(archive.root, folder, f.name, taken)
+            taken.add(rel)
+            moves.append(storage.Move(src=f.path, dst=rel, file_id=f.id))
+        return moves
+
+    return _switch(archive, ref, plan, TRASHED, "trash")
 
 
 def restore_record(archive: Archive, ref: str | int) -> RecordView:
-    archive.require_writable()
-    with archive.session() as s:
-        rec = _load(s, ref)
-        if rec.status != TRASHED:
-            raise BadValue(f"记录 {rec.archive_no} 不在回收站中，无需恢复。")
-        cur = _view(rec)
-    archive.entry(cur.code)  # the entry may have been removed from the catalogue since
-    taken: set[str] = set()
-    moves = []
-    for f in cur.files:
-        home = f.home_path
-        if os.path.lexists(archive.root / home) or home in taken:
+
+    def plan(s: Session, cur: RecordView) -> list[storage.Move]:
+        if not cur.trashed:
+            raise BadValue(f"记录 {cur.archive_no} 不在回收站中，无需恢复。")
+        archive.entry(cur.code)  # the entry may have been removed from the catalogue since
+        taken: set[str] = set()
+        moves = []
+        for f in cur.files:
+            home = f.home_path
             folder, name = home.rsplit("/", 1)
-            home = storage.unique_relative(archive.root, folder, name, taken)
-        taken.add(home)
-        moves.append(storage.Move(src=f.path, dst=home, file_id=f.id))
-    return _switch(archive, cur, moves, ACTIVE, "restore")
+            in_db = set(s.scalars(select(File.path).where(File.path.like(f"{folder}/%"))))
+            if os.path.lexists(archive.root / home) or home in taken or home in in_db:
+                home = storage.unique_relative(archive.root, folder, name, taken | in_db)
+            taken.add(home)
+            moves.append(storage.Move(src=f.path, dst=home, file_id=f.id))
+        return moves
+
+    return _switch(archive, ref, plan, ACTIVE, "restore")
 
 
-def _switch(archive: Archive, cur: RecordView, moves: list[storage.Move], status: str, action: str) -> RecordView:
+def _switch(archive: Archive, ref: str | int, plan: Any, status: str, action: str) -> RecordView:
+    archive.require_writable()
     now = archive.now()
-    with storage.FileChange(archive.root, archive.journal, moves) as change:
-        with archive.session() as s, s.begin():
-            rec = _load(s, cur.id)
+    with archive.change() as change:
+        with archive.transaction(change, action) as s:
+            rec = _load(s, ref)
+            moves = plan(s, _view(rec))
             before = _snapshot(rec)
             by_id = {m.file_id: m.dst for m in moves}
             for f in rec.files:
@@ -742,62 +836,66 @@ def _switch(archive: Archive, cur: RecordView, moves: list[storage.Move], status
             s.flush()
             audit.log(s, action, at=now, archive_no=rec.archive_no, record_id=rec.id, before=before, after=_snapshot(rec))
             mark_for_index(archive, rec.id)
+            change.plan(moves)
             storage.fault(f"{action}.before_commit")
-        change.committed()
-        storage.fault(f"{action}.after_commit")
-    reindex(archive, [cur.id])
-    return get_record(archive, cur.id)
+            record_id = rec.id
+    reindex(archive, [record_id])
+    return get_record(archive, record_id)
 
 
 def attach_files(archive: Archive, ref: str | int, paths: Sequence[Path], *, allow_duplicate: bool = False) -> RecordView:
     """Add more files to an existing record (e.g. the sign-in sheet to a meeting's minutes)."""
     archive.require_writable()
     with archive.session() as s:
-        cur = _view(_load(s, ref))
+        if _load(s, ref).status == TRASHED:
+            raise BadValue(f"记录 {ref} 在回收站中，请先恢复。")
         sources = _inspect_sources(archive, s, paths, allow_duplicate)
-    if cur.trashed:
-        raise BadValue(f"记录 {cur.archive_no} 在回收站中，请先恢复。")
-    folder = archive.year_folder(cur.code, cur.year)
-    with archive.session() as s:
-        taken = set(s.scalars(select(File.path).where(File.path.like(f"{folder}/%"))))
-    start = len(cur.files)
-    room = storage.MAX_RELATIVE_PATH - storage.utf16_len(folder) - 7
-    rels = []
-    for i, src in enumerate(sources):
-        name = _stored_name(cur.date, f"{cur.title}（附{start + i}）", src.ext, room)
-        rel = storage.unique_relative(archive.root, folder, name, taken)
-        taken.add(rel)
-        rels.append(rel)
-    temps = [archive.journal.new_temp() for _ in sources]
-    moves = [storage.Move(src=t.relative_to(archive.root).as_posix(), dst=rel, sha256=src.sha256) for t, rel, src in zip(temps, rels, sources)]
     now = archive.now()
-    with storage.FileChange(archive.root, archive.journal, moves, temps) as change:
-        for src, tmp in zip(sources, temps):
-            sha, _ = storage.copy_to_temp(src.path, tmp)
-            if sha != src.sha256:
-                raise BadValue(f"文件“{storage.display_path(src.path)}”在归档过程中被修改，请重试。")
-        with archive.session() as s, s.begin():
-            rec = _load(s, cur.id)
+    storage.ensure_space(archive.root, sum(src.size for src in sources))
+    with archive.change() as change:
+        temps = _copy_in(change, sources)
+        with archive.transaction(change, "attach") as s:
+            rec = _load(s, ref)
+            if rec.status == TRASHED:
+                raise BadValue(f"记录 {rec.archive_no} 在回收站中，请先恢复。")
+            if not allow_duplicate:
+                _refuse_duplicates(s, sources)
+            folder = archive.year_folder(rec.code, rec.year)
+            taken = set(s.scalars(select(File.path).where(File.path.like(f"{folder}/%"))))
+            start = len(rec.files)
+            room = storage.MAX_RELATIVE_PATH - storage.utf16_len(folder) - 7
+            rels = []
+            for i, src in enumerate(sources):
+                name = _stored_name(rec.doc_date, f"{rec.title}（附{start + i}）", src.ext, room)
+                rel = storage.unique_relative(archive.root, folder, name, taken)
+                taken.add(rel)
+                rels.append(rel)
             before = _snapshot(rec)
             rec.files.extend(_new_files(sources, rels, now, start))
             rec.updated_at = now
             s.flush()
             audit.log(s, "attach", at=now, archive_no=rec.archive_no, record_id=rec.id, before=before, after=_snapshot(rec))
             mark_for_index(archive, rec.id)
-        change.committed()
-    reindex(archive, [cur.id])
-    return get_record(archive, cur.id)
+            change.plan([storage.Move(src=change.rel(t), dst=rel, sha256=src.sha256) for t, rel, src in zip(temps, rels, sources)])
+            record_id = rec.id
+    reindex(archive, [record_id])
+    return get_record(archive, record_id)
 
 
 def reindex(archive: Archive, record_ids: list[int]) -> bool:
     """Bring the search index up to date for these records (see ``indexing``).
 
     False when the index could not be updated now; the records stay marked behind and the
-    next search or start catches up.  The filing itself has succeeded either way.
+    next search or start catches up.  The filing itself has succeeded either way.  The texts
+    are extracted first (slow, no lock); the records are then read and indexed under the
+    archive write lock, so that an older copy of a record never lands after a newer one that
+    another process committed and indexed meanwhile.
     """
     from . import indexing
 
-    return indexing.update(archive, record_ids)
+    indexing.extract_texts(archive, record_ids)
+    with archive.write_lock.held():
+        return indexing.update(archive, record_ids)
 
 
 def mark_for_index(archive: Archive, record_id: int) -> None:

@@ -2,7 +2,8 @@
 
 Like a sanity checker: every registered file is re-hashed; files on disk that no record lists
 are reported as unregistered (the archive's own data folder and settings are not files of
-record).
+record).  Also reported: journals of interrupted changes that recovery refused (paths leading
+outside the archive) and records whose plain-file metadata (``metalog``) is not in step.
 """
 
 from __future__ import annotations
@@ -17,12 +18,14 @@ from sqlalchemy import select
 from . import storage
 from .archive import Archive
 from .db.models import File, Record
+from .errors import UnsafePath
 from .settings import DATA_DIR, EXPORT_DIR, SETTINGS_NAME
+from .storage import VERSIONS_DIR  # superseded versions of files (a photo as received), named <sha256><ext>
 
-# Superseded versions of files (a photo as received, before labelling), named <sha256><ext>.
-VERSIONS_DIR = f"{DATA_DIR}/versions"
-
-KIND_LABELS = {"missing": "文件缺失", "modified": "文件被修改", "unregistered": "未登记的文件"}
+KIND_LABELS = {
+    "missing": "文件缺失", "modified": "文件被修改", "unregistered": "未登记的文件",
+    "journal": "待人工处理的中断修改", "metadata": "元数据日志", "unsafe": "档案之外的路径",
+}
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,8 @@ class Problem:
 
     @property
     def message(self) -> str:
+        if self.kind in ("journal", "metadata", "unsafe"):
+            return f"{self.archive_no} {self.detail}".strip()
         if self.kind == "missing":
             return f"{self.archive_no} 的文件“{self.path}”不见了。请从备份或回收站找回，放回原处。"
         if self.kind == "modified":
@@ -64,7 +69,11 @@ def verify(archive: Archive, progress: Callable[[int, int], None] | None = None)
     registered = set()
     for i, (path, sha, size, number) in enumerate(rows, 1):
         registered.add(path)
-        full = archive.root / path
+        try:
+            full = archive.file_path(path)
+        except UnsafePath as exc:  # a database made elsewhere: its paths are not followed
+            problems.append(Problem("unsafe", path, number, f"登记的文件路径不安全：{exc}"))
+            continue
         if not full.is_file():
             problems.append(Problem("missing", path, number))
         else:
@@ -86,6 +95,10 @@ def verify(archive: Archive, progress: Callable[[int, int], None] | None = None)
             if rel not in registered:
                 problems.append(Problem("unregistered", rel))
     problems.extend(_check_versions(archive))
+    problems.extend(Problem("journal", "", "", text) for text in archive.refused_journals())
+    from . import metalog
+
+    problems.extend(Problem("metadata", "", number, what) for number, what in metalog.differences(archive))
     problems.sort(key=lambda p: (p.kind, p.path))
     return VerifyResult(checked=len(rows), problems=tuple(problems))
 

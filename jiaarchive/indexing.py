@@ -4,6 +4,12 @@
   The records are marked "behind" *inside* the filing transaction (``mark_behind``), so a crash
   between the commit and the index update is caught up on the next start (``ensure``); an index
   failure never undoes a filing.
+* Any writable open catches the index up (``catch_up``: the records marked behind by processes
+  that crashed), or says it is behind and how to fix it when that is too much for an open.  On
+  an archive that cannot be written nothing is caught up; a missing or damaged index is built
+  in the open's private temporary folder instead (``ensure``), and a behind one is said.
+  Whether something is pending is told by files alone, without the database: ``search.pending``
+  (``index/pending.json``) and ``storage.dead_journals`` (journals of gone processes).
 * Extracted text is cached per file content (``file_texts``, keyed by SHA-256) with its status
   and a Chinese reason when a file has no readable text, so a rebuild does not re-parse every
   file and unreadable files can be listed.  The cache is derived data: ``rebuild(reextract=True)``
@@ -24,6 +30,7 @@ from sqlalchemy.orm import selectinload
 
 from .archive import Archive
 from .db.models import TRASHED, File, FileText, OcrPage, PhotoLabelRow, Record
+from .errors import UnsafePath
 
 if TYPE_CHECKING:
     from .search.index import IndexCheck, SearchDoc, SearchIndex, SearchResult
@@ -35,7 +42,7 @@ Progress = Callable[[int, int | None], None]
 
 
 def index_dir(archive: Archive) -> Path:
-    return archive.data_dir / "index"
+    return getattr(archive, "_index_dir", None) or archive.data_dir / "index"
 
 
 def open_index(archive: Archive) -> "SearchIndex":
@@ -144,7 +151,10 @@ def _extract_missing(archive: Archive, files: list[File], *, reextract: bool, wo
         todo = {}
         for f in files:
             if reextract or _cached(s, f.sha256) is None:
-                todo.setdefault(f.sha256, (archive.root / f.path, f.kind))
+                try:
+                    todo.setdefault(f.sha256, (archive.file_path(f.path), f.kind))
+                except UnsafePath:
+                    continue  # `verify` reports it; its text is not read
     if not todo:
         return 0
     by_path = {p: (sha, kind) for sha, (p, kind) in todo.items()}
@@ -356,8 +366,14 @@ def run_ocr(archive: Archive, *, progress: Progress | None = None, max_seconds: 
             left.setdefault(sha, set()).add(page)
         if progress is not None:
             progress(0, total)
-        jobs = [(archive.root / path, kind, page) for _sha, page, path, kind in rows]
-        sha_of = {(archive.root / path, page): sha for sha, page, path, _kind in rows}
+        jobs, sha_of = [], {}
+        for sha, page, path, kind in rows:
+            try:
+                where = archive.file_path(path)
+            except UnsafePath:
+                continue  # `verify` reports it; nothing outside the archive is read
+            jobs.append((where, kind, page))
+            sha_of[(where, page)] = sha
         for (path, page), rec in recognise_many(jobs):
             sha = sha_of[(path, page)]
             with archive.session() as s, s.begin():
@@ -414,6 +430,19 @@ def start_background_ocr(archive: Archive) -> bool:
 # ---------------------------------------------------------------- keeping the index in step
 
 
+def extract_texts(archive: Archive, record_ids: Iterable[int]) -> None:
+    """Fill the text cache for these records' files ahead of ``update`` (which then only reads it)."""
+    ids = sorted(set(record_ids))
+    if not ids:
+        return
+    with archive.session() as s:
+        files = list(s.scalars(select(File).where(File.record_id.in_(ids))))
+    try:
+        _extract_missing(archive, files, reextract=False)
+    except Exception:  # noqa: BLE001 - update() tries again and marks the records behind on failure
+        pass
+
+
 def update(archive: Archive, record_ids: Iterable[int], *, background: bool = True) -> bool:
     """Index these records now; False (and they stay marked behind) when the index failed.
 
@@ -468,6 +497,8 @@ def ensure(archive: Archive, progress: Progress | None = None) -> str:
 
     Returns a Chinese sentence when something was done, '' otherwise.
     """
+    if archive.media_read_only:
+        return _ensure_read_only(archive, progress)
     reason = rebuild_reason(archive)
     if reason:
         n = rebuild(archive, progress=progress)
@@ -475,6 +506,45 @@ def ensure(archive: Archive, progress: Progress | None = None) -> str:
     idx = open_index(archive)
     n = idx.catch_up(lambda ids: list(_load(archive, ids)))
     return f"已补建 {n} 件记录的检索索引。" if n else ""
+
+
+def _ensure_read_only(archive: Archive, progress: Progress | None) -> str:
+    reason = rebuild_reason(archive)
+    if not reason:
+        return read_only_notice(archive)
+    close(archive)
+    archive._index_dir = archive.scratch_dir() / "index"  # type: ignore[attr-defined]
+    n = rebuild(archive, progress=progress)
+    return f"档案中的检索索引不能使用（{reason}），档案又不能写入，已在临时文件夹中建立（{n} 件），用完即删。"
+
+
+def read_only_notice(archive: Archive) -> str:
+    """What a read-only open says about an index that is behind (it cannot catch it up)."""
+    from .search import pending
+
+    ids = pending(index_dir(archive)) - {-1}
+    return f"检索索引有 {len(ids)} 件记录尚未更新（档案不能写入，无法补建），检索结果可能不全。" if ids else ""
+
+
+def catch_up(archive: Archive, *, limit: int) -> str:
+    """On a writable open: index the records left behind by crashed processes ('' when done or
+    nothing was behind), or say that the index is behind and how to fix it."""
+    from .search import pending
+
+    ids = pending(index_dir(archive))
+    if not ids:
+        return ""
+    behind = (f"检索索引落后（{len(ids - {-1}) or '若干'} 件记录待更新）。请运行 jiaarchive index rebuild，"
+              "或直接检索（检索时自动补建）。")
+    if -1 in ids or len(ids) > limit or rebuild_reason(archive):
+        return behind
+    try:
+        extract_texts(archive, ids)
+        with archive.write_lock.held():  # as filing.reindex: never an older copy after a newer one
+            open_index(archive).catch_up(lambda todo: list(_load(archive, todo)))
+    except Exception:  # noqa: BLE001 - the open must not fail for the index: say it
+        return behind
+    return ""
 
 
 def rebuild(archive: Archive, *, progress: Progress | None = None, reextract: bool = False, workers: int = 2) -> int:
@@ -516,6 +586,11 @@ def _text_bytes(session, reextract: bool) -> int:
 
 
 def check(archive: Archive) -> "IndexCheck":
+    if archive.media_read_only and rebuild_reason(archive):
+        from .errors import IndexDamaged
+
+        raise IndexDamaged(f"档案中的检索索引不能使用（{rebuild_reason(archive)}），档案又不能写入，无法核对。"
+                           "检索时会在临时文件夹中另建索引。")
     with archive.session() as s:
         records = s.scalars(select(Record).options(selectinload(Record.files))).all()
         versions = {r.id: version_of(r) for r in records}

@@ -101,3 +101,32 @@ def make_ofd(path: Path, pages: list[str]) -> Path:
                         f'Font="1" Size="5"><ofd:TextCode X="0" Y="5">{text}</ofd:TextCode></ofd:TextObject>'
                         '</ofd:Layer></ofd:Content></ofd:Page>')
     return path
+
+
+class Crash(BaseException):
+    """A simulated crash: bypasses every except-Exception clean-up, as a power cut would."""
+
+
+def crash_while_filing(root: Path, src: Path, draft, monkeypatch, point: str, before=None) -> None:  # noqa: ANN001
+    """File ``src`` into the archive at ``root`` and crash at step ``point`` (``before()`` runs just
+    before the crash), then put the fault hook back."""
+    from jiaarchive import filing, storage
+    from jiaarchive.archive import open_archive
+
+    def hook(p: str) -> None:
+        if p == point:
+            if before is not None:
+                before()
+            raise Crash(p)
+
+    monkeypatch.setattr(storage, "fault_hook", hook)
+    a = open_archive(root)
+    try:
+        filing.file_document(a, [src], draft)
+    except Crash:
+        pass
+    else:
+        raise AssertionError(f"no crash at {point}")
+    finally:
+        a.close()
+        monkeypatch.setattr(storage, "fault_hook", None)

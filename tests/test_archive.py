@@ -15,6 +15,7 @@ from jiaarchive.errors import (
     ArchiveNotFound,
     BadValue,
     CodeNotApplicable,
+    DiskFull,
     DuplicateFile,
     RecordNotFound,
     UnknownCode,
@@ -299,7 +300,7 @@ def test_failed_copy_cleans_up_at_once(arch, tmp_path: Path, monkeypatch) -> Non
             raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(storage, "fault_hook", hook)
-    with pytest.raises(OSError):
+    with pytest.raises(DiskFull, match="磁盘空间不足：需要约 6 字节"):  # a full disk is one Chinese sentence
         filing.file_document(arch, [src], Draft(code="A-1", title="t", date=date(2021, 1, 1)))
     assert not list((arch.root / ".jiaarchive" / "tmp").glob("*"))
     assert not list((arch.root / ".jiaarchive" / "journal").glob("*"))

@@ -1,4 +1,4 @@
-"""Archive-level commands: init, tui, verify, log, catalogue."""
+"""Archive-level commands: init, tui, verify, log, catalogue, repair."""
 
 from __future__ import annotations
 
@@ -15,12 +15,15 @@ from . import emit_json, open_archive
 @click.option("--type", "unit_type", required=True, help="单位类型：公有制企业、非公有制企业、事业单位、机关单位")
 @click.option("--level", default="之家", show_default=True, help="层级：之家 或 小家")
 @click.option("--db", "database_url", default="", help="数据库地址（SQLAlchemy URL），默认用档案内的 SQLite")
-def init_cmd(path: Path, unit: str, unit_type: str, level: str, database_url: str) -> None:
+@click.pass_context
+def init_cmd(ctx: click.Context, path: Path, unit: str, unit_type: str, level: str, database_url: str) -> None:
     """建立新档案：按 A–F 目录建好文件夹、数据库和设置文件。"""
     from ..archive import init_archive
 
-    arch = init_archive(path, unit=unit, unit_type=unit_type, level=level, database_url=database_url)
+    arch = init_archive(path, unit=unit, unit_type=unit_type, level=level, database_url=database_url or ctx.obj.get("db") or "")
     with arch:
+        if arch.settings.shared_database:
+            click.echo("提示：数据库在档案文件夹之外，设置文件不会记录它的地址；以后每次请用 --db 或环境变量 JIAARCHIVE_DB 指定。", err=True)
         entries = arch.entries()
         left_out = [e for e in arch.catalogue.entries() if e not in entries]
         click.echo(f"已建立档案：{arch.root}")
@@ -38,7 +41,7 @@ def tui_cmd(ctx: click.Context, path: Path | None, inspector: bool) -> None:
     from ..settings import find_root
     from ..tui import run
 
-    run(find_root(path or ctx.obj.get("archive")), inspector=inspector)
+    run(find_root(path or ctx.obj.get("archive")), inspector=inspector, database_url=ctx.obj.get("db"))
 
 
 @click.command("verify")
@@ -132,4 +135,17 @@ def catalogue_cmd(ctx: click.Context, code: str | None, year: int | None, xlsx_p
         click.echo(catalogue.to_text(arch, sections), nl=False)
 
 
-COMMANDS = [init_cmd, tui_cmd, verify_cmd, log_cmd, user_cmd, catalogue_cmd]
+@click.command("repair")
+@click.option("--force", is_flag=True, help="数据库看起来完好时也重建（原数据库移到 .jiaarchive/damaged/ 保存）")
+@click.pass_context
+def repair_cmd(ctx: click.Context, force: bool) -> None:
+    """重建丢失或损坏的数据库：由档案文件夹中的纯文本元数据（或自动备份）恢复全部记录、档号和历史。"""
+    from ..repair import repair
+
+    report = repair(ctx.obj.get("archive"), database_url=ctx.obj.get("db"), force=force,
+                    progress=lambda text: click.echo(text, err=True))
+    for line in report.lines():
+        click.echo(line)
+
+
+COMMANDS = [init_cmd, tui_cmd, verify_cmd, log_cmd, user_cmd, catalogue_cmd, repair_cmd]

@@ -101,6 +101,8 @@ def add_cmd(ctx: click.Context, files: tuple[Path, ...], code: str, title: str |
     for v in views:
         note = "（形成日期取自文件修改时间，请核对）" if v.date_source == "mtime" else ""
         _print_filed(v, note=note)
+        for n in v.notes:  # a link followed, a name partly unreadable
+            click.echo(f"提示：{n}", err=True)
     _print_problems(arch, views, extract=True)
     if len(views) > 1:
         click.echo(f"共归档 {len(views)} 件。")
@@ -248,6 +250,8 @@ def show_cmd(ctx: click.Context, archive_no: str, as_json: bool) -> None:
         click.echo(f"  {f.path}")
         click.echo(f"      原文件名：{f.original_name}　大小：{textfmt.human_size(f.size)}　类型：{f.kind}")
         click.echo(f"      SHA-256：{f.sha256}")
+        for n in f.notes:
+            click.echo(f"      注意：{n}")
         if f.id in problems:
             click.echo(f"      注意：{problems[f.id].reason}正文无法检索。")
     click.echo("历史：")

@@ -197,27 +197,6 @@ def status_cmd(ctx: click.Context, as_json: bool) -> None:
     click.echo(f"共 {len(bad)} 个文件无法读出文字。" if bad else "所有文件的文字都已读出（扫描件以文字识别为准）。")
 
 
-def _wait_until_no_change_in_flight(ctx: click.Context, limit: float = 600.0) -> None:
-    """Started right after a filing, perhaps in the middle of a batch: open the archive (whose
-    recovery handles interrupted changes) only when no change is being written."""
-    import time
-
-    from ..settings import DATA_DIR, find_root
-
-    data = find_root(ctx.obj.get("archive")) / DATA_DIR
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        busy = False
-        for sub in ("journal", "tmp"):
-            try:
-                busy = busy or any((data / sub).iterdir())
-            except OSError:
-                pass
-        if not busy:
-            return
-        time.sleep(0.5)
-
-
 @index_group.command("ocr")
 @click.option("--max-minutes", type=float, help="最多识别多少分钟（其余下次继续）")
 @click.option("--background", "quiet", is_flag=True, help="不显示任何内容，降低优先级（归档后自动启动时用）")
@@ -229,10 +208,8 @@ def ocr_cmd(ctx: click.Context, max_minutes: float | None, quiet: bool) -> None:
     from .. import indexing
     from ..extract.ocr import NOT_INSTALLED, available
 
-    if quiet:
-        if hasattr(os, "nice"):
-            os.nice(10)  # the clerk's own work first; the workers it starts inherit this
-        _wait_until_no_change_in_flight(ctx)
+    if quiet and hasattr(os, "nice"):
+        os.nice(10)  # the clerk's own work first; the workers it starts inherit this
     arch = open_archive(ctx)
     if not available():
         if not quiet:

@@ -70,6 +70,8 @@ class File(Base):
     mime: Mapped[str] = mapped_column(String(100), default="")
     filed_at: Mapped[datetime]
     status: Mapped[str] = mapped_column(String(10), default=ACTIVE)
+    # the clerk filed a symbolic link: where it pointed (the content of that file was copied)
+    link_target: Mapped[str] = mapped_column(Text, default="")
 
     record: Mapped[Record] = relationship(back_populates="files")
 
@@ -124,6 +126,8 @@ class AuditEntry(Base):
     batch: Mapped[str] = mapped_column(String(40), default="", server_default="", index=True)
     # the id of the entry this change undid (撤销), so it is not offered for undo again
     undoes: Mapped[int | None] = mapped_column(index=True)
+    # the change (storage.Change id) this entry belongs to: recovery asks whether it committed
+    change: Mapped[str] = mapped_column(String(40), default="", index=True)
 
 
 class ProfileFact(Base):

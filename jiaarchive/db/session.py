@@ -2,40 +2,52 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
+from urllib.parse import quote
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Engine, create_engine, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
+
+from .. import locks
 
 # The newest migration in db/migrations/versions; a test checks it against Alembic's head,
 # so that opening an archive needs no Alembic import when the schema is current.
 HEAD_REVISION = "0008"
+SQLITE_HEADER = b"SQLite format 3\x00"
 
 
-def make_engine(url: str) -> Engine:
-    engine = create_engine(url, future=True)
+def make_engine(url: str, *, read_only: bool = False, immutable: bool = False) -> Engine:
+    """An engine for ``url``.  ``read_only``: a SQLite file opened so that nothing is written
+    (``mode=ro``; ``immutable`` also skips SQLite's own locking, for media that cannot even hold
+    its lock files)."""
+    if read_only and url.startswith("sqlite:///"):
+        uri = sqlite_uri(Path(url.removeprefix("sqlite:///")), **({"immutable": "1"} if immutable else {"mode": "ro"}))
+        engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False))
+    else:
+        engine = create_engine(url, future=True)
     if engine.dialect.name == "sqlite":
-
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001
-            # Let SQLAlchemy's "begin" below open every transaction, as BEGIN IMMEDIATE: two
-            # processes that both read and then write would otherwise deadlock on the lock
-            # upgrade, and SQLite fails one of them at once ("database is locked") instead of
-            # waiting for busy_timeout.
-            dbapi_conn.isolation_level = None
-            cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA synchronous=FULL")
-            # the TUI and a CLI may write at once: wait for the lock instead of failing
-            cur.execute("PRAGMA busy_timeout=30000")
-            cur.close()
-
-        @event.listens_for(engine, "begin")
-        def _begin_immediate(conn) -> None:  # noqa: ANN001
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-
+        locks.install(engine, read_only=read_only)
     return engine
+
+
+def sqlite_uri(path: Path, **params: str) -> str:
+    """A ``file:`` URI for sqlite3.connect(uri=True), any characters in the path escaped."""
+    return f"file:{quote(str(path))}?" + "&".join(f"{k}={v}" for k, v in params.items())
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL (None for other databases)."""
+    return Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
+
+
+def looks_like_sqlite(path: Path) -> bool:
+    """Whether ``path`` starts like a SQLite database (an empty or foreign file does not)."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return False
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -24,9 +24,9 @@ from sqlalchemy.orm import Session
 from jiaarchive import audit, filing, storage
 from jiaarchive.archive import Archive
 from jiaarchive.db.models import ACTIVE, File, PhotoLabelRow, Record
-from jiaarchive.errors import BadValue, JiaError, RecordNotFound, UnreadableFile
+from jiaarchive.errors import BadValue, JiaError, RecordChanged, RecordNotFound, UnreadableFile, UnsafePath
 from jiaarchive.extract.sniff import IMAGE_KINDS
-from jiaarchive.fixity import VERSIONS_DIR
+from jiaarchive.storage import VERSIONS_DIR
 from jiaarchive.photos import meta
 from jiaarchive.photos.errors import NotAPhoto
 from jiaarchive.photos.formats import EXTENSION_FORMATS, read_head, sniff
@@ -246,7 +246,13 @@ def check_files(archive: Archive, paths: Sequence[Path | str], *, workers: int =
 
 
 def check_incoming(archive: Archive, paths: Sequence[Path | str], *, progress: Reporter | None = None) -> list[PhotoReport]:
-    """The filing-time check: the photos among ``paths`` (by suffix or content), others skipped."""
+    """The filing-time check: the photos among ``paths`` (by suffix or content), others skipped.
+
+    Every path must be a regular file (``storage.check_readable``) before a byte of it is read:
+    a FIFO or a device would otherwise hang the check.
+    """
+    for p in paths:
+        storage.check_readable(Path(p))
     photos = [Path(p) for p in paths if looks_like_photo(p)]
     return check_files(archive, photos, workers=default_workers() if len(photos) > 8 else 1,
                        progress=progress) if photos else []
@@ -269,7 +275,7 @@ def check_archive_photos(
         rows = _query(s, file_ids=ids)
         held, near = _held_hashes(s, {f.id for f, _r, _row in rows}) if ids is not None else ({}, [])
         originals = {} if ids is not None else {row.original_sha256: f.path for f, _r, row in rows if row and row.original_sha256}
-    targets = [(f.id, f.path) for f, _r, _row in rows]
+    targets = [(f.id, f.path) for f, _r, _row in rows if _safe(archive, f.path)]
     reports = check_photos([archive.root / p for _, p in targets], workers=workers, now=archive.now(),
                            known_hashes={**originals, **held}, progress=progress)
     out = []
@@ -279,6 +285,15 @@ def check_archive_photos(
     times = _store(archive, [fid for fid, _ in targets], out)
     # the time the archive holds (set by the clerk, or found at filing) is the one reported
     return [replace(rep, taken_at=when, taken_at_source=source) if when else rep for rep, (when, source) in zip(out, times)]
+
+
+def _safe(archive: Archive, rel: str) -> bool:
+    """Whether a database path stays inside the archive (`verify` reports those that do not)."""
+    try:
+        archive.file_path(rel)
+    except UnsafePath:
+        return False
+    return True
 
 
 def _store(archive: Archive, file_ids: Sequence[int], reports: Sequence[PhotoReport]) -> list[tuple[datetime | None, str | None]]:
@@ -320,6 +335,7 @@ def note_filed(archive: Archive, views: Iterable[filing.RecordView], reports: Se
     """
     by_sha = {r.sha256: r for r in reports if r.sha256}
     now = archive.now()
+    noted = set()
     with archive.session() as s, s.begin():
         for view in views:
             for f in view.files:
@@ -337,6 +353,11 @@ def note_filed(archive: Archive, views: Iterable[filing.RecordView], reports: Se
                 row = s.get(PhotoLabelRow, f.id) or PhotoLabelRow(file_id=f.id)
                 s.add(row)
                 _fill(row, fixed, now)
+                noted.add(view.id)
+    if noted and not archive.media_read_only:  # a capture time found in the source's name is kept in the log too
+        from jiaarchive import metalog
+
+        metalog.sync_quietly(archive, records=noted)
 
 
 # ---------------------------------------------------------------- finding a photo
@@ -393,12 +414,12 @@ def time_from_record(archive: Archive, file_id: int) -> datetime:
         return datetime.combine(rec.doc_date, time())
 
 
-def _version_dst(archive: Archive, sha: str, ext: str) -> tuple[str, bool]:
-    """Where the superseded bytes go; (path, False) when that content is already stored."""
+def _version_dst(archive: Archive, change: storage.Change, sha: str, ext: str) -> tuple[str, bool]:
+    """Where the superseded bytes go; (a temporary file of the change, False) when that content
+    is already stored."""
     folder = archive.root / VERSIONS_DIR
     if folder.is_dir() and any(folder.glob(f"{sha}*")):
-        tmp = archive.journal.new_temp().with_suffix(".superseded")
-        return tmp.relative_to(archive.root).as_posix(), False
+        return change.rel(change.temp(".superseded")), False
     return f"{VERSIONS_DIR}/{sha}{ext}", True
 
 
@@ -409,7 +430,9 @@ def label_photo(archive: Archive, file_id: int, label: PhotoLabel, *, apply_name
     The pixels stay byte-identical; the bytes before the change are kept at
     ``.jiaarchive/versions/<sha256><ext>`` and the label row keeps the SHA-256 of the photo as
     received. HEIC files are only renamed (their label lives in the database): a sidecar beside
-    them would be a file no record lists.
+    them would be a file no record lists.  The labelled copy is made as a temporary file of the
+    change (after its journal's owner lock exists); inside the write transaction the photo is
+    read again, and a photo another process changed meanwhile is refused (该记录刚被修改，请重试).
     """
     archive.require_writable()
     subject = _check_text(label.subject, "内容说明（事由）", 120)
@@ -431,34 +454,20 @@ def label_photo(archive: Archive, file_id: int, label: PhotoLabel, *, apply_name
         rec = s.get(Record, f.record_id)
         if rec.status != ACTIVE or f.status != ACTIVE:
             raise BadValue(f"记录 {rec.archive_no} 在回收站中，请先恢复再著录照片说明。")
-        cur_path, cur_sha, record_id = f.path, f.sha256, rec.id
-        row = s.get(PhotoLabelRow, file_id)
-        old_time = (row.taken_at, row.taken_at_source) if row else (None, "")
-        taken = set(s.scalars(select(File.path).where(File.path.like(f"{cur_path.rsplit('/', 1)[0]}/%"))))
-    src = archive.root / cur_path
+        cur_path, cur_sha = f.path, f.sha256
+    src = archive.file_path(cur_path)
     name_shown = cur_path.rsplit("/", 1)[-1]
     if not src.is_file():
         raise UnreadableFile(f"照片“{cur_path}”不在档案文件夹中，请先运行 jiaarchive verify 检查。")
     kind = sniff(read_head(src))
     if kind is None:
         raise NotAPhoto(f"“{name_shown}”不是 JPEG、PNG、WebP 或 HEIC 照片，无法著录照片说明。")
-
-    new_rel = cur_path
-    if apply_name:
-        if label.taken_at is None:
-            raise BadValue(f"照片“{name_shown}”缺少拍摄日期，无法按“YYYY-MM-DD 内容说明”命名，请先填写拍摄时间。")
-        folder = cur_path.rsplit("/", 1)[0]
-        ext = _EXT_FOR[kind]
-        room = storage.MAX_RELATIVE_PATH - storage.utf16_len(folder) - 1 - 6  # room for "（12）"
-        name = storage.fit_file_name(label_filename(label, ext).removesuffix(ext), ext, room)
-        new_rel = f"{folder}/{name}"
-        if new_rel != cur_path and (new_rel in taken or os.path.lexists(archive.root / new_rel)):
-            new_rel = storage.unique_relative(archive.root, folder, name, taken - {cur_path})
-        storage.check_relative_length(new_rel)
+    if apply_name and label.taken_at is None:
+        raise BadValue(f"照片“{name_shown}”缺少拍摄日期，无法按“YYYY-MM-DD 内容说明”命名，请先填写拍摄时间。")
 
     now = archive.now()
-    tmp = archive.journal.new_temp()
-    try:
+    with archive.change() as change:
+        tmp = change.temp()
         sha, _ = storage.copy_to_temp(src, tmp)
         if sha != cur_sha:
             raise BadValue(f"照片“{cur_path}”与归档时的校验值不一致，可能被改动过，请先运行 jiaarchive verify 检查。")
@@ -468,31 +477,28 @@ def label_photo(archive: Archive, file_id: int, label: PhotoLabel, *, apply_name
             except JiaError as exc:
                 raise type(exc)(str(exc).replace(tmp.name, name_shown)) from exc
         new_sha, new_size = storage.hash_file(tmp)
-    except BaseException:
-        storage.remove_quietly(tmp)
-        raise
-
-    moves: list[storage.Move] = []
-    kept_version = False
-    if new_sha != cur_sha:
-        vdst, kept_version = _version_dst(archive, cur_sha, PurePosixPath(cur_path).suffix.lower() or _EXT_FOR[kind])
-        moves.append(storage.Move(src=cur_path, dst=vdst, file_id=file_id, sha256=new_sha))
-        moves.append(storage.Move(src=tmp.relative_to(archive.root).as_posix(), dst=new_rel, file_id=file_id, sha256=new_sha))
-    else:
-        storage.remove_quietly(tmp)
-        if new_rel != cur_path:
-            moves.append(storage.Move(src=cur_path, dst=new_rel, file_id=file_id))
-    if label.taken_at is None:
-        source = ""
-    elif label.taken_at == old_time[0] and old_time[1]:
-        source = old_time[1]
-    else:
-        source = "record"  # set by the clerk (typed, or the record's date confirmed)
-    with storage.FileChange(archive.root, archive.journal, moves, [tmp]) as change:
-        with archive.session() as s, s.begin():
+        with archive.transaction(change, "label") as s:
             f = s.get(File, file_id)
             rec = s.get(Record, f.record_id)
+            if (f.path, f.sha256, f.status, rec.status) != (cur_path, cur_sha, ACTIVE, ACTIVE):
+                raise RecordChanged(f"该记录刚被修改，请重试。（照片“{name_shown}”刚被其他人改过。）")
             row = s.get(PhotoLabelRow, file_id)
+            old_time = (row.taken_at, row.taken_at_source) if row else (None, "")
+            new_rel = _labelled_name(archive, s, cur_path, label, kind) if apply_name else cur_path
+            moves: list[storage.Move] = []
+            if new_sha != cur_sha:
+                # a superseded version already in the store goes to a temporary file, dropped at the end
+                vdst, _new = _version_dst(archive, change, cur_sha, PurePosixPath(cur_path).suffix.lower() or _EXT_FOR[kind])
+                moves.append(storage.Move(src=cur_path, dst=vdst, file_id=file_id, sha256=new_sha))
+                moves.append(storage.Move(src=change.rel(tmp), dst=new_rel, file_id=file_id, sha256=new_sha))
+            elif new_rel != cur_path:
+                moves.append(storage.Move(src=cur_path, dst=new_rel, file_id=file_id))
+            if label.taken_at is None:
+                source = ""
+            elif label.taken_at == old_time[0] and old_time[1]:
+                source = old_time[1]
+            else:
+                source = "record"  # set by the clerk (typed, or the record's date confirmed)
             if row is None:
                 row = PhotoLabelRow(file_id=file_id)
                 s.add(row)
@@ -508,15 +514,27 @@ def label_photo(archive: Archive, file_id: int, label: PhotoLabel, *, apply_name
             rec.updated_at = now
             s.flush()
             audit.log(s, "photo_label", at=now, archive_no=rec.archive_no, record_id=rec.id, before=before, after=_label_snapshot(f, row))
-            filing.mark_for_index(archive, record_id)
+            filing.mark_for_index(archive, rec.id)
+            change.plan(moves)
             storage.fault("label.before_commit")
-        change.committed()
-        storage.fault("label.after_commit")
-    if new_sha != cur_sha and not kept_version:
-        storage.remove_quietly(archive.root / moves[0].dst)  # that content was already in the store
+            record_id = rec.id
     check_archive_photos(archive, file_ids=[file_id])
     filing.reindex(archive, [record_id])
     return filing.get_record(archive, record_id)
+
+
+def _labelled_name(archive: Archive, s: Session, cur_path: str, label: PhotoLabel, kind: str) -> str:
+    """The photo's name after labelling, unique in its folder (inside the transaction)."""
+    folder = cur_path.rsplit("/", 1)[0]
+    taken = set(s.scalars(select(File.path).where(File.path.like(f"{folder}/%"))))
+    ext = _EXT_FOR[kind]
+    room = storage.MAX_RELATIVE_PATH - storage.utf16_len(folder) - 1 - 6  # room for "（12）"
+    name = storage.fit_file_name(label_filename(label, ext).removesuffix(ext), ext, room)
+    new_rel = f"{folder}/{name}"
+    if new_rel != cur_path and (new_rel in taken or os.path.lexists(archive.root / new_rel)):
+        new_rel = storage.unique_relative(archive.root, folder, name, taken - {cur_path})
+    storage.check_relative_length(new_rel)
+    return new_rel
 
 
 def _label_snapshot(f: File, row: PhotoLabelRow) -> dict:
@@ -553,7 +571,7 @@ def caption_photo(archive: Archive, file_id: int, dst: Path) -> Path:
     if info is None:
         raise RecordNotFound(f"找不到编号为 {file_id} 的照片文件。")
     lines = [info.caption(), f"档号：{info.archive_no}"]
-    caption_image(archive.root / info.path, dst, lines)
+    caption_image(archive.file_path(info.path), dst, lines)
     return dst
 
 
@@ -583,7 +601,7 @@ def sheet_for_entry(
                 if progress:
                     progress(f"照片“{p.path}”无法解码，未排入照片页。")
                 continue
-            items.append((archive.root / p.path, f"{p.archive_no}　{p.caption()}"))
+            items.append((archive.file_path(p.path), f"{p.archive_no}　{p.caption()}"))
     when = f"{year} 年" if year else "全部年度"
     if not items:
         raise BadValue(f"目录 {entry.code}（{when}）中没有可排版的照片。")

@@ -2,8 +2,8 @@
 
 ``jiaarchive search`` in a fresh process used to spend most of its time importing the ORM
 to open the archive, although everything a hit shows is in the index.  When nothing is
-pending — no change interrupted half-way, nothing marked behind, the index present and of
-this version, the database schema current — the index alone answers, and the ORM is never
+pending — no change interrupted half-way (issue 9's dead journals), nothing marked behind,
+the index present and of this version, the database schema current — the index alone answers, and the ORM is never
 imported.  Otherwise the command falls back to the full open (``archive.open_archive`` and
 ``indexing.ensure``), which finishes, catches up or rebuilds first.
 
@@ -18,7 +18,7 @@ import re
 import sqlite3
 from pathlib import Path
 
-from ..settings import DATA_DIR, Settings
+from ..settings import DATA_DIR, DB_NAME, Settings
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "db" / "migrations" / "versions"
 
@@ -43,38 +43,43 @@ def head_revision() -> str | None:
 def index_alone(root: Path, settings: Settings) -> tuple[Path | None, str]:
     """``(index folder, "")`` when a search may answer from the index alone, else ``(None, why)``.
 
-    It may when all of these hold (each a cheap file-system check):
+    It may when all of these hold (each a cheap file-system check, no SQLAlchemy):
 
-    1. the database is the archive's own SQLite file (``database_url`` empty) and it exists;
-    2. no change was interrupted: ``.jiaarchive/journal/`` holds no journal (``*.json`` or
-       ``*.part``) and ``.jiaarchive/tmp/`` is empty — the full open finishes or undoes them;
+    1. the database is the archive's own SQLite file (no ``$JIAARCHIVE_DB``, no shared
+       database; ``settings.database_url`` as ``archive.open_archive`` resolves it) and exists;
+    2. no change is waiting for recovery: ``storage.dead_journals`` (journals whose process
+       is gone; a live process's change is not pending, it is being written) is empty;
     3. the database needs no schema upgrade: its ``alembic_version`` is the newest migration
        (read with sqlite3, read-only; any error means "no");
     4. the index is there and of this version: ``index/CURRENT`` names a generation folder
        that exists, with this program's ``schema`` and ``analysis`` stamp;
-    5. nothing is behind: no ``index/pending.json`` (records changed but not yet indexed).
+    5. nothing is behind: ``search.pending`` (``index/pending.json``) is empty.
 
-    ``why`` is a short English note for ``--debug`` and the benchmarks.  This decision is
-    the search's; the archive's own opening logic (recovery, catch-up) stays in
-    ``archive.open_archive`` and ``indexing.ensure``, which the fallback runs.
+    ``why`` is a short English note for ``--debug`` and the benchmarks.  Otherwise the
+    command runs the full open (``archive.open_archive``: recovery, read-only media, schema)
+    and ``indexing.ensure`` (rebuild or catch up) before searching.
     """
-    from .index import CURRENT, PENDING, SCHEMA_VERSION
+    from ..errors import JiaError
+    from ..settings import database_url
+    from ..storage import dead_journals
+    from .index import CURRENT, SCHEMA_VERSION, pending
     from .normalize import analysis_stamp
 
     data = root / DATA_DIR
-    if settings.database_url:
-        return None, "database is not the archive's SQLite file"
-    db = data / "archive.db"
+    db = data / DB_NAME
+    try:
+        url, _outside = database_url(root, settings)
+    except JiaError:
+        return None, "database not resolvable here"
+    if url != f"sqlite:///{db}":
+        return None, "database is not the archive's own SQLite file"
     if not db.is_file():
         return None, "no database file"
-    for sub, what in (("journal", "interrupted change"), ("tmp", "temporary copies")):
-        try:
-            if any((data / sub).iterdir()):
-                return None, what
-        except FileNotFoundError:
-            pass
-        except OSError:
-            return None, f"{sub} unreadable"
+    try:
+        if dead_journals(data):
+            return None, "interrupted change"
+    except OSError:
+        return None, "journals unreadable"
     head = head_revision()
     try:
         con = sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True, timeout=1.0)
@@ -95,6 +100,6 @@ def index_alone(root: Path, settings: Settings) -> tuple[Path | None, str]:
     if (current.get("schema") != SCHEMA_VERSION or current.get("analysis") != analysis_stamp()
             or not isinstance(gen, str) or "/" in gen or not (index / gen).is_dir()):
         return None, "index outdated"
-    if (index / PENDING).exists():
+    if pending(index):
         return None, "records marked behind"
     return index, ""

@@ -19,9 +19,9 @@ def make_app(archive: Archive):
     return JiaApp(archive)
 
 
-def run(root: Path, *, inspector: bool = False) -> None:
+def run(root: Path, *, inspector: bool = False, database_url: str | None = None) -> None:
     """Open the archive at ``root`` and run the TUI until the clerk quits."""
-    arch = open_archive(root, read_only=inspector)
+    arch = open_archive(root, read_only=inspector, database_url=database_url)
     # Textual draws on stderr; when a clerk (or a script) sends stderr to a log file the
     # screen would stay blank, so draw on the terminal that stdout still points at.
     saved = sys.__stderr__

@@ -20,7 +20,7 @@ from textual.screen import ModalScreen, Screen
 
 from .. import audit, userconfig
 from ..archive import Archive
-from ..errors import JiaError
+from ..errors import JiaError, explain
 from .browse import BrowseScreen
 from .dialogs import ErrorModal, NameModal
 from .help import KeysHelp
@@ -53,13 +53,14 @@ class JiaApp(App[None]):
             self.theme = theme
 
     def _set_sub_title(self) -> None:
-        mode = "（检查组只读）" if self.archive.read_only else ""
+        mode = "（只读介质）" if self.archive.media_read_only else "（检查组只读）" if self.archive.read_only else ""
         self.sub_title = f"{self.archive.settings.unit}{mode} · 操作人：{audit.current_user()}"
 
     def get_default_screen(self) -> Screen:
         return BrowseScreen()
 
     def on_mount(self) -> None:
+        self.show_notices()
         if self.ask_name:
             self.call_after_refresh(self.action_set_name)
 
@@ -67,10 +68,17 @@ class JiaApp(App[None]):
         return key_display(binding)
 
     # ------------------------------------------------------------------ errors
+    def show_notices(self) -> None:
+        """What opening the archive (or a change since) has to say: read-only media, recovery …"""
+        while self.archive.notices:
+            self.notify(self.archive.notices.pop(0), title="提示", timeout=15)
+
     def report_error(self, exc: BaseException) -> None:
-        """The one place worker failures reach the clerk: a JiaError's own sentence, else a short note."""
-        if isinstance(exc, JiaError):
-            message = str(exc)
+        """The one place worker failures reach the clerk: a JiaError's own sentence (also for a full
+        disk, a damaged database, no permission: ``errors.explain``), else a short note."""
+        error = explain(exc, self.archive.root)
+        if error is not None:
+            message = str(error)
         else:
             log.error("unexpected error in a worker", exc_info=exc)
             message = f"程序内部错误（{type(exc).__name__}: {exc}）。档案未被改动的部分不受影响，请把此信息告诉维护人员。"

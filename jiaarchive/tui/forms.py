@@ -367,9 +367,12 @@ class RecordForm(ReportsWorkerErrors, ModalScreen[tuple[RecordView, ...] | None]
                             title="照片提示", severity="warning", timeout=8)
                 self._warn_unreadable(views)
             else:
-                views = (filing.edit_record(arch, self.record.id, **_changes(self.record, fields)),)
+                # base: a field someone else changed since this form opened is not silently undone
+                views = (filing.edit_record(arch, self.record.id, base=self.record, **_changes(self.record, fields)),)
         finally:
             self.app.call_from_thread(self._done_saving)
+        for note in (n for v in views for n in v.notes):  # a link followed, a name partly unreadable
+            self.app.call_from_thread(self.app.notify, note, title="提示", severity="warning", timeout=12)
         self.post_message(self.Saved(views))
 
     def _warn_unreadable(self, views: tuple[RecordView, ...]) -> None:

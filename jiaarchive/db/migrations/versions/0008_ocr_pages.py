@@ -1,7 +1,7 @@
 """ocr pages: pages without a text layer and what text recognition read on them
 
 Revision ID: 0008
-Revises: 0009
+Revises: 0005
 Create Date: 2026-12-07 18:00:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0008'
-down_revision = '0009'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
