@@ -536,7 +536,12 @@ def catch_up(archive: Archive, *, limit: int) -> str:
         return ""
     behind = (f"检索索引落后（{len(ids - {-1}) or '若干'} 件记录待更新）。请运行 jiaarchive index rebuild，"
               "或直接检索（检索时自动补建）。")
-    if -1 in ids or len(ids) > limit or rebuild_reason(archive):
+    from .search.index import NO_INDEX
+
+    reason = rebuild_reason(archive)
+    if reason == NO_INDEX:
+        return ""  # no index yet (a fresh clone): nothing is behind, the first search builds it
+    if -1 in ids or len(ids) > limit or reason:
         return behind
     try:
         extract_texts(archive, ids)

@@ -82,10 +82,11 @@ MP_MAX_PROCS = 2
 MP_BATCH = 50
 CURRENT = "CURRENT"
 PENDING = "pending.json"
+NO_INDEX = "索引不存在"  # the reason given when there is no index at all (a fresh clone)
 # An index is at most about this many times the UTF-8 bytes of its texts (20,000-record bench:
 # 360 MB for 209 MB of text, 1.7; small archives up to ~3); a rebuild asks for twice that.
 INDEX_PER_TEXT = 2.5
-SPACE_MARGIN = 32 << 20
+SPACE_MARGIN = 1 << 20  # (an empty generation is ~0.1 MB)
 
 
 class IndexBusy(JiaError):
@@ -443,7 +444,7 @@ class SearchIndex:
         self = cls(Path(index_dir), lock_timeout, extra_groups)
         if not (self.dir / CURRENT).exists():
             if not create:
-                raise _damaged(self.dir, "索引不存在")
+                raise _damaged(self.dir, NO_INDEX)
             with _Locked(self.dir, "create.lock", lock_timeout):
                 if not (self.dir / CURRENT).exists():
                     self._create_generation(self._next_gen_name())
