@@ -329,7 +329,10 @@ def catch_up(archive: Archive, *, limit: int) -> str:
         return ""
     behind = (f"检索索引落后（{len(ids - {-1}) or '若干'} 件记录待更新）。请运行 jiaarchive index rebuild，"
               "或直接检索（检索时自动补建）。")
-    if -1 in ids or len(ids) > limit or rebuild_reason(archive):
+    reason = rebuild_reason(archive)
+    if reason == "索引不存在":  # never built here (a fresh copy): the first search builds it whole
+        return ""
+    if -1 in ids or len(ids) > limit or reason:
         return behind
     try:
         extract_texts(archive, ids)
