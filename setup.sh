@@ -61,6 +61,8 @@ command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v fc-list >/dev/null 2>&1 || need+=(fontconfig)
 # the tests look at the HTML reports in a real browser (headless screenshots, A4 print)
 [ $want_test = 1 ] && ! command -v chromium >/dev/null 2>&1 && need+=(chromium)
+# the tests run the archive on a real PostgreSQL server they start themselves (tests/pg.py)
+[ $want_test = 1 ] && ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 && need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "安装系统软件包：${need[*]}"

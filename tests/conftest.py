@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["tests.pg"]  # a throw-away PostgreSQL server: pg_server, pg_url
+
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"
 OFFICIAL = REPO.parent / "shared" / "official"

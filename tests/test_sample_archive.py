@@ -72,7 +72,7 @@ def test_sample_report_shows_the_gaps_the_readme_lists(sample: Path) -> None:
     """The README's 示例档案 section says what `jiaarchive report` shows; hold it to that."""
     res = cli(sample, "report", "--json")
     assert res.exit_code == 0, res.output
-    data = json.loads(res.output)
+    data = json.loads(res.stdout)
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert data["verdict"] == "通过" and data["veto_summary"] == "7 项否决条件均未触及。"
     weak = {i["no"]: i for i in data["items"] if i["status"] != "充分"}
