@@ -39,7 +39,7 @@ def test_add_ls_show_json(runner, root, tmp_path) -> None:
     assert res.exit_code == 0, res.output
     assert "D-5·2020-D10-0001" in res.output or "D-5·2020-" in res.output
     res = run(runner, root, "ls", "--json")
-    data = json.loads(res.output)
+    data = json.loads(res.stdout)
     assert len(data) == 1
     rec = data[0]
     assert {"archive_no", "code", "title", "date", "files"} <= set(rec)
@@ -98,19 +98,19 @@ def test_duplicate_then_edit_rm_restore_log(runner, root, tmp_path) -> None:
     assert run(runner, root, "add", str(a), "--code", "B-1", "--date", "2021-03-01").exit_code == 0
     res = run(runner, root, "add", str(a), "--code", "B-1")
     assert res.exit_code == 1 and "B-1·2021-Y-0001" in res.output or "已经归档" in res.output
-    number = json.loads(run(runner, root, "ls", "--json").output)[0]["archive_no"]
+    number = json.loads(run(runner, root, "ls", "--json").stdout)[0]["archive_no"]
     res = run(runner, root, "edit", number, "--code", "B-3", "--title", "校务公开通知")
     assert res.exit_code == 0, res.output
-    new = json.loads(run(runner, root, "ls", "--json").output)[0]
+    new = json.loads(run(runner, root, "ls", "--json").stdout)[0]
     assert new["code"] == "B-3" and new["archive_no"] != number
     res = run(runner, root, "rm", new["archive_no"], input="n\n")
     assert res.exit_code == 1 and "已取消" in res.output
     assert run(runner, root, "rm", new["archive_no"], "--yes").exit_code == 0
-    assert json.loads(run(runner, root, "ls", "--json").output) == []
-    assert len(json.loads(run(runner, root, "ls", "--trash", "--json").output)) == 1
+    assert json.loads(run(runner, root, "ls", "--json").stdout) == []
+    assert len(json.loads(run(runner, root, "ls", "--trash", "--json").stdout)) == 1
     assert run(runner, root, "restore", new["archive_no"]).exit_code == 0
     res = run(runner, root, "log", "--json")
-    actions = [e["action"] for e in json.loads(res.output)]
+    actions = [e["action"] for e in json.loads(res.stdout)]
     assert actions[:4] == ["restore", "trash", "refile", "file"]
     assert run(runner, root, "verify").exit_code == 0
 
@@ -120,7 +120,7 @@ def test_verify_exit_code(runner, root, tmp_path) -> None:
     (root / "F 自身建设" / "未登记.txt").write_text("?", encoding="utf-8")
     res = run(runner, root, "verify", "--json")
     assert res.exit_code == 1
-    assert json.loads(res.output)["problems"][0]["kind"] == "unregistered"
+    assert json.loads(res.stdout)["problems"][0]["kind"] == "unregistered"
 
 
 def test_catalogue_export(runner, root, tmp_path) -> None:
@@ -152,7 +152,7 @@ def test_archive_found_from_cwd_and_env(tmp_path, root) -> None:
 
 def test_catalog_check_json(runner) -> None:
     res = runner.invoke(main, ["catalog", "check", "--json"])
-    data = json.loads(res.output)
+    data = json.loads(res.stdout)
     assert {"ok", "sheets", "problems"} <= set(data)
     assert len(data["sheets"]) == 4
     for s in data["sheets"]:

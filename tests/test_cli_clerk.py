@@ -43,7 +43,7 @@ def add(runner, root, tmp_path, name: str, code: str, *more: str) -> str:
     src = make_text(tmp_path / "来源" / name, f"{name} 正文")
     res = run(runner, root, "add", str(src), "--code", code, *more)
     assert res.exit_code == 0, res.output
-    return res.output.split()[1]  # 已归档  <档号> …
+    return res.stdout.split()[1]  # 已归档  <档号> …
 
 
 # ---------------------------------------------------------------- 3. usage lines in Chinese
@@ -147,12 +147,12 @@ def test_7_pages_are_filled_for_pdf_docx_xlsx_and_ofd(runner, root, tmp_path) ->
     res = run(runner, root, "add", *map(str, files), "--code", "F-4")
     assert res.exit_code == 0, res.output
     assert "3 页" in res.output
-    pages = {r["title"]: r["pages"] for r in json.loads(run(runner, root, "ls", "--json").output)}
+    pages = {r["title"]: r["pages"] for r in json.loads(run(runner, root, "ls", "--json").stdout)}
     assert pages == {"三页的通知": 3, "纪要": 1, "花名册": 2, "电子公文": 2}
     # the clerk's own figure wins; several files together add up
     res = run(runner, root, "add", str(make_pdf(tmp_path / "p.pdf", ["a", "b"])), str(make_pdf(tmp_path / "q.pdf", ["c"])),
               "--code", "F-5", "--together", "--title", "合订")
-    assert json.loads(run(runner, root, "ls", "--code", "F-5", "--json").output)[0]["pages"] == 3
+    assert json.loads(run(runner, root, "ls", "--code", "F-5", "--json").stdout)[0]["pages"] == 3
 
 
 def test_8_encrypted_file_is_said_at_filing_and_in_show(runner, root, tmp_path) -> None:
@@ -162,7 +162,7 @@ def test_8_encrypted_file_is_said_at_filing_and_in_show(runner, root, tmp_path) 
     assert "已加密" in res.output and "已照常归档" in res.output
     out = run(runner, root, "show", "F-5 2021 1").output
     assert "注意" in out and "已加密" in out
-    data = json.loads(run(runner, root, "show", "F-5 2021 1", "--json").output)
+    data = json.loads(run(runner, root, "show", "F-5 2021 1", "--json").stdout)
     assert data["unreadable"][0]["status"] == "encrypted"
 
 
@@ -252,7 +252,7 @@ def test_ls_xlsx_and_export_zip_of_a_selection(runner, root, tmp_path) -> None:
     note = zipfile.ZipFile(tmp_path / "out" / "教代会.zip").read("说明.txt").decode("utf-8-sig")
     assert "测试学校工会" in note and "目录 B-1" in note and "共 3 件" in note
     res = run(runner, root, "export", "-q", "安全月", "--xlsx", str(tmp_path / "out" / "检索.xlsx"), "--json")
-    assert json.loads(res.output)["records"] == 1
+    assert json.loads(res.stdout)["records"] == 1
     res = run(runner, root, "export", "b-1 2021 2", "e-1 2020 1", "--zip", str(tmp_path / "out" / "两件.zip"))
     assert res.exit_code == 0 and "2 件记录" in res.output
     assert run(runner, root, "export", "--code", "B-1").exit_code == 2  # no --zip / --xlsx: a usage error
@@ -264,23 +264,23 @@ def test_bulk_edit_and_undo_from_the_cli(runner, root, tmp_path) -> None:
     res = run(runner, root, "edit", a, b, "--add-tag", "关爱", "--remove-tag", "旧", "--year", "2020")
     assert res.exit_code == 0, res.output
     assert "已修改 2 件" in res.output
-    records = json.loads(run(runner, root, "ls", "--code", "C-2", "--json").output)
+    records = json.loads(run(runner, root, "ls", "--code", "C-2", "--json").stdout)
     assert [(r["year"], r["tags"]) for r in records] == [(2020, ["关爱"]), (2020, ["关爱"])]
     res = run(runner, root, "edit", a, b, "--title", "同一题名")
     assert res.exit_code == 2 and "逐件修改" in res.output
     res = run(runner, root, "undo", "--dry-run")
     assert "批量，共 2 件" in res.output
     assert run(runner, root, "undo", "-y").exit_code == 0
-    records = json.loads(run(runner, root, "ls", "--code", "C-2", "--json").output)
+    records = json.loads(run(runner, root, "ls", "--code", "C-2", "--json").stdout)
     assert [(r["archive_no"], r["tags"]) for r in records] == [(a, []), (b, ["旧"])]
     # the next undo goes further back: the filing of 乙 (to the trash; nothing is lost)
     res = run(runner, root, "undo", "-y")
     assert res.exit_code == 0 and "在回收站中" in res.output
-    assert [r["archive_no"] for r in json.loads(run(runner, root, "ls", "--trash", "--json").output)] == [b]
+    assert [r["archive_no"] for r in json.loads(run(runner, root, "ls", "--trash", "--json").stdout)] == [b]
     # undo of a delete restores
     assert run(runner, root, "rm", "-y", a).exit_code == 0
     assert run(runner, root, "undo", "-y").exit_code == 0
-    assert [r["archive_no"] for r in json.loads(run(runner, root, "ls", "--code", "C-2", "--json").output)] == [a]
+    assert [r["archive_no"] for r in json.loads(run(runner, root, "ls", "--code", "C-2", "--json").stdout)] == [a]
 
 
 def test_undo_is_refused_when_the_record_changed_since(runner, root, tmp_path) -> None:
@@ -289,4 +289,4 @@ def test_undo_is_refused_when_the_record_changed_since(runner, root, tmp_path) -
     assert run(runner, root, "--user", "别人", "edit", a, "--remarks", "别人加的备注").exit_code == 0
     res = run(runner, root, "undo", "-y")  # 测试员's last change is 一改, but 别人 changed the record since
     assert res.exit_code == 1 and "又有改动" in res.output and "备注" in res.output
-    assert json.loads(run(runner, root, "show", a, "--json").output)["title"] == "一改"
+    assert json.loads(run(runner, root, "show", a, "--json").stdout)["title"] == "一改"

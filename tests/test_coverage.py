@@ -229,14 +229,14 @@ def test_cli_report_json_html_xlsx_form(arch, tmp_path: Path) -> None:
     assert out.exit_code == 0, out.output
     bad = runner.invoke(main, [*base, "profile", "set", "members=200"])
     assert bad.exit_code != 0 and "不能大于" in bad.output
-    shown = json.loads(runner.invoke(main, [*base, "profile", "show", "--json"]).output)
+    shown = json.loads(runner.invoke(main, [*base, "profile", "show", "--json"]).stdout)
     assert shown["members"]["value"] == 99 and shown["members"]["label"] == "会员总数"
     assert runner.invoke(main, [*base, "score", "14", "--self", "5"]).exit_code == 0
     assert runner.invoke(main, [*base, "score", "14", "--inspector", "4", "--read-only"]).exit_code == 0
     html, xlsx, docx = tmp_path / "r.html", tmp_path / "r.xlsx", tmp_path / "f.docx"
     res = runner.invoke(main, [*base, "report", "--as-of", "2021-11-01", "--json", "--html", str(html), "--xlsx", str(xlsx)])
     assert res.exit_code == 0, res.output
-    data = json.loads(res.output)
+    data = json.loads(res.stdout)
     assert data["sheet"]["id"] == "xianjin-shiye" and data["window"] == ["2019-01-01", "2021-11-01"]
     it14 = next(i for i in data["items"] if i["no"] == 14)
     assert it14["self_score"] == 5 and it14["inspector_score"] == 4 and it14["evidence"]

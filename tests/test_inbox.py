@@ -258,7 +258,7 @@ def test_inbox_json_shape_and_zip_paths(arch, tmp_path: Path) -> None:
     arch.close()
     r = CliRunner().invoke(main, ["--archive", str(arch.root), "inbox", str(root), "--json"])
     assert r.exit_code == 0, r.output
-    data = json.loads(r.output)
+    data = json.loads(r.stdout)
     items = {i["path"]: i for i in data["items"]}
     assert set(items) == {"2021职代会/通知.txt", "微信文件/资料.zip!送温暖/慰问名单.txt", "微信文件/资料.zip!../evil.txt"}
     for item in items.values():
@@ -269,7 +269,7 @@ def test_inbox_json_shape_and_zip_paths(arch, tmp_path: Path) -> None:
     assert items["微信文件/资料.zip!送温暖/慰问名单.txt"]["proposals"][0]["code"] == "C-4"
     assert items["微信文件/资料.zip!../evil.txt"]["flags"] == ["refused"]
     single = CliRunner().invoke(main, ["--archive", str(arch.root), "inbox", str(zpath), "--json"])
-    assert {i["path"] for i in json.loads(single.output)["items"]} == {"资料.zip!送温暖/慰问名单.txt", "资料.zip!../evil.txt"}
+    assert {i["path"] for i in json.loads(single.stdout)["items"]} == {"资料.zip!送温暖/慰问名单.txt", "资料.zip!../evil.txt"}
     text = CliRunner().invoke(main, ["--archive", str(arch.root), "inbox", str(root)])
     assert "目录  B-1" in text.output and "未解压" in text.output and "共 3 个文件" in text.output
 

@@ -97,7 +97,7 @@ def test_round_trip_apply_and_every_outcome(arch, tmp_path: Path) -> None:
 
     r = CliRunner().invoke(main, ["--archive", str(arch.root), "inbox", "apply", str(path), "--json"])
     assert r.exit_code == 1, r.output  # one row refused
-    outcomes = {o["path"]: o for o in json.loads(r.output)["outcomes"]}
+    outcomes = {o["path"]: o for o in json.loads(r.stdout)["outcomes"]}
     assert outcomes["2021职代会/文档1.docx"]["status"] == "filed"
     assert outcomes["新建文件夹/预算.txt"]["status"] == "filed"
     assert outcomes["微信文件.zip!送温暖/慰问名单.txt"]["status"] == "filed"
@@ -154,7 +154,7 @@ def test_plan_that_was_moved_or_lost_its_hidden_columns(arch, tmp_path: Path) ->
     r = CliRunner().invoke(main, ["--archive", str(arch.root), "inbox", "apply", str(path)])
     assert r.exit_code == 1 and "--source" in r.output
     r = CliRunner().invoke(main, ["--archive", str(arch.root), "inbox", "apply", str(path), "--source", str(moved), "--json"])
-    outcomes = json.loads(r.output)["outcomes"]
+    outcomes = json.loads(r.stdout)["outcomes"]
     assert outcomes[0]["status"] == "refused" and "“..”" in outcomes[0]["message"]
     assert sum(o["status"] == "filed" for o in outcomes) == 3  # 安全、预算 and the zip member
 
@@ -206,7 +206,7 @@ def test_inbox_accept_above_from_the_command_line(arch, tmp_path: Path) -> None:
     root = _pile(tmp_path / "堆")
     r = CliRunner().invoke(main, ["--archive", str(arch.root), "inbox", str(root), "--accept-above", "0.9", "--json"])
     assert r.exit_code == 1, r.output  # the 0-byte file is refused with its reason
-    outcomes = {o["path"]: o for o in json.loads(r.output)["outcomes"]}
+    outcomes = {o["path"]: o for o in json.loads(r.stdout)["outcomes"]}
     assert outcomes["2021职代会/文档1.docx"]["status"] == "filed"
     assert outcomes["杂/说明.txt"]["status"] == "left"
     assert outcomes["杂/空.docx"]["status"] == "refused" and "0 字节" in outcomes["杂/空.docx"]["message"]

@@ -115,7 +115,7 @@ def test_damaged_index_rebuilds_with_a_message(tmp_path: Path) -> None:
     assert res.exit_code == 1 and "rebuild" in res.output and "Traceback" not in res.output
     res = r.invoke(main, ["--archive", str(root), "search", "校务公开", "--json"])
     assert res.exit_code == 0, res.output
-    data = json.loads(res.output)
+    data = json.loads(res.stdout)
     assert data["total"] == 1 and {"archive_no", "code", "title", "date", "score", "snippet", "path"} <= set(data["hits"][0])
     assert "facets" in data
     assert r.invoke(main, ["--archive", str(root), "index", "check"]).exit_code == 0
@@ -191,6 +191,6 @@ def test_search_minus_word_is_a_query_word_and_double_dash_a_mistyped_option(arc
     r = CliRunner()
     res = r.invoke(main, ["--archive", str(arch.root), "search", "安全生产月", "-通知", "--json"])
     assert res.exit_code == 0, res.output
-    assert [h["title"] for h in json.loads(res.output)["hits"]] == ["安全生产月总结"]
+    assert [h["title"] for h in json.loads(res.stdout)["hits"]] == ["安全生产月总结"]
     res = r.invoke(main, ["--archive", str(arch.root), "search", "安全生产月", "--yaer", "2021"])
     assert res.exit_code == 2 and "没有 '--yaer' 这个选项" in res.output and "'--year'" in res.output

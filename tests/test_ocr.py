@@ -60,7 +60,7 @@ def test_a_scanned_notice_and_a_photographed_sign_in_sheet_are_found_by_their_wo
     assert "共找到 1 件" in res.output and "［文字识别］" in res.output and "【绩效工资分配方案】" in res.output
     res = _cli(root, "search", "王晓燕", "保卫科")
     assert "共找到 1 件" in res.output and "消防演练" in res.output
-    hit = json.loads(_cli(root, "search", "二〇二一年", "教职工代表大会", "--json").output)["hits"][0]
+    hit = json.loads(_cli(root, "search", "二〇二一年", "教职工代表大会", "--json").stdout)["hits"][0]
     assert hit["ocr"] is True and hit["title"] == "关于召开教代会的通知"
     status = _cli(root, "index", "status").output
     assert "2 个文件共 2 页的文字由文字识别读出" in status and "0 页等待识别" in status

@@ -210,7 +210,7 @@ def test_add_broken_photo_refused_in_batch_mode_and_filed_with_force(cli_root: P
     res = run(cli_root, "add", str(broken), "--code", "D-5")
     assert res.exit_code == 1
     assert "被截断" in res.output and "--force" in res.output
-    assert json.loads(run(cli_root, "ls", "--json").output) == []
+    assert json.loads(run(cli_root, "ls", "--json").stdout) == []
 
     res = run(cli_root, "add", str(broken), "--code", "D-5", "--force")
     assert res.exit_code == 0, res.output
@@ -236,7 +236,7 @@ def test_cli_label_problems_and_sheet(cli_root: Path, tmp_path: Path) -> None:
     for i in range(5):
         src = photo_src(tmp_path, f"IMG_{i:04d}.jpg", color=(40 * i, 100, 200 - 30 * i), size=(400 + 40 * i, 300))
         assert run(cli_root, "add", str(src), "--code", "D-5", "--date", "2021-05-01", "--title", f"活动{i}").exit_code == 0
-    numbers = [d["archive_no"] for d in json.loads(run(cli_root, "ls", "--json").output)]
+    numbers = [d["archive_no"] for d in json.loads(run(cli_root, "ls", "--json").stdout)]
     problems = json.loads(run(cli_root, "photos", "problems", "--json").stdout)
     assert len(problems) == 5 and all(any("没有拍摄时间" in w for w in p["warnings"]) for p in problems)
 

@@ -29,7 +29,7 @@ def cli(sample: Path, *args: str):
 def test_sample_has_realistic_spread(sample: Path) -> None:
     res = cli(sample, "ls", "--json")
     assert res.exit_code == 0, res.output
-    records = json.loads(res.output)
+    records = json.loads(res.stdout)
     assert 80 <= len(records) <= 150
     volumes = Counter(r["code"][0] for r in records)
     assert set(volumes) == set("ABCDEF")
