@@ -75,87 +75,131 @@ def _print_filed(view, *, note: str = "") -> None:  # noqa: ANN001
 @click.option("--tag", "tags", multiple=True, help="标签，可多次使用")
 @click.option("--item", "items", multiple=True, type=int, help="关联评分表项目序号，可多次使用")
 @click.option("--together", is_flag=True, help="所有文件合为一件（默认每个文件单独一件）")
-@click.option("--allow-duplicate", is_flag=True, help="允许归档内容重复的文件")
-@click.option("--batch", is_flag=True, help="批处理：不询问；照片有错误时拒绝归档（标准输入不是终端时同样如此）")
-@click.option("--force", is_flag=True, help="照片检查有错误时仍然归档")
+@click.option("--allow-duplicate", is_flag=True, help="内容重复的文件也归档（不询问）")
+@click.option("--skip-duplicates", is_flag=True, help="跳过内容重复的文件（不询问，不算作失败）")
+@click.option("--force", is_flag=True, help="照片检查有错误时仍然归档（不询问）")
+@click.option("--skip-bad", is_flag=True, help="跳过检查有错误的照片（不询问）")
+@click.option("--all-or-nothing", is_flag=True, help="有一个文件不能归档就全部不归档")
+@click.option("--batch", is_flag=True, help="批处理：不询问；重复文件和有错误的照片跳过并列出（标准输入不是终端时同样如此）")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def add_cmd(ctx: click.Context, files: tuple[Path, ...], code: str, title: str | None, when: date | None, year: int | None,
             doc_no: str, responsible: str, retention: str | None, pages: int | None, secrecy: str, remarks: str,
-            tags: tuple[str, ...], items: tuple[int, ...], together: bool, allow_duplicate: bool, batch: bool, force: bool,
-            as_json: bool) -> None:
-    """归档文件：复制到对应目录和年度文件夹，原文件不动。照片先经检查，有错误时需确认。"""
-    from ..filing import Draft, file_document, file_each
+            tags: tuple[str, ...], items: tuple[int, ...], together: bool, allow_duplicate: bool, skip_duplicates: bool,
+            force: bool, skip_bad: bool, all_or_nothing: bool, batch: bool, as_json: bool) -> None:
+    """归档文件：复制到对应目录和年度文件夹，原文件不动。
+
+    \b
+    可以给出文件、文件夹（连同子文件夹）或压缩包（.zip）；每个文件单独一件（--together 合为一件）。
+    隐藏文件、Thumbs.db、desktop.ini、~$ 临时文件自动跳过。能归档的都归档，不能归档的在最后逐个
+    列出原因，此时退出状态为 1。重复文件和有错误的照片会询问如何处理（跳过 / 仍然归档）。
+    例：jiaarchive add 2021职代会 --code B-1
+    """
+    from ..filing import Draft
+    from ..filing.intake import intake
 
     arch = open_archive(ctx)
-    photo_reports = _check_photos_before_filing(ctx, arch, files, batch=batch, force=force)
     draft = Draft(code=code.strip().upper(), title=title, date=when, year=year, doc_no=doc_no, responsible=responsible,
                   retention=retention, pages=pages, secrecy=secrecy, remarks=remarks, tags=tags, items=items)
-    progress = _progress()
-    views = [file_document(arch, list(files), draft, allow_duplicate=allow_duplicate, progress=progress)] if together else \
-        file_each(arch, list(files), draft, allow_duplicate=allow_duplicate, progress=progress)
-    _after_filing_photos(arch, views, photo_reports)
-    if as_json:
-        emit_json([v.to_json() for v in views])
-        return
-    for v in views:
-        note = "（形成日期取自文件修改时间，请核对）" if v.date_source == "mtime" else ""
-        _print_filed(v, note=note)
-        for n in v.notes:  # a link followed, a name partly unreadable
-            click.echo(f"提示：{n}", err=True)
-    _print_problems(arch, views, extract=True)
-    if len(views) > 1:
-        click.echo(f"共归档 {len(views)} 件。")
+    policy = _policy(allow_duplicate, skip_duplicates, force, skip_bad)
+    result = intake(arch, files, draft, questions=_questions(batch), policy=policy, together=together,
+                    all_or_nothing=all_or_nothing, progress=_progress())
+    _report(ctx, arch, result, as_json=as_json, explicit_skip=skip_duplicates)
 
 
-# ---------------------------------------------------------------- photo checks at filing time
+def _policy(allow_duplicate: bool, skip_duplicates: bool, force: bool, skip_bad: bool):  # noqa: ANN202
+    from ..filing.intake import ASK, FILE, SKIP, Policy
+
+    if allow_duplicate and skip_duplicates:
+        raise click.UsageError("--allow-duplicate 与 --skip-duplicates 只能选一个。")
+    if force and skip_bad:
+        raise click.UsageError("--force 与 --skip-bad 只能选一个。")
+    return Policy(duplicates=FILE if allow_duplicate else SKIP if skip_duplicates else ASK,
+                  bad_photos=FILE if force else SKIP if skip_bad else ASK)
 
 
-def _check_photos_before_filing(ctx: click.Context, arch, files, *, batch: bool, force: bool) -> list:  # noqa: ANN001
-    """Check the photos among ``files``; a photo with an error needs --force, or a yes when asked."""
+class _Prompt:
+    """The CLI's answers to the intake run's questions: a numbered choice on the terminal."""
+
+    def ask(self, findings):  # noqa: ANN001, ANN201
+        from ..filing.intake import BAD_PHOTO, DUPLICATE_FOUND, FILE_ANYWAY, SKIP_DUPLICATES, SKIP_PROBLEMS
+
+        for f in findings:
+            click.echo(f"{'重复' if f.kind == DUPLICATE_FOUND else '照片有错误'}  {f.path}：{f.reason}", err=True)
+        kinds = {f.kind for f in findings}
+        choices = []
+        if DUPLICATE_FOUND in kinds:
+            choices.append(("跳过重复", SKIP_DUPLICATES))
+        if BAD_PHOTO in kinds:
+            choices.append(("跳过有问题的文件", SKIP_PROBLEMS))
+        choices.append(("仍然归档", FILE_ANYWAY))
+        menu = "  ".join(f"{i} {label}" for i, (label, _a) in enumerate(choices, 1)) + "  0 取消"
+        click.echo(f"以上 {len(findings)} 个文件需要您决定：{menu}", err=True)
+        n = click.prompt("请选择", type=click.IntRange(0, len(choices)), default=1, err=True)
+        return None if n == 0 else choices[n - 1][1]
+
+
+def _questions(batch: bool):  # noqa: ANN202
+    """Questions are asked on a terminal only; a batch or a script settles them by flags (skip)."""
     import sys
 
-    from ..photos.records import check_incoming
-
-    reports = check_incoming(arch, list(files), progress=_progress())
-    bad = [r for r in reports if r.errors]
-    if bad and not force:
-        for r in bad:
-            for e in r.errors:
-                click.echo(f"错误：{e}", err=True)
-        if batch or not sys.stdin.isatty():
-            click.echo("照片有错误，批处理模式下不归档。确需归档请加 --force。", err=True)
-            ctx.exit(1)
-        if not click.confirm("以上照片不能作为证据，仍然归档吗？", default=False):
-            click.echo("已取消，未作任何改动。")
-            ctx.exit(1)
-    return reports
+    return None if batch or not sys.stdin.isatty() else _Prompt()
 
 
-def _after_filing_photos(arch, views, reports) -> None:  # noqa: ANN001
-    """Store what the check found for the filed photos and print its warnings, one line each."""
-    if not reports:
-        return
-    from ..photos.records import list_photos, note_filed
+def _report(ctx: click.Context, arch, result, *, as_json: bool, explicit_skip: bool = False,  # noqa: ANN001
+            attached: bool = False) -> None:
+    """Print what was filed, then every file not filed with its reason; exit 1 when any was not."""
+    from ..filing.intake import BAD_PHOTO, DUPLICATE_FOUND, FILED
+    from ..photos.records import list_photos
 
-    note_filed(arch, views, reports)
-    ids = [f.id for v in views for f in v.files]
-    for p in list_photos(arch, file_ids=ids):
+    views = result.records
+    if as_json:
+        emit_json([v.to_json() for v in views])
+    else:
+        for v in views:
+            note = "（形成日期取自文件修改时间，请核对）" if v.date_source == "mtime" and not attached else ""
+            _print_filed(v, note=note)
+            for n in v.notes:  # a link followed, a name partly unreadable
+                click.echo(f"提示：{n}", err=True)
+    new_ids = [f.id for v in views for f in v.files]
+    for p in list_photos(arch, file_ids=new_ids) if new_ids and any(o.status == FILED for o in result.outcomes) else []:
         for w in p.warnings:
             click.echo(f"提示：{w}", err=True)
+    if not attached:
+        _print_problems(arch, views, extract=True)
+    missed = result.not_filed
+    if missed:
+        click.echo("以下文件未归档：", err=True)
+        for o in missed:
+            click.echo(f"  {o.line()}", err=True)
+        kinds = {o.kind for o in missed}
+        if DUPLICATE_FOUND in kinds:
+            click.echo("如确需重复归档，请加 --allow-duplicate。", err=True)
+        if BAD_PHOTO in kinds:
+            click.echo("照片有错误，不能作为证据；确需归档请加 --force。", err=True)
+    if len(result.outcomes) > 1 or missed or result.skipped:
+        click.echo(result.summary(), err=bool(as_json or missed))
+    ctx.exit(1 if result.refused_any(duplicates_count=not explicit_skip) else 0)
 
 
 @click.command("attach")
 @click.argument("archive_no")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--allow-duplicate", is_flag=True)
+@click.option("--allow-duplicate", is_flag=True, help="内容重复的文件也追加（不询问）")
+@click.option("--skip-duplicates", is_flag=True, help="跳过内容重复的文件（不询问）")
+@click.option("--force", is_flag=True, help="照片检查有错误时仍然追加（不询问）")
+@click.option("--skip-bad", is_flag=True, help="跳过检查有错误的照片（不询问）")
+@click.option("--batch", is_flag=True, help="批处理：不询问")
 @click.pass_context
-def attach_cmd(ctx: click.Context, archive_no: str, files: tuple[Path, ...], allow_duplicate: bool) -> None:
-    """给已有记录追加文件（如会议纪要的签到表、照片）。"""
-    from ..filing import attach_files
+def attach_cmd(ctx: click.Context, archive_no: str, files: tuple[Path, ...], allow_duplicate: bool,
+               skip_duplicates: bool, force: bool, skip_bad: bool, batch: bool) -> None:
+    """给已有记录追加文件（如会议纪要的签到表、照片）。照片同样先经检查；有一个不能追加则都不追加。"""
+    from ..filing.intake import attach
 
-    view = attach_files(open_archive(ctx), archive_no, list(files), allow_duplicate=allow_duplicate)
-    _print_filed(view)
+    arch = open_archive(ctx)
+    result = attach(arch, archive_no, files, questions=_questions(batch),
+                    policy=_policy(allow_duplicate, skip_duplicates, force, skip_bad), progress=_progress())
+    _report(ctx, arch, result, as_json=False, explicit_skip=skip_duplicates, attached=True)
 
 
 @click.command("ls")

@@ -414,15 +414,6 @@ def time_from_record(archive: Archive, file_id: int) -> datetime:
         return datetime.combine(rec.doc_date, time())
 
 
-def _version_dst(archive: Archive, change: storage.Change, sha: str, ext: str) -> tuple[str, bool]:
-    """Where the superseded bytes go; (a temporary file of the change, False) when that content
-    is already stored."""
-    folder = archive.root / VERSIONS_DIR
-    if folder.is_dir() and any(folder.glob(f"{sha}*")):
-        return change.rel(change.temp(".superseded")), False
-    return f"{VERSIONS_DIR}/{sha}{ext}", True
-
-
 def label_photo(archive: Archive, file_id: int, label: PhotoLabel, *, apply_name: bool = True) -> filing.RecordView:
     """Label a filed photo: write date and description into its metadata and, with ``apply_name``,
     rename it ``YYYY-MM-DD[ HH.MM] 内容说明.ext``.
@@ -454,7 +445,7 @@ def label_photo(archive: Archive, file_id: int, label: PhotoLabel, *, apply_name
         rec = s.get(Record, f.record_id)
         if rec.status != ACTIVE or f.status != ACTIVE:
             raise BadValue(f"记录 {rec.archive_no} 在回收站中，请先恢复再著录照片说明。")
-        cur_path, cur_sha = f.path, f.sha256
+        cur_path = f.path
     src = archive.file_path(cur_path)
     name_shown = cur_path.rsplit("/", 1)[-1]
     if not src.is_file():
@@ -464,63 +455,39 @@ def label_photo(archive: Archive, file_id: int, label: PhotoLabel, *, apply_name
         raise NotAPhoto(f"“{name_shown}”不是 JPEG、PNG、WebP 或 HEIC 照片，无法著录照片说明。")
     if apply_name and label.taken_at is None:
         raise BadValue(f"照片“{name_shown}”缺少拍摄日期，无法按“YYYY-MM-DD 内容说明”命名，请先填写拍摄时间。")
-
     now = archive.now()
-    with archive.change() as change:
-        tmp = change.temp()
-        sha, _ = storage.copy_to_temp(src, tmp)
-        if sha != cur_sha:
-            raise BadValue(f"照片“{cur_path}”与归档时的校验值不一致，可能被改动过，请先运行 jiaarchive verify 检查。")
-        if kind != "HEIF":
-            try:
-                write_label(tmp, label, now=now)
-            except JiaError as exc:
-                raise type(exc)(str(exc).replace(tmp.name, name_shown)) from exc
-        new_sha, new_size = storage.hash_file(tmp)
-        with archive.transaction(change, "label") as s:
-            f = s.get(File, file_id)
-            rec = s.get(Record, f.record_id)
-            if (f.path, f.sha256, f.status, rec.status) != (cur_path, cur_sha, ACTIVE, ACTIVE):
-                raise RecordChanged(f"该记录刚被修改，请重试。（照片“{name_shown}”刚被其他人改过。）")
-            row = s.get(PhotoLabelRow, file_id)
-            old_time = (row.taken_at, row.taken_at_source) if row else (None, "")
-            new_rel = _labelled_name(archive, s, cur_path, label, kind) if apply_name else cur_path
-            moves: list[storage.Move] = []
-            if new_sha != cur_sha:
-                # a superseded version already in the store goes to a temporary file, dropped at the end
-                vdst, _new = _version_dst(archive, change, cur_sha, PurePosixPath(cur_path).suffix.lower() or _EXT_FOR[kind])
-                moves.append(storage.Move(src=cur_path, dst=vdst, file_id=file_id, sha256=new_sha))
-                moves.append(storage.Move(src=change.rel(tmp), dst=new_rel, file_id=file_id, sha256=new_sha))
-            elif new_rel != cur_path:
-                moves.append(storage.Move(src=cur_path, dst=new_rel, file_id=file_id))
-            if label.taken_at is None:
-                source = ""
-            elif label.taken_at == old_time[0] and old_time[1]:
-                source = old_time[1]
-            else:
-                source = "record"  # set by the clerk (typed, or the record's date confirmed)
-            if row is None:
-                row = PhotoLabelRow(file_id=file_id)
-                s.add(row)
-            before = _label_snapshot(f, row)
-            if new_sha != cur_sha and not row.original_sha256:
-                row.original_sha256 = cur_sha
-            f.path = f.home_path = new_rel
-            f.sha256, f.size = new_sha, new_size
-            row.taken_at, row.taken_at_source = label.taken_at, source
-            row.subject, row.place = label.subject, label.place or ""
-            row.people, row.photographer = label.people or "", label.photographer or ""
-            row.labelled_at = now
-            rec.updated_at = now
-            s.flush()
-            audit.log(s, "photo_label", at=now, archive_no=rec.archive_no, record_id=rec.id, before=before, after=_label_snapshot(f, row))
-            filing.mark_for_index(archive, rec.id)
-            change.plan(moves)
-            storage.fault("label.before_commit")
-            record_id = rec.id
-    check_archive_photos(archive, file_ids=[file_id])
-    filing.reindex(archive, [record_id])
-    return filing.get_record(archive, record_id)
+
+    def update(s: Session, f: File, superseded: str | None) -> None:
+        row = s.get(PhotoLabelRow, file_id)
+        old_time = (row.taken_at, row.taken_at_source) if row else (None, "")
+        if label.taken_at is None:
+            source = ""
+        elif label.taken_at == old_time[0] and old_time[1]:
+            source = old_time[1]
+        else:
+            source = "record"  # set by the clerk (typed, or the record's date confirmed)
+        if row is None:
+            row = PhotoLabelRow(file_id=file_id)
+            s.add(row)
+        if superseded and not row.original_sha256:
+            row.original_sha256 = superseded
+        row.taken_at, row.taken_at_source = label.taken_at, source
+        row.subject, row.place = label.subject, label.place or ""
+        row.people, row.photographer = label.people or "", label.photographer or ""
+        row.labelled_at = now
+
+    # the file itself (bytes kept in the versions store, journaled move, File row, audit) is
+    # written by filing, the one writer of archive files
+    how = filing.Rewrite(
+        action="photo_label",
+        transform=None if kind == "HEIF" else (lambda tmp: write_label(tmp, label, now=now)),
+        new_path=(lambda s, f: _labelled_name(archive, s, f.path, label, kind)) if apply_name else None,
+        update=update,
+        snapshot=lambda s, f: _label_snapshot(f, s.get(PhotoLabelRow, f.id) or PhotoLabelRow(file_id=f.id)),
+        version_ext=_EXT_FOR[kind],
+        after=lambda: check_archive_photos(archive, file_ids=[file_id]),
+    )
+    return filing.rewrite_file(archive, file_id, how)
 
 
 def _labelled_name(archive: Archive, s: Session, cur_path: str, label: PhotoLabel, kind: str) -> str:

@@ -1,6 +1,9 @@
-"""The one way to file, edit, remove and restore a record (件).
+"""The one writer of records and files (件): filing, attaching, editing, removing, restoring, and
+rewriting a filed file (a photo's label).
 
-The CLI, the TUI, the sample-archive build and the tests all call these functions.  Each change
+Nothing else in jiaarchive writes ``File`` rows or moves archive files.  The faces do not call
+``file_document`` or ``attach_files`` themselves: they go through the intake run
+(``filing.intake``), which walks, checks, asks and reports one outcome per file.  Each change
 is one database transaction plus journaled file operations (see ``storage``), and one audit
 entry; the search index follows in the same call (``indexing``).
 
@@ -17,21 +20,22 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from . import audit, storage
-from .archive import Archive
-from .db.models import ACTIVE, TRASHED, ArchiveNumber, File, PhotoLabelRow, Record, RecordItem, RecordTag
-from .errors import BadValue, DuplicateFile, RecordChanged, RecordNotFound
-from .progress import Reporter, Tracker
-from .settings import TRASH_DIR
+from .. import audit, storage
+from ..archive import Archive
+from ..db.models import ACTIVE, TRASHED, ArchiveNumber, File, PhotoLabelRow, Record, RecordItem, RecordTag
+from ..errors import BadValue, DuplicateFile, JiaError, RecordChanged, RecordNotFound, UnreadableFile
+from ..progress import Reporter, Tracker
+from ..settings import TRASH_DIR
+from ..storage import VERSIONS_DIR
 
 MAX_TITLE = 120
 SECRECY_LEVELS = ("", "内部", "秘密", "机密")
@@ -349,6 +353,7 @@ class _Source:
     ext: str
     name: str
     link: str = ""  # where a symbolic link pointed
+    origin: str = ""  # where the clerk's file was, when ``path`` is a copy (a zip member: 'a.zip!b/c.docx')
 
 
 def _duplicate_of(s: Session, sha: str) -> tuple[str, str] | None:
@@ -369,34 +374,35 @@ def _refuse_duplicates(s: Session, sources: Sequence[_Source]) -> None:
         if existing is not None:
             where = "（在回收站中）" if existing.status == TRASHED else ""
             raise DuplicateFile(
-                f"文件“{storage.display_path(src.path)}”已经归档过，档号 {existing.archive_no}{where}。如确需重复归档，请加 --allow-duplicate。",
+                f"文件“{src.origin or storage.display_path(src.path)}”已经归档过，档号 {existing.archive_no}{where}。",
                 existing.archive_no,
             )
 
 
 def _inspect_sources(archive: Archive, s: Session, paths: Sequence[Path], allow_duplicate: bool,
-                     progress: Reporter | None = None) -> list[_Source]:
-    from .extract.sniff import sniff
+                     progress: Reporter | None = None, origins: Sequence[str] | None = None) -> list[_Source]:
+    from ..extract.sniff import sniff
 
     out: list[_Source] = []
-    seen: dict[str, Path] = {}
+    seen: dict[str, str] = {}
     track = Tracker("正在核对文件", len(paths), progress)
-    for p in paths:
+    for i, p in enumerate(paths):
         p = Path(p)
+        origin = origins[i] if origins else ""
         track.start(p.name)
         link = storage.check_readable(p)
         sha, size = storage.hash_file(p)
-        shown = storage.display_path(p)
-        src = _Source(p, sha, size, "", "", "", "", link)
+        shown = origin or storage.display_path(p)
+        src = _Source(p, sha, size, "", "", "", "", link, origin)
         if not allow_duplicate:
             _refuse_duplicates(s, [src])  # early, before anything is copied
             if sha in seen:
-                raise DuplicateFile(f"文件“{shown}”与“{storage.display_path(seen[sha])}”内容完全相同，请只保留一份。", "")
-        seen[sha] = p
+                raise DuplicateFile(f"文件“{shown}”与“{seen[sha]}”内容完全相同，请只保留一份。", "")
+        seen[sha] = shown
         ftype = sniff(p)
         name = storage.decoded_name(p)
         ext = ftype.ext if ftype.kind not in ("unknown", "text") else os.path.splitext(name)[1]
-        out.append(_Source(p, sha, size, ftype.kind, ftype.mime, ext or "", name, link))
+        out.append(_Source(p, sha, size, ftype.kind, ftype.mime, ext or "", name, link, origin))
         track.advance()
     return out
 
@@ -413,12 +419,13 @@ def _copy_in(change: storage.Change, sources: Sequence[_Source], track: Tracker 
         if track is not None:
             track.advance()
         if sha != src.sha256:
-            raise BadValue(f"文件“{storage.display_path(src.path)}”在归档过程中被修改，请关闭正在编辑它的程序后重试。")
+            raise BadValue(f"文件“{src.origin or storage.display_path(src.path)}”在归档过程中被修改，请关闭正在编辑它的程序后重试。")
     return temps
 
 
 def file_document(
     archive: Archive, paths: Sequence[Path], draft: Draft, *, allow_duplicate: bool = False,
+    origins: Sequence[str] | None = None,
     progress: Reporter | None = None,
 ) -> RecordView:
     """File one record (件) holding ``paths`` (one or more files) under ``draft.code``.
@@ -432,7 +439,7 @@ def file_document(
         raise BadValue("没有要归档的文件。")
     entry = archive.entry(draft.code)
     with archive.session() as s:
-        sources = _inspect_sources(archive, s, paths, allow_duplicate)
+        sources = _inspect_sources(archive, s, paths, allow_duplicate, origins=origins)
     items = _check_items(archive, draft.items)
     tags = _check_tags(draft.tags)
     if draft.secrecy not in SECRECY_LEVELS:
@@ -440,7 +447,7 @@ def file_document(
     if draft.pages is not None and draft.pages < 0:
         raise BadValue("页数不能为负数。")
 
-    from .derive import propose, total_pages
+    from ..derive import propose, total_pages
 
     first = propose(sources[0].path)
     title = check_title(draft.title) if draft.title is not None else first.title
@@ -492,7 +499,7 @@ def _new_files(sources: Sequence[_Source], rels: Sequence[str], now: datetime, s
     return [
         File(
             position=start + i, path=rel, home_path=rel, original_name=src.name,
-            original_path=storage.display_path(src.path.absolute()), sha256=src.sha256,
+            original_path=src.origin or storage.display_path(src.path.absolute()), sha256=src.sha256,
             size=src.size, kind=src.kind, mime=src.mime, filed_at=now, status=ACTIVE, link_target=src.link,
         )
         for i, (src, rel) in enumerate(zip(sources, rels))
@@ -533,7 +540,7 @@ def _load(s: Session, ref: str | int) -> Record:
     if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
         rec = s.get(Record, int(ref), options=opts)
     else:  # a 档号 as typed: separators, case, short 件号, prefixes, former numbers (see numbers.py)
-        from .numbers import find
+        from ..numbers import find
 
         rec = s.get(Record, find(s, ref), options=opts)
     if rec is None:
@@ -843,13 +850,14 @@ def _switch(archive: Archive, ref: str | int, plan: Any, status: str, action: st
     return get_record(archive, record_id)
 
 
-def attach_files(archive: Archive, ref: str | int, paths: Sequence[Path], *, allow_duplicate: bool = False) -> RecordView:
+def attach_files(archive: Archive, ref: str | int, paths: Sequence[Path], *, allow_duplicate: bool = False,
+                 origins: Sequence[str] | None = None) -> RecordView:
     """Add more files to an existing record (e.g. the sign-in sheet to a meeting's minutes)."""
     archive.require_writable()
     with archive.session() as s:
         if _load(s, ref).status == TRASHED:
             raise BadValue(f"记录 {ref} 在回收站中，请先恢复。")
-        sources = _inspect_sources(archive, s, paths, allow_duplicate)
+        sources = _inspect_sources(archive, s, paths, allow_duplicate, origins=origins)
     now = archive.now()
     storage.ensure_space(archive.root, sum(src.size for src in sources))
     with archive.change() as change:
@@ -882,6 +890,103 @@ def attach_files(archive: Archive, ref: str | int, paths: Sequence[Path], *, all
     return get_record(archive, record_id)
 
 
+# ---------------------------------------------------------------- rewriting a filed file
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """How ``rewrite_file`` changes one filed file (today: a photo's label, ``photos.records``).
+
+    ``transform`` edits a private copy of the file (its metadata; may raise a JiaError) or is
+    None to keep the bytes; ``new_path`` gives its new archive path inside the write
+    transaction (None: keep the path); ``update`` changes the rows that belong to the file
+    (the photo label row) inside the same transaction, given the SHA-256 the content had before
+    when it changed; ``snapshot`` is what the audit entry keeps before and after.
+    """
+
+    action: str  # the audit action, e.g. "photo_label"
+    transform: Callable[[Path], None] | None
+    new_path: Callable[[Session, File], str] | None
+    update: Callable[[Session, File, str | None], None]
+    snapshot: Callable[[Session, File], dict[str, Any]]
+    version_ext: str  # the suffix the superseded bytes are kept under in the versions store
+    after: Callable[[], None] | None = None  # run after the commit, before the index is updated
+
+
+def _version_dst(archive: Archive, change: storage.Change, sha: str, ext: str) -> str:
+    """Where the superseded bytes go: the versions store, or a temporary file of the change
+    (dropped at the end) when that content is already stored."""
+    folder = archive.root / VERSIONS_DIR
+    if folder.is_dir() and any(folder.glob(f"{sha}*")):
+        return change.rel(change.temp(".superseded"))
+    return f"{VERSIONS_DIR}/{sha}{ext}"
+
+
+def rewrite_file(archive: Archive, file_id: int, how: Rewrite) -> RecordView:
+    """Change a filed file's bytes and/or name in one journaled change, keeping what it held.
+
+    The pixels of a photo, the words of a document: ``how.transform`` only edits metadata; the
+    bytes before are kept at ``.jiaarchive/versions/<sha256><ext>``.  The new copy is made as a
+    temporary file of the change (after its journal's owner lock exists); inside the write
+    transaction the file is read again, and one another process changed meanwhile is refused
+    (该记录刚被修改，请重试).
+    """
+    archive.require_writable()
+    with archive.session() as s:
+        f = s.get(File, file_id)
+        if f is None:
+            raise RecordNotFound(f"找不到编号为 {file_id} 的文件。")
+        rec = s.get(Record, f.record_id)
+        if rec.status != ACTIVE or f.status != ACTIVE:
+            raise BadValue(f"记录 {rec.archive_no} 在回收站中，请先恢复再修改。")
+        cur_path, cur_sha = f.path, f.sha256
+    src = archive.file_path(cur_path)
+    shown = cur_path.rsplit("/", 1)[-1]
+    if not src.is_file():
+        raise UnreadableFile(f"文件“{cur_path}”不在档案文件夹中，请先运行 jiaarchive verify 检查。")
+    now = archive.now()
+    with archive.change() as change:
+        tmp = change.temp()
+        sha, _ = storage.copy_to_temp(src, tmp)
+        if sha != cur_sha:
+            raise BadValue(f"文件“{cur_path}”与归档时的校验值不一致，可能被改动过，请先运行 jiaarchive verify 检查。")
+        if how.transform is not None:
+            try:
+                how.transform(tmp)
+            except JiaError as exc:
+                raise type(exc)(str(exc).replace(tmp.name, shown)) from exc
+        new_sha, new_size = storage.hash_file(tmp)
+        with archive.transaction(change, how.action) as s:
+            f = s.get(File, file_id)
+            rec = s.get(Record, f.record_id)
+            if (f.path, f.sha256, f.status, rec.status) != (cur_path, cur_sha, ACTIVE, ACTIVE):
+                raise RecordChanged(f"该记录刚被修改，请重试。（文件“{shown}”刚被其他人改过。）")
+            new_rel = how.new_path(s, f) if how.new_path is not None else cur_path
+            moves: list[storage.Move] = []
+            if new_sha != cur_sha:
+                vdst = _version_dst(archive, change, cur_sha, PurePosixPath(cur_path).suffix.lower() or how.version_ext)
+                moves.append(storage.Move(src=cur_path, dst=vdst, file_id=file_id, sha256=new_sha))
+                moves.append(storage.Move(src=change.rel(tmp), dst=new_rel, file_id=file_id, sha256=new_sha))
+            elif new_rel != cur_path:
+                moves.append(storage.Move(src=cur_path, dst=new_rel, file_id=file_id))
+            before = how.snapshot(s, f)
+            f.path = f.home_path = new_rel
+            f.sha256, f.size = new_sha, new_size
+            how.update(s, f, cur_sha if new_sha != cur_sha else None)
+            rec.updated_at = now
+            s.flush()
+            audit.log(s, how.action, at=now, archive_no=rec.archive_no, record_id=rec.id, before=before,
+                      after=how.snapshot(s, f))
+            mark_for_index(archive, rec.id)
+            change.plan(moves)
+            storage.fault("label.before_commit")
+            record_id = rec.id
+    if how.after is not None:
+        how.after()
+    reindex(archive, [record_id])
+    return get_record(archive, record_id)
+
+
 def reindex(archive: Archive, record_ids: list[int]) -> bool:
     """Bring the search index up to date for these records (see ``indexing``).
 
@@ -891,7 +996,7 @@ def reindex(archive: Archive, record_ids: list[int]) -> bool:
     archive write lock, so that an older copy of a record never lands after a newer one that
     another process committed and indexed meanwhile.
     """
-    from . import indexing
+    from .. import indexing
 
     indexing.extract_texts(archive, record_ids)
     with archive.write_lock.held():
@@ -901,6 +1006,6 @@ def reindex(archive: Archive, record_ids: list[int]) -> bool:
 def mark_for_index(archive: Archive, record_id: int) -> None:
     """Inside the filing transaction, before it commits: a crash after the commit leaves the
     record marked behind, so the index catches up on the next start."""
-    from . import indexing
+    from .. import indexing
 
     indexing.mark_behind(archive, [record_id])
