@@ -56,7 +56,7 @@ def build(dest: Path) -> int:
 
     from jiaarchive import archive as archive_mod
     from jiaarchive import filing
-    from jiaarchive.photos import records as photo_records
+    from jiaarchive.filing import intake
 
     os.environ["JIAARCHIVE_USER"] = "工会干事（示例）"
     if dest.exists():
@@ -83,10 +83,10 @@ def build(dest: Path) -> int:
                 code=d.code, title=d.title, date=d.date, doc_no=d.doc_no or "", responsible=d.responsible,
                 items=tuple(d.items), tags=tuple(d.tags), pages=d.pages,
             )
-            # the same steps as `jiaarchive add`: photos are checked and what the check found is kept
-            reports = photo_records.check_incoming(arch, [d.path])
-            view = filing.file_document(arch, [d.path], draft)
-            photo_records.note_filed(arch, [view], reports)
+            # the one intake run `jiaarchive add` uses: photos are checked and what the check found is kept
+            result = intake.intake(arch, [d.path], draft, policy=intake.Policy(bad_photos=intake.FILE))
+            if result.not_filed:
+                raise SystemExit("\n".join(o.line() for o in result.not_filed))
         # the unit's facts, as the clerk would enter them before the inspection
         from jiaarchive.coverage import profile
 

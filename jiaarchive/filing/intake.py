@@ -23,6 +23,7 @@ As beets' importer, the core runs the whole sequence and the face only answers q
 from __future__ import annotations
 
 from collections import Counter
+from contextlib import nullcontext
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -30,7 +31,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from .. import audit, storage
 from ..errors import DuplicateFile, JiaError, UnreadableFile
-from ..inbox.walk import SKIP_REASONS, Staging, walk
+from ..inbox.walk import SKIP_REASONS, Staging, skip_reason, walk
 from ..inbox.zipsafe import is_zip
 from ..progress import Reporter, Tracker
 from . import records
@@ -205,6 +206,10 @@ def collect(paths: Iterable[Path | str], staging: Staging) -> Collected:
         p = Path(p)
         shown = storage.display_path(p).rstrip("/") or storage.display_path(p)
         found: list[Source] = []
+        why = skip_reason(storage.decoded_name(p)) if p.name not in ("", ".", "..") else ""
+        if why:  # named one by one, as ``add office/*`` does: still nobody files Thumbs.db on purpose
+            out.skipped[why] += 1
+            continue
         if p.is_dir():
             w = walk(p, staging)
             out.skipped.update(w.skipped)
@@ -398,7 +403,8 @@ def run(archive: "Archive", sources: Sequence[Source], draft: Draft | None = Non
                             progress=progress)
     elif good:
         track = Tracker("正在归档", len(good), progress)
-        with audit.marked(batch=audit.new_batch_id(archive.now())):  # one batch: one undo takes it back
+        # one batch: one undo takes it back
+        with audit.marked(batch=audit.new_batch_id(archive.now())) if len(good) > 1 else nullcontext():
             for c in good:
                 if cancelled():
                     filed[id(c)] = Outcome(c.src.shown, LEFT, "已中止，未处理。")
@@ -488,5 +494,11 @@ def file_prepared(archive: "Archive", shown: str, path: Path, draft: Draft, *, o
                   policy: Policy = Policy(duplicates=SKIP, bad_photos=SKIP)) -> Outcome:
     """File one file a caller has already found and decided about (the inbox: a file of the pile
     with its own code, title and date), through the same checks; its one outcome."""
+    try:  # the decision's own values first: a wrong code is the answer whatever the file holds
+        archive.entry(draft.code)
+        if draft.title is not None:
+            records.check_title(draft.title)
+    except JiaError as exc:
+        return Outcome(shown, REFUSED, str(exc))
     src = Source(shown, path, draft, origin=origin)
-    return run(archive, [src], draft, policy=policy).outcomes[0]
+    return run(archive, [src], None, policy=policy).outcomes[0]

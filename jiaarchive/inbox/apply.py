@@ -2,8 +2,7 @@
 
 ``Decision`` is what the plan (XLSX) or the TUI's queue says about one file: file it under a
 code with a title and date, do not file it, or leave it for later.  ``file_one`` files one
-decision — the single place the inbox files anything, so the shared filing workflow can take
-its place — and ``apply_decisions`` runs a whole batch: every good file is filed, every bad
+decision — through the one intake run (``filing.intake``) every face uses — and ``apply_decisions`` runs a whole batch: every good file is filed, every bad
 one is refused with its reason, and the run goes on.
 
 A zip member is unpacked again into a private temporary folder (``walk.open_location``) and
@@ -18,7 +17,8 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import DuplicateFile, JiaError
+from .. import storage
+from ..errors import JiaError
 from .progress import Report, Step, silent
 from .walk import Staging, display, open_location
 
@@ -89,13 +89,15 @@ def decision_for(f: "FileProposal") -> Decision:
 
 
 def file_one(archive: "Archive", source: Path, decision: Decision, staging: Staging, *, force: bool = False) -> Outcome:
-    """File one decided file; every failure a clerk can cause becomes an Outcome, not an exception.
+    """File one decided file through the one intake run (``filing.intake``); every failure a
+    clerk can cause becomes an Outcome, not an exception.
 
-    Photos are checked first, as ``jiaarchive add`` does: a photo with errors (damaged, not
-    really a picture) is refused unless ``force``.
+    The run checks it as ``jiaarchive add`` does: a photo with errors (damaged, not really a
+    picture) is refused unless ``force``; a duplicate is not filed again.
     """
-    from .. import filing
-    from ..photos.records import check_incoming, note_filed
+    from ..filing import Draft
+    from ..filing.intake import DUPLICATE as RUN_DUPLICATE, FILE as RUN_FILE, FILED as RUN_FILED
+    from ..filing.intake import SKIP as RUN_SKIP, Policy, file_prepared
 
     rel = decision.rel
     if decision.problem:
@@ -104,22 +106,22 @@ def file_one(archive: "Archive", source: Path, decision: Decision, staging: Stag
         return Outcome(rel, REFUSED, f"“{rel}”没有填写目录编号。")
     try:
         path = open_location(source, decision.location, staging)
-        reports = check_incoming(archive, [path])
-        errors = [e for r in reports for e in r.errors]
-        if errors and not force:
-            return Outcome(rel, REFUSED, "；".join(errors) + "（照片有错误，未归档；确需归档请加 --force）")
-        draft = filing.Draft(code=decision.code, title=decision.title, date=decision.date, items=decision.items)
-        view = filing.file_document(archive, [path], draft)
-        if reports:
-            note_filed(archive, [view], reports)
-    except DuplicateFile as exc:
-        no = exc.existing_archive_no
-        return Outcome(rel, DUPLICATE, f"与已归档的档号 {no} 内容相同，未重复归档。" if no else str(exc), no)
     except JiaError as exc:
         return Outcome(rel, REFUSED, str(exc))
     except OSError as exc:
         return Outcome(rel, REFUSED, f"“{rel}”无法读取（{exc.strerror or exc}）。")
-    return Outcome(rel, FILED, f"{view.archive_no}《{view.title}》", view.archive_no)
+    draft = Draft(code=decision.code, title=decision.title, date=decision.date, items=decision.items)
+    origin = f"{storage.display_path(Path(source).absolute())}/{rel}" if Path(source).is_dir() else \
+        f"{storage.display_path(Path(source).absolute().parent)}/{rel}"
+    done = file_prepared(archive, rel, path, draft, origin=origin,
+                         policy=Policy(duplicates=RUN_SKIP, bad_photos=RUN_FILE if force else RUN_SKIP))
+    if done.status == RUN_FILED:
+        return Outcome(rel, FILED, f"{done.archive_no}《{done.record.title}》", done.archive_no)
+    if done.status == RUN_DUPLICATE:
+        no = done.archive_no
+        return Outcome(rel, DUPLICATE, f"与已归档的档号 {no} 内容相同，未重复归档。" if no else done.reason, no)
+    hint = "（照片有错误，未归档；确需归档请加 --force）" if done.kind == "bad_photo" else ""
+    return Outcome(rel, REFUSED, done.reason.replace("（照片有错误，不能作为证据，未归档）", "") + hint if hint else done.reason)
 
 
 def should_file(decision: Decision, accept_above: float | None) -> bool:
