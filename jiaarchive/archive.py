@@ -35,6 +35,7 @@ from .errors import ArchiveBusy, ArchiveExists, BadSettings, BadValue, DatabaseM
 from .settings import DATA_DIR, TRASH_DIR, Settings
 
 if TYPE_CHECKING:
+    from .search.index import SearchIndex
     from .standards import Catalogue, Entry, Scoresheet, Standards
 
 # Tests and the sample-archive build replace this to get reproducible dates.
@@ -72,6 +73,10 @@ class Archive:
         self._scratch: Path | None = None  # a temporary upgraded copy of an old read-only database
         self._refused: set[Path] = set()  # journals recovery refused or could not finish (said once)
         self._immutable = False  # read-only media where SQLite could not even open read-only
+        # The search index, opened once and kept for this open (``indexing.open_index``); closed with it.
+        self.search_index: SearchIndex | None = None
+        # Where the index lives when not in .jiaarchive/index: a read-only archive builds one in its scratch folder.
+        self.index_dir_override: Path | None = None
 
     # ------------------------------------------------------------------ standards
     @cached_property
@@ -195,10 +200,9 @@ class Archive:
         return clock()
 
     def close(self) -> None:
-        search_index = getattr(self, "_search_index", None)
-        if search_index is not None:
-            search_index.close()
-            self._search_index = None
+        if self.search_index is not None:
+            self.search_index.close()
+            self.search_index = None
         self.engine.dispose()
         if self._presence is not None:
             self._presence.release()

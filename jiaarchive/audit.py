@@ -270,10 +270,8 @@ _SHOWN_ON_FILING = ("title", "date", "retention", "tags", "items", "files")
 
 
 def _profile_labels() -> dict[str, str]:
-    try:
-        from .coverage.profile import FIELDS
-    except ImportError:  # pragma: no cover - the profile module moved
-        return {}
+    from .coverage.fields import FIELDS
+
     return {f.key: f.label for f in FIELDS}
 
 

@@ -28,11 +28,13 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from .archive import Archive
 from .db.models import TRASHED, File, FileText, OcrPage, PhotoLabelRow, Record
 from .errors import UnsafePath
 
 if TYPE_CHECKING:
+    # typing only: the archive opens and catches up its index (``archive._open``), so this module
+    # sits below it and works on the archive it is handed
+    from .archive import Archive
     from .search.index import IndexCheck, SearchDoc, SearchIndex, SearchResult
 
 EXTRACTOR_VERSION = "2"  # 2: Markdown read as text (no markup), pages waiting for OCR
@@ -42,7 +44,7 @@ Progress = Callable[[int, int | None], None]
 
 
 def index_dir(archive: Archive) -> Path:
-    return getattr(archive, "_index_dir", None) or archive.data_dir / "index"
+    return archive.index_dir_override or archive.data_dir / "index"
 
 
 def open_index(archive: Archive) -> "SearchIndex":
@@ -51,12 +53,12 @@ def open_index(archive: Archive) -> "SearchIndex":
     Raises IndexDamaged when it is missing or unreadable: only ``rebuild`` creates an index,
     so an empty index is never mistaken for a complete one.
     """
-    idx = getattr(archive, "_search_index", None)
+    idx = archive.search_index
     if idx is None:
         from .search import SearchIndex
 
         idx = SearchIndex.open(index_dir(archive), create=False, extra_groups=synonym_groups(archive))
-        archive._search_index = idx  # type: ignore[attr-defined]
+        archive.search_index = idx
     return idx
 
 
@@ -75,10 +77,10 @@ def synonym_warnings(archive: Archive) -> list[str]:
 
 
 def close(archive: Archive) -> None:
-    idx = getattr(archive, "_search_index", None)
+    idx = archive.search_index
     if idx is not None:
         idx.close()
-        archive._search_index = None  # type: ignore[attr-defined]
+        archive.search_index = None
 
 
 def mark_behind(archive: Archive, record_ids: Iterable[int]) -> None:
@@ -513,7 +515,7 @@ def _ensure_read_only(archive: Archive, progress: Progress | None) -> str:
     if not reason:
         return read_only_notice(archive)
     close(archive)
-    archive._index_dir = archive.scratch_dir() / "index"  # type: ignore[attr-defined]
+    archive.index_dir_override = archive.scratch_dir() / "index"
     n = rebuild(archive, progress=progress)
     return f"档案中的检索索引不能使用（{reason}），档案又不能写入，已在临时文件夹中建立（{n} 件），用完即删。"
 

@@ -25,10 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ArchiveNotFound, BadSettings, BadValue
+from .storage import DATA_DIR, TRASH_DIR, has_control
 
 SETTINGS_NAME = "jiaarchive.toml"
-DATA_DIR = ".jiaarchive"
-TRASH_DIR = "回收站"
 # Reports, catalogues and sheets the program writes for printing: not files of record, so
 # `verify` does not list them as unregistered.
 EXPORT_DIR = "导出"
@@ -133,7 +132,6 @@ def _list(value: Any, path: Path) -> list:
 
 
 def _text(value: Any, what: str, path: Path, limit: int, *, required: bool = False) -> str:
-    from .storage import has_control
 
     text = str(value).strip() if isinstance(value, (str, int, float)) else None
     if text is None or (required and not text) or len(text) > limit or has_control(text):
@@ -175,7 +173,6 @@ def check_pattern(pattern: str) -> str:
     A pattern is the archive's own text and may come from elsewhere: ``{seq:>300000000}`` would
     make every 档号 300 MB long, and ``{seq.__class__}`` reaches into Python objects.
     """
-    from .storage import has_control
 
     allowed = "、".join(f"{{{f}}}" for f in PATTERN_FIELDS)
     bad = f"档号格式“{pattern[:60]}”无效"

@@ -44,7 +44,11 @@ from typing import BinaryIO
 
 from . import locks
 from .errors import BadValue, UnreadableFile, UnsafePath, disk_full
-from .settings import DATA_DIR, TRASH_DIR
+
+# The archive's own folders (re-exported by ``settings``): defined here, where files are
+# written, so that storage needs nothing above it.
+DATA_DIR = ".jiaarchive"
+TRASH_DIR = "回收站"
 
 TMP_DIR = f"{DATA_DIR}/tmp"
 JOURNAL_DIR = f"{DATA_DIR}/journal"

@@ -10,18 +10,6 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 
 
-def test_core_does_not_import_ui_libraries() -> None:
-    code = (
-        "import sys, jiaarchive.archive, jiaarchive.filing, jiaarchive.fixity, jiaarchive.standards, "
-        "jiaarchive.derive, jiaarchive.reports.catalogue, jiaarchive.extract, jiaarchive.photos.inspect, "
-        "jiaarchive.inbox.propose, jiaarchive.inbox.plan, jiaarchive.inbox.apply, jiaarchive.inbox.queue\n"
-        "bad = [m for m in ('textual', 'click', 'jiaarchive.cli', 'jiaarchive.tui') if m in sys.modules]\n"
-        "print(','.join(bad))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
-    assert out.stdout.strip() == ""
-
-
 def test_head_revision_constant_matches_alembic() -> None:
     from alembic.config import Config
     from alembic.script import ScriptDirectory

@@ -202,7 +202,7 @@ def test_10_cli_shows_progress_on_stderr_for_long_jobs(runner, root, tmp_path, m
 
     monkeypatch.setattr(cli_progress, "is_terminal", lambda stream: True)
     monkeypatch.setattr(cli_progress, "now", slow_clock)
-    monkeypatch.setattr("jiaarchive.filing.Tracker",
+    monkeypatch.setattr("jiaarchive.filing.intake.Tracker",
                         lambda *a, **k: RealTracker(*a, **{**k, "clock": slow_clock}))
     files = [make_text(tmp_path / "批" / f"2021-0{i}-01 材料{i}.txt", f"材料{i}") for i in range(1, 4)]
     res = run(runner, root, "add", *map(str, files), "--code", "F-6")

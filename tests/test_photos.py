@@ -643,14 +643,6 @@ def test_photo_sheet_pages_and_a4(tmp_path, cjk_font):
         photo_sheet([], tmp_path / "none.pdf", title="t")
 
 
-def test_core_does_not_import_ui_libraries():
-    code = (
-        "import sys, jiaarchive.photos.inspect, jiaarchive.photos.label, jiaarchive.photos.caption;"
-        "assert 'textual' not in sys.modules and 'click' not in sys.modules"
-    )
-    subprocess.run([sys.executable, "-c", code], check=True)
-
-
 # --- real photos ---------------------------------------------------------------------------------
 
 

@@ -256,12 +256,6 @@ def test_catalog_dir_and_cache(tmp_path: Path) -> None:
     assert standards.load(CATALOG) is standards.load(CATALOG)
 
 
-def test_core_does_not_import_ui() -> None:
-    code = "import sys, jiaarchive.standards; print('textual' in sys.modules or 'click' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
-
-
 def test_format_check_text() -> None:
     text = standards.format_check(standards.check(CATALOG))
     assert "官方原文问题" in text and "xianjin-shiye" in text and "105" in text

@@ -168,16 +168,22 @@ def _report(ctx: click.Context, arch, result, *, as_json: bool, explicit_skip: b
     if not attached:
         _print_problems(arch, views, extract=True)
     missed = result.not_filed
-    if missed:
+    if len(result.outcomes) == 1 and missed:  # one file: one sentence, as any other error
+        click.echo(f"错误：{missed[0].reason}", err=True)
+    elif missed:
         click.echo("以下文件未归档：", err=True)
         for o in missed:
             click.echo(f"  {o.line()}", err=True)
+    if missed:
         kinds = {o.kind for o in missed}
         if DUPLICATE_FOUND in kinds:
             click.echo("如确需重复归档，请加 --allow-duplicate。", err=True)
         if BAD_PHOTO in kinds:
             click.echo("照片有错误，不能作为证据；确需归档请加 --force。", err=True)
-    if len(result.outcomes) > 1 or missed or result.skipped:
+    if not result.outcomes:
+        click.echo("没有可归档的文件。" + result.skipped_text(), err=True)
+        ctx.exit(1)
+    if len(result.outcomes) > 1 or result.skipped:
         click.echo(result.summary(), err=bool(as_json or missed))
     ctx.exit(1 if result.refused_any(duplicates_count=not explicit_skip) else 0)
 

@@ -911,6 +911,7 @@ class Rewrite:
     snapshot: Callable[[Session, File], dict[str, Any]]
     version_ext: str  # the suffix the superseded bytes are kept under in the versions store
     after: Callable[[], None] | None = None  # run after the commit, before the index is updated
+    step: str = "label"  # the change's name in fault points and recovery (``label.before_commit``)
 
 
 def _version_dst(archive: Archive, change: storage.Change, sha: str, ext: str) -> str:
@@ -956,7 +957,7 @@ def rewrite_file(archive: Archive, file_id: int, how: Rewrite) -> RecordView:
             except JiaError as exc:
                 raise type(exc)(str(exc).replace(tmp.name, shown)) from exc
         new_sha, new_size = storage.hash_file(tmp)
-        with archive.transaction(change, how.action) as s:
+        with archive.transaction(change, how.step) as s:
             f = s.get(File, file_id)
             rec = s.get(Record, f.record_id)
             if (f.path, f.sha256, f.status, rec.status) != (cur_path, cur_sha, ACTIVE, ACTIVE):
@@ -979,7 +980,7 @@ def rewrite_file(archive: Archive, file_id: int, how: Rewrite) -> RecordView:
                       after=how.snapshot(s, f))
             mark_for_index(archive, rec.id)
             change.plan(moves)
-            storage.fault("label.before_commit")
+            storage.fault(f"{how.step}.before_commit")
             record_id = rec.id
     if how.after is not None:
         how.after()

@@ -1,13 +1,15 @@
 """The record form: filing documents from a path (归档) and editing a record (修改).
 
-The 文件 field takes one file, a folder (its files, in name order) or several paths
-separated by “;”; with more than one file the clerk chooses 每个文件各为一件 (as
+The 文件 field takes one file, a folder (its files and its sub-folders', in name order), a zip
+or several paths separated by “;”; with more than one file the clerk chooses 每个文件各为一件 (as
 ``jiaarchive add`` does by default) or 所有文件合为一件 (``--together``), and the title
 and date come from each file unless typed.
 
 Quick checks (title, date, item numbers) run on the UI thread as the clerk submits; the
-filing or edit itself runs in a thread worker, and the form stays open until it succeeds, so a
-refused file (duplicate, unreadable) can be corrected without typing everything again.
+filing runs the one intake run (``filing.intake``) in a thread worker: its questions about
+duplicates and bad photos come up as a modal (``outcomes.ChoiceModal``) and, when any file was
+not filed, every file's outcome is listed (``outcomes.OutcomeModal``).  When nothing was filed
+the form stays open, so a refused file can be corrected without typing everything again.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from .. import filing
 from ..derive import DATE_SOURCES, Proposal, propose
 from ..errors import BadValue, JiaError
 from ..filing import RecordView
+from ..inbox.walk import skip_reason
 from .dialogs import ReportsWorkerErrors
 from .keys import SCREEN_BINDINGS, JiaButton, JiaInput, JiaSelect
 from .progress import ProgressEvent, ProgressLine, reporter
@@ -114,7 +117,6 @@ class RecordForm(ReportsWorkerErrors, ModalScreen[tuple[RecordView, ...] | None]
         self.initial_path = path
         self._auto: dict[str, str] = {}  # values we filled in ourselves; replaced when the file changes
         self._saving = False
-        self._force = False  # file a photo even though its check found errors (the clerk confirmed)
         self._listed = False  # the status line describes several files
 
     @property
@@ -188,7 +190,6 @@ class RecordForm(ReportsWorkerErrors, ModalScreen[tuple[RecordView, ...] | None]
     # ------------------------------------------------------------------ prefill from the file
     @on(Input.Changed, "#path")
     def _path_changed(self, event: Input.Changed) -> None:
-        self._force = False  # a confirmation was for the previous file
         self.propose_from(event.value)
 
     @work(thread=True, exclusive=True, group="propose", exit_on_error=False)
@@ -306,12 +307,12 @@ class RecordForm(ReportsWorkerErrors, ModalScreen[tuple[RecordView, ...] | None]
         text = self._value("path")
         if not text:
             raise BadValue("请填写要归档的文件路径。")
-        paths = source_paths(text)
-        if not paths:
+        files = source_paths(text)
+        if not files:
             raise BadValue(f"文件夹“{text}”里没有可归档的文件。" if as_path(text).is_dir()
                            else f"“{text}”没有写出文件路径。")
-        fields["together"] = len(paths) > 1 and self.query_one("#mode", Select).value == "together"
-        return paths, fields
+        fields["together"] = len(files) > 1 and self.query_one("#mode", Select).value == "together"
+        return source_parts(text), fields  # folders as they are: the intake run walks them
 
     def action_save(self) -> None:
         if self._saving:
@@ -323,48 +324,27 @@ class RecordForm(ReportsWorkerErrors, ModalScreen[tuple[RecordView, ...] | None]
             return
         self._saving = True
         self.query_one("#save", Button).disabled = True
-        self._status(f"正在归档 {len(paths)} 个文件……" if not self.editing else "正在保存……")
+        self._status("正在归档……" if not self.editing else "正在保存……")
         self.save(paths, fields)
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def save(self, paths: list[Path], fields: dict[str, Any]) -> None:
         arch = self.app.archive
         progress = reporter(self)
+        result = None
         try:
             if self.record is None:
-                from ..photos.records import check_incoming, note_filed
+                from ..filing.intake import intake
+                from .outcomes import ModalQuestions
 
-                reports = check_incoming(arch, paths, progress=progress)  # photo checks at filing time
-                errors = [e for r in reports for e in r.errors]
-                if errors and not self._force:
-                    self.post_message(self.PhotoErrors(errors))
-                    return
                 together = fields.pop("together", False)
                 draft = filing.Draft(**{k: v for k, v in fields.items()})
-                if together or len(paths) == 1:
-                    views = (filing.file_document(arch, paths, draft, progress=progress),)
-                else:
-                    filed: list[RecordView] = []
-                    try:
-                        filing.file_each(arch, paths, draft, filed=filed, progress=progress)
-                    except JiaError as exc:
-                        if not filed:
-                            raise
-                        # Some are filed (a copy failed on a later file): show them, say what is left.
-                        left = len(paths) - len(filed)
-                        self.app.call_from_thread(
-                            self.app.notify, f"已归档 {len(filed)} 件，其余 {left} 个文件未归档：{exc}",
-                            title="未全部归档", severity="error", timeout=30)
-                    views = tuple(filed)
-                if reports:
-                    note_filed(arch, views, reports)
-                    warnings = [w for r in reports for w in r.warnings]
-                    for w in warnings[:5]:
-                        self.app.call_from_thread(self.app.notify, w, title="照片提示", severity="warning", timeout=8)
-                    if len(warnings) > 5:
-                        self.app.call_from_thread(
-                            self.app.notify, f"另有 {len(warnings) - 5} 条照片提示，可按 P 查看照片问题。",
-                            title="照片提示", severity="warning", timeout=8)
+                # the one intake run: walks folders, checks each file and photo, asks about
+                # duplicates and bad photos (a modal), files, and says what happened to each file
+                result = intake(arch, paths, draft, questions=ModalQuestions(self.app), together=together,
+                                progress=progress)
+                views = tuple(result.records)
+                self._warn_photos(views)
                 self._warn_unreadable(views)
             else:
                 # base: a field someone else changed since this form opened is not silently undone
@@ -373,7 +353,46 @@ class RecordForm(ReportsWorkerErrors, ModalScreen[tuple[RecordView, ...] | None]
             self.app.call_from_thread(self._done_saving)
         for note in (n for v in views for n in v.notes):  # a link followed, a name partly unreadable
             self.app.call_from_thread(self.app.notify, note, title="提示", severity="warning", timeout=12)
+        if result is not None and (result.not_filed or not result.outcomes):
+            self.post_message(self.Outcomes(result))
+            return
         self.post_message(self.Saved(views))
+
+    class Outcomes(Message):
+        """Some files were not filed (or none found): the clerk sees every file's outcome first."""
+
+        def __init__(self, result: Any) -> None:
+            super().__init__()
+            self.result = result
+
+    def on_record_form_outcomes(self, event: Outcomes) -> None:
+        from .outcomes import OutcomeModal
+
+        result = event.result
+        if not result.outcomes:
+            self._status("没有可归档的文件。" + result.skipped_text(), error=True)
+            return
+
+        def closed(_: None) -> None:
+            if result.records:
+                self.dismiss(tuple(result.records))  # what was filed shows in the tree and table
+            else:
+                self._status(result.summary(), error=True)  # nothing filed: the form stays as typed
+
+        self.app.push_screen(OutcomeModal(result), closed)
+
+    def _warn_photos(self, views: tuple[RecordView, ...]) -> None:
+        """What the photo check found on the photos just filed (from the worker)."""
+        from ..photos.records import list_photos
+
+        ids = [f.id for v in views for f in v.files]
+        warnings = [w for p in list_photos(self.app.archive, file_ids=ids) for w in p.warnings] if ids else []
+        for w in warnings[:5]:
+            self.app.call_from_thread(self.app.notify, w, title="照片提示", severity="warning", timeout=8)
+        if len(warnings) > 5:
+            self.app.call_from_thread(
+                self.app.notify, f"另有 {len(warnings) - 5} 条照片提示，可按 P 查看照片问题。",
+                title="照片提示", severity="warning", timeout=8)
 
     def _warn_unreadable(self, views: tuple[RecordView, ...]) -> None:
         """Encrypted, damaged or scanned files are filed, but the clerk is told (from the worker)."""
@@ -394,26 +413,6 @@ class RecordForm(ReportsWorkerErrors, ModalScreen[tuple[RecordView, ...] | None]
 
     def on_record_form_saved(self, event: Saved) -> None:
         self.dismiss(event.records)
-
-    class PhotoErrors(Message):
-        """The photo to file has errors: it cannot serve as evidence unless the clerk insists."""
-
-        def __init__(self, errors: list[str]) -> None:
-            super().__init__()
-            self.errors = errors
-
-    def on_record_form_photo_errors(self, event: PhotoErrors) -> None:
-        from .dialogs import ConfirmModal
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._force = True
-                self.action_save()
-
-        shown = event.errors[:8] + ([f"……另有 {len(event.errors) - 8} 条"] if len(event.errors) > 8 else [])
-        what = "这张照片" if len(event.errors) == 1 else "有错误的照片"
-        question = "\n".join(shown) + f"\n{what}不能作为证据，仍然归档吗？"
-        self.app.push_screen(ConfirmModal(question, yes="仍然归档", title="照片有错误"), answered)
 
     @on(Button.Pressed, "#save")
     def _save_pressed(self) -> None:
@@ -455,17 +454,14 @@ def _changes(r: RecordView, fields: dict[str, Any]) -> dict[str, Any]:
 # Quoted pieces stay whole (no backslash escapes: Windows and network paths keep theirs);
 # unquoted pieces end at “;”, “；” or a line break.
 _PIECE = re.compile(r'"([^"]*)"|\'([^\']*)\'|([^;；\r\n"\']+)')
-# Files a folder holds that nobody filed on purpose: system and Office lock files.
-_SKIPPED_NAMES = {"thumbs.db", "desktop.ini", "ehthumbs.db", ".ds_store"}
 
 
-def source_paths(text: str) -> list[Path]:
-    """The files the 文件 field names: one path, a folder's files, or several paths.
+def source_parts(text: str) -> list[Path]:
+    """The paths the 文件 field names, folders not opened: one path, or several.
 
     Several paths are separated by “;” (or “；”, or a line break) or each put in quotes,
     as file managers copy them; a text that names an existing path as a whole is that one
-    path, even with a “;” in its name.  A folder gives its files in name order, not its
-    sub-folders, hidden files, Office lock files (``~$…``) or ``Thumbs.db``/``desktop.ini``.
+    path, even with a “;” in its name.
     """
     text = text.strip()
     whole = as_path(text)
@@ -474,19 +470,40 @@ def source_paths(text: str) -> list[Path]:
     else:
         parts = [next(g for g in m.groups() if g is not None) for m in _PIECE.finditer(text)]
         parts = [x for x in parts if x.strip()]
+    return list(dict.fromkeys(as_path(p) for p in parts))
+
+
+def source_paths(text: str) -> list[Path]:
+    """The files the 文件 field names (to say how many): a folder gives its files and those of
+    its sub-folders, in name order, without hidden files, Office lock files (``~$…``) or
+    ``Thumbs.db``/``desktop.ini`` — what the intake run will file."""
     out: list[Path] = []
-    for part in parts:
-        path = as_path(part)
+    for path in source_parts(text):
         if path.is_dir():
-            out += sorted((c for c in path.iterdir() if c.is_file() and not _skipped(c)), key=lambda c: c.name)
+            out += _files_in(path)
         else:
             out.append(path)
     return list(dict.fromkeys(out))
 
 
+def _files_in(folder: Path) -> list[Path]:
+    try:
+        children = sorted(folder.iterdir(), key=lambda c: c.name)
+    except OSError:
+        return []
+    out: list[Path] = []
+    for c in children:
+        if _skipped(c) or c.is_symlink():
+            continue
+        if c.is_dir():
+            out += _files_in(c)
+        elif c.is_file():
+            out.append(c)
+    return out
+
+
 def _skipped(path: Path) -> bool:
-    name = path.name
-    if name.startswith((".", "~$")) or name.lower() in _SKIPPED_NAMES:
+    if skip_reason(path.name):
         return True
     try:  # Windows: the hidden attribute
         return bool(path.stat().st_file_attributes & 2)  # type: ignore[attr-defined]
