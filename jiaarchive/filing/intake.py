@@ -324,23 +324,47 @@ def _shown_report(rep: "PhotoReport", src: Source) -> "PhotoReport":
 # ---------------------------------------------------------------- 3. ask
 
 
-def _settle(checked: Sequence[_Checked], policy: Policy, questions: Questions | None) -> tuple[Answer | None, bool]:
-    """(the answer for each kind, asked) — None when the clerk cancelled."""
-    kinds = {c.finding.kind for c in checked if c.finding is not None and not c.refusal}
-    settled = {DUPLICATE_FOUND: policy.duplicates, BAD_PHOTO: policy.bad_photos}
-    open_kinds = {k for k in kinds if settled[k] == ASK}
-    if open_kinds and questions is not None:
-        findings = [c.finding for c in checked if c.finding is not None and not c.refusal and c.finding.kind in open_kinds]
-        answer = questions.ask(findings)
-        if answer is None:
-            return None, True
-        for k in open_kinds:
-            settled[k] = answer.duplicates if k == DUPLICATE_FOUND else answer.bad_photos
-        asked = True
-    else:
-        asked = False
-    return Answer(duplicates=FILE if settled[DUPLICATE_FOUND] == FILE else SKIP,
-                  bad_photos=FILE if settled[BAD_PHOTO] == FILE else SKIP), asked
+@dataclass
+class Checked:
+    """A run checked and waiting for the clerk's answers (``findings``); ``file`` finishes it.
+
+    The two steps are apart so that a face can ask in its own way and time (the TUI: a modal
+    between two thread workers).  It holds the staging folder of unpacked zip members: ``file``
+    or ``close`` removes it.
+    """
+
+    items: list[_Checked]
+    draft: Draft | None
+    policy: Policy
+    together: bool = False
+    all_or_nothing: bool = False
+    attach_to: int | str | None = None
+    skipped: Counter = field(default_factory=Counter)
+    staging: Staging | None = None
+
+    @property
+    def findings(self) -> list[Finding]:
+        """What needs a person: the findings of kinds the policy leaves to ASK."""
+        asked = {DUPLICATE_FOUND: self.policy.duplicates == ASK, BAD_PHOTO: self.policy.bad_photos == ASK}
+        return [c.finding for c in self.items if c.finding is not None and not c.refusal and asked[c.finding.kind]]
+
+    def settle(self, answer: Answer | None) -> Answer:
+        """The policy, with the kinds it left open answered by ``answer`` (None: skipped)."""
+        def one(setting: str, given: str | None) -> str:
+            return setting if setting != ASK else (given or SKIP)
+
+        return Answer(duplicates=one(self.policy.duplicates, answer.duplicates if answer else None),
+                      bad_photos=one(self.policy.bad_photos, answer.bad_photos if answer else None))
+
+    def cancelled(self) -> Result:
+        """The outcome when the clerk cancels at the question: nothing filed."""
+        self.close()
+        return Result([Outcome(c.src.shown, LEFT, "已取消，未归档。") for c in self.items], self.skipped, cancelled=True)
+
+    def close(self) -> None:
+        if self.staging is not None:
+            self.staging.close()
+            self.staging = None
 
 
 def _blocked(c: _Checked, answer: Answer) -> Outcome | None:
@@ -358,18 +382,11 @@ def _blocked(c: _Checked, answer: Answer) -> Outcome | None:
 # ---------------------------------------------------------------- 4. file
 
 
-def run(archive: "Archive", sources: Sequence[Source], draft: Draft | None = None, *,
-        questions: Questions | None = None, policy: Policy = Policy(), together: bool = False,
-        all_or_nothing: bool = False, attach_to: str | int | None = None, progress: Reporter | None = None,
-        cancelled: Callable[[], bool] = lambda: False) -> Result:
-    """Check, ask, file and report ``sources`` (see the module docstring).
-
-    ``draft`` gives the fields of every record (a source's own ``draft`` wins: the inbox
-    decides per file); ``together`` files all as one record, ``attach_to`` adds them to that
-    record; ``all_or_nothing`` files nothing when any file is not filed.  Raises only for what
-    concerns the whole run (a read-only archive, an unknown code, a bad title typed once for
-    all); everything about one file becomes its ``Outcome``.
-    """
+def check(archive: "Archive", sources: Sequence[Source], draft: Draft | None = None, *, policy: Policy = Policy(),
+          together: bool = False, all_or_nothing: bool = False, attach_to: str | int | None = None,
+          progress: Reporter | None = None, staging: Staging | None = None, skipped: Counter | None = None) -> Checked:
+    """Step 2 of the run: every source checked.  Raises only for what concerns the whole run
+    (a read-only archive, an unknown code or a bad title given once for all)."""
     archive.require_writable()
     if any(src.draft is None for src in sources) and draft is None:
         raise ValueError("a source without its own draft needs the run's draft")
@@ -378,23 +395,59 @@ def run(archive: "Archive", sources: Sequence[Source], draft: Draft | None = Non
         if draft.title is not None:
             records.check_title(draft.title)
         records._check_items(archive, draft.items)
-    result = Result()
-    if not sources:
-        return result
-    checked = _check(archive, sources, progress)
-    answer, _asked = _settle(checked, policy, questions)
+    items = _check(archive, sources, progress) if sources else []
+    return Checked(items, draft, policy, together, all_or_nothing, attach_to, skipped or Counter(), staging)
+
+
+def file(archive: "Archive", checked: Checked, answer: Answer | None = None, *, progress: Reporter | None = None,
+         cancelled: Callable[[], bool] = lambda: False) -> Result:
+    """Steps 4 and 5: file what the checks and ``answer`` allow; one outcome per file."""
+    try:
+        result = _file_checked(archive, checked, checked.settle(answer), progress, cancelled)
+    finally:
+        checked.close()
     result.answer = answer
-    if answer is None:
-        result.cancelled = True
-        result.outcomes = [Outcome(c.src.shown, LEFT, "已取消，未归档。") for c in checked]
-        return result
-    blocked = [_blocked(c, answer) for c in checked]
-    good = [c for c, b in zip(checked, blocked) if b is None]
-    if (all_or_nothing or together or attach_to is not None) and any(blocked):
+    return result
+
+
+def run(archive: "Archive", sources: Sequence[Source], draft: Draft | None = None, *,
+        questions: Questions | None = None, policy: Policy = Policy(), together: bool = False,
+        all_or_nothing: bool = False, attach_to: str | int | None = None, progress: Reporter | None = None,
+        cancelled: Callable[[], bool] = lambda: False) -> Result:
+    """The whole run over ``sources`` in one call (see the module docstring): check, ask
+    ``questions`` (when given and something needs a person), file, report.
+
+    ``draft`` gives the fields of every record (a source's own ``draft`` wins: the inbox
+    decides per file); ``together`` files all as one record, ``attach_to`` adds them to that
+    record; ``all_or_nothing`` files nothing when any file is not filed.
+    """
+    checked = check(archive, sources, draft, policy=policy, together=together, all_or_nothing=all_or_nothing,
+                    attach_to=attach_to, progress=progress)
+    return ask_and_file(archive, checked, questions, progress=progress, cancelled=cancelled)
+
+
+def ask_and_file(archive: "Archive", checked: Checked, questions: Questions | None, *,
+                 progress: Reporter | None = None, cancelled: Callable[[], bool] = lambda: False) -> Result:
+    """Step 3 then 4 and 5: ``questions`` asked (when something needs a person), then ``file``."""
+    answer = None
+    if questions is not None and checked.findings:
+        answer = questions.ask(checked.findings)
+        if answer is None:
+            return checked.cancelled()
+    return file(archive, checked, answer, progress=progress, cancelled=cancelled)
+
+
+def _file_checked(archive: "Archive", checked: Checked, answer: Answer, progress: Reporter | None,
+                  cancelled: Callable[[], bool]) -> Result:
+    items, draft, together, attach_to = checked.items, checked.draft, checked.together, checked.attach_to
+    result = Result(skipped=checked.skipped)
+    blocked = [_blocked(c, answer) for c in items]
+    good = [c for c, b in zip(items, blocked) if b is None]
+    if (checked.all_or_nothing or together or attach_to is not None) and any(blocked):
         why = ("同一件中的其他文件未能归档，这些文件也未归档。" if together else
                "一同追加的其他文件未能追加，这些文件也未追加。" if attach_to is not None else
                "本批中有文件未能归档，按“全部或不归档”（--all-or-nothing）的要求，本批均未归档。")
-        result.outcomes = [b or Outcome(c.src.shown, REFUSED, why) for c, b in zip(checked, blocked)]
+        result.outcomes = [b or Outcome(c.src.shown, REFUSED, why) for c, b in zip(items, blocked)]
         return result
     allow = {id(c): c.finding is not None and c.finding.kind == DUPLICATE_FOUND for c in good}
     filed: dict[int, Outcome] = {}
@@ -413,7 +466,7 @@ def run(archive: "Archive", sources: Sequence[Source], draft: Draft | None = Non
                 filed[id(c)] = _file_one(archive, c, c.src.draft or draft, allow_duplicate=allow[id(c)])
                 track.advance()
         track.finish()
-    result.outcomes = [b or filed[id(c)] for c, b in zip(checked, blocked)]
+    result.outcomes = [b or filed[id(c)] for c, b in zip(items, blocked)]
     return result
 
 
@@ -468,26 +521,33 @@ def intake(archive: "Archive", paths: Iterable[Path | str], draft: Draft, *, que
            policy: Policy = Policy(), together: bool = False, all_or_nothing: bool = False,
            progress: Reporter | None = None, cancelled: Callable[[], bool] = lambda: False) -> Result:
     """File what ``paths`` name (files, folders, zips) under ``draft``; one outcome per file."""
+    checked = check_paths(archive, paths, draft, policy=policy, together=together, all_or_nothing=all_or_nothing,
+                          progress=progress)
+    return ask_and_file(archive, checked, questions, progress=progress, cancelled=cancelled)
+
+
+def check_paths(archive: "Archive", paths: Iterable[Path | str], draft: Draft, *, policy: Policy = Policy(),
+                together: bool = False, all_or_nothing: bool = False, attach_to: str | int | None = None,
+                progress: Reporter | None = None) -> Checked:
+    """Collect and check what ``paths`` name: the first half of ``intake``, for a face that asks
+    its questions between the two halves (``file`` is the second)."""
     archive.require_writable()
-    with Staging() as staging:
+    staging = Staging()
+    try:
         found = collect(paths, staging)
-        result = run(archive, found.sources, draft, questions=questions, policy=policy, together=together,
-                     all_or_nothing=all_or_nothing, progress=progress, cancelled=cancelled)
-    result.skipped = found.skipped
-    return result
+        return check(archive, found.sources, draft, policy=policy, together=together, all_or_nothing=all_or_nothing,
+                     attach_to=attach_to, progress=progress, staging=staging, skipped=found.skipped)
+    except BaseException:
+        staging.close()
+        raise
 
 
 def attach(archive: "Archive", ref: str | int, paths: Iterable[Path | str], *, questions: Questions | None = None,
            policy: Policy = Policy(), progress: Reporter | None = None) -> Result:
     """Add the files ``paths`` name to the record ``ref``, checked as ``intake`` checks them."""
-    archive.require_writable()
     view = records.get_record(archive, ref)
-    with Staging() as staging:
-        found = collect(paths, staging)
-        result = run(archive, found.sources, Draft(code=view.code), questions=questions, policy=policy,
-                     attach_to=view.id, progress=progress)
-    result.skipped = found.skipped
-    return result
+    checked = check_paths(archive, paths, Draft(code=view.code), policy=policy, attach_to=view.id, progress=progress)
+    return ask_and_file(archive, checked, questions, progress=progress)
 
 
 def file_prepared(archive: "Archive", shown: str, path: Path, draft: Draft, *, origin: str = "",

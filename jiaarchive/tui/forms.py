@@ -330,33 +330,67 @@ class RecordForm(ReportsWorkerErrors, ModalScreen[tuple[RecordView, ...] | None]
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def save(self, paths: list[Path], fields: dict[str, Any]) -> None:
         arch = self.app.archive
-        progress = reporter(self)
-        result = None
         try:
             if self.record is None:
-                from ..filing.intake import intake
-                from .outcomes import ModalQuestions
+                from ..filing.intake import check_paths, file
 
                 together = fields.pop("together", False)
                 draft = filing.Draft(**{k: v for k, v in fields.items()})
-                # the one intake run: walks folders, checks each file and photo, asks about
-                # duplicates and bad photos (a modal), files, and says what happened to each file
-                result = intake(arch, paths, draft, questions=ModalQuestions(self.app), together=together,
-                                progress=progress)
-                views = tuple(result.records)
-                self._warn_photos(views)
-                self._warn_unreadable(views)
-            else:
-                # base: a field someone else changed since this form opened is not silently undone
-                views = (filing.edit_record(arch, self.record.id, base=self.record, **_changes(self.record, fields)),)
+                # the one intake run: walks folders and zips, checks each file and photo …
+                checked = check_paths(arch, paths, draft, together=together, progress=reporter(self))
+                if checked.findings:  # … asks about duplicates and bad photos (a modal) …
+                    self.post_message(self.Ask(checked))
+                    return
+                self._after_filing(file(arch, checked, progress=reporter(self)))  # … files, says what happened
+                return
+            # base: a field someone else changed since this form opened is not silently undone
+            views = (filing.edit_record(arch, self.record.id, base=self.record, **_changes(self.record, fields)),)
         finally:
             self.app.call_from_thread(self._done_saving)
+        self.post_message(self.Saved(views))
+
+    class Ask(Message):
+        """The checked run has files the clerk must decide about (duplicates, photos with errors)."""
+
+        def __init__(self, checked: Any) -> None:
+            super().__init__()
+            self.checked = checked
+
+    def on_record_form_ask(self, event: Ask) -> None:
+        from .outcomes import ChoiceModal
+
+        def answered(answer: Any) -> None:
+            if answer is None:
+                event.checked.close()
+                self._status("已取消，未作任何改动。")
+                return
+            self._saving = True
+            self.query_one("#save", Button).disabled = True
+            self._status("正在归档……")
+            self.file_checked(event.checked, answer)
+
+        self.app.push_screen(ChoiceModal(event.checked.findings), answered)
+
+    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    def file_checked(self, checked: Any, answer: Any) -> None:
+        from ..filing.intake import file
+
+        try:
+            self._after_filing(file(self.app.archive, checked, answer, progress=reporter(self)))
+        finally:
+            self.app.call_from_thread(self._done_saving)
+
+    def _after_filing(self, result: Any) -> None:
+        """From the worker: the notes on what was filed, then the outcome list or the saved records."""
+        views = tuple(result.records)
+        self._warn_photos(views)
+        self._warn_unreadable(views)
         for note in (n for v in views for n in v.notes):  # a link followed, a name partly unreadable
             self.app.call_from_thread(self.app.notify, note, title="提示", severity="warning", timeout=12)
-        if result is not None and (result.not_filed or not result.outcomes):
+        if result.not_filed or not result.outcomes:
             self.post_message(self.Outcomes(result))
-            return
-        self.post_message(self.Saved(views))
+        else:
+            self.post_message(self.Saved(views))
 
     class Outcomes(Message):
         """Some files were not filed (or none found): the clerk sees every file's outcome first."""

@@ -1,17 +1,15 @@
 """The TUI's side of the intake run (``filing.intake``): its questions as a modal, its outcomes as a list.
 
-``ModalQuestions`` answers the run's questions from the worker thread the run works in: it
-shows ``ChoiceModal`` (跳过重复 / 跳过有问题的文件 / 仍然归档 / 取消) on the UI thread and
-waits for the clerk's choice.  ``OutcomeModal`` lists what happened to every file — filed
+The run is checked in one thread worker (``intake.check_paths``); when it has findings the
+form shows ``ChoiceModal`` (跳过重复 / 跳过有问题的文件 / 仍然归档 / 取消) and files with the
+clerk's answer in a second worker (``intake.file``), so no worker ever waits on the screen.  ``OutcomeModal`` lists what happened to every file — filed
 (档号), skipped as a duplicate of 档号 X, not filed with the reason — the same list the CLI
 prints at the end of ``jiaarchive add``.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -19,14 +17,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
-from textual.worker import get_current_worker
 
 from ..filing.intake import (BAD_PHOTO, DUPLICATE_FOUND, FILE_ANYWAY, SKIP_DUPLICATES, SKIP_PROBLEMS, Answer,
                              Finding, Result)
 from .keys import SCREEN_BINDINGS, JiaButton
 
-if TYPE_CHECKING:
-    from textual.app import App
 
 SHOWN = 12  # findings listed in the question; the rest are counted
 
@@ -88,28 +83,6 @@ class ChoiceModal(ModalScreen[Answer | None]):
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
         self.dismiss(self.ANSWERS.get(event.button.id or ""))
-
-
-class ModalQuestions:
-    """``intake.Questions`` for a run in a thread worker: the modal on the UI thread, the worker waits."""
-
-    def __init__(self, app: "App") -> None:
-        self.app = app
-
-    def ask(self, findings: Sequence[Finding]) -> Answer | None:
-        done = threading.Event()
-        box: list[Answer | None] = [None]
-
-        def answered(answer: Answer | None) -> None:
-            box[0] = answer
-            done.set()
-
-        self.app.call_from_thread(self.app.push_screen, ChoiceModal(findings), answered)
-        worker = get_current_worker()
-        while not done.wait(0.05):
-            if worker.is_cancelled:  # the app is closing: nothing more is filed
-                return None
-        return box[0]
 
 
 class OutcomeModal(ModalScreen[None]):
