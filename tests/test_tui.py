@@ -21,6 +21,7 @@ from jiaarchive.tui import make_app
 from jiaarchive.tui import browse as browse_mod
 from jiaarchive.tui.dialogs import ConfirmModal, ErrorModal
 from jiaarchive.tui.forms import RecordForm
+from jiaarchive.tui.outcomes import ChoiceModal, OutcomeModal
 from jiaarchive.tui.trash import TrashScreen
 from jiaarchive.tui.widgets import CatalogueTree, PathSuggester, RecordDetail, RecordTable, Selection
 
@@ -302,7 +303,9 @@ async def test_form_checks_values_before_filing(make_archive, tmp_path: Path) ->
 
 
 @run_async
-async def test_refused_file_shows_chinese_error_and_keeps_the_form(make_archive, tmp_path: Path) -> None:
+async def test_duplicate_asks_and_lists_the_outcome_and_keeps_the_form(make_archive, tmp_path: Path) -> None:
+    """A duplicate is a question (跳过重复 / 仍然归档), never a hint to add a command-line flag;
+    nothing filed: the outcome is listed and the form stays as typed."""
     arch = make_archive()
     again = tmp_path / "来源" / "000.txt"  # already filed as A-1·2023-D30-0001
     app = make_app(arch)
@@ -315,13 +318,52 @@ async def test_refused_file_shows_chinese_error_and_keeps_the_form(make_archive,
         await settle(pilot)
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert isinstance(app.screen, ErrorModal)
+        assert isinstance(app.screen, ChoiceModal)
         assert "已经归档过" in app.screen.message and "A-1·2023-D30-0001" in app.screen.message
+        assert "--allow-duplicate" not in app.screen.message
+        assert app.screen.query("#skip_duplicates") and not app.screen.query("#skip_problems")
+        await pilot.press("d")  # 跳过重复
+        await settle(pilot)
+        assert isinstance(app.screen, OutcomeModal)
+        text = "\n".join(app.screen.lines)
+        assert "重复，未归档" in text and "A-1·2023-D30-0001" in text and "--allow-duplicate" not in text
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, RecordForm)  # nothing typed is lost
         assert app.screen.query_one("#path", Input).value == str(again)
     assert sum(filing.counts(arch).values()) == 5
+
+
+@run_async
+async def test_folder_with_problems_files_the_good_ones_and_lists_every_outcome(make_archive, tmp_path: Path) -> None:
+    """A folder (with a sub-folder, an empty file, a duplicate and junk): the choice modal, then
+    every file's outcome; the good files are filed whatever the others are."""
+    arch = make_archive()
+    folder = tmp_path / "新建文件夹"
+    make_text(folder / "2023-05-04 通知.txt", "座谈会通知")
+    make_text(folder / "记录" / "2023-05-05 记录.txt", "座谈会记录")
+    (folder / "空.txt").write_bytes(b"")
+    (folder / "副本.txt").write_bytes((tmp_path / "来源" / "000.txt").read_bytes())
+    make_text(folder / "Thumbs.db", "x")
+    app = make_app(arch)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_file_form(pilot, "D-3")
+        form.query_one("#path", Input).value = str(folder)
+        await settle(pilot)
+        assert "共 4 个文件" in str(form.query_one("#form-status").render())  # sub-folder counted, junk not
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ChoiceModal) and "副本.txt" in app.screen.message
+        await pilot.click("#skip_duplicates")
+        await settle(pilot)
+        assert isinstance(app.screen, OutcomeModal)
+        text = "\n".join(app.screen.lines)
+        assert "空文件" in text and "重复，未归档" in text and "D-3·2023" in text
+        assert "已归档 2 个文件" in app.screen.result.summary() and "系统文件" in app.screen.result.summary()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, RecordForm)  # two were filed: they show in the tree
+    assert sorted(v.title for v in filing.list_records(arch, code="D-3")) == ["记录", "通知"]
 
 
 # ---------------------------------------------------------------- edit, delete, restore
