@@ -148,9 +148,11 @@ def test_bad_inputs(arch, tmp_path: Path) -> None:
         filing.file_document(arch, [ok], Draft(code="B-2"))
     with pytest.raises(BadValue, match="第 99 项"):
         filing.file_document(arch, [ok], Draft(code="A-1", items=(99,)))
-    # one bad file in a batch files none
-    with pytest.raises(UnreadableFile):
-        filing.file_each(arch, [ok, empty], Draft(code="A-1"))
+    # one bad file in a batch files none, when the clerk asks for all or nothing
+    from jiaarchive.filing import intake
+
+    result = intake.intake(arch, [ok, empty], Draft(code="A-1"), all_or_nothing=True)
+    assert [o.status for o in result.outcomes] == [intake.REFUSED, intake.REFUSED] and not result.records
     assert snapshot_tree(arch.root) == before
     assert filing.list_records(arch) == []
 
@@ -350,18 +352,22 @@ def test_export_folder_is_not_unregistered(arch) -> None:
     assert fixity.verify(arch).ok
 
 
-def test_file_each_reports_what_it_filed_before_a_later_failure(arch, tmp_path: Path, monkeypatch) -> None:
+def test_a_failure_on_one_file_leaves_the_others_filed_and_says_why(arch, tmp_path: Path, monkeypatch) -> None:
+    """Each file is its own transaction: a disk that fills up on the second file refuses that one
+    (with the reason), the first stays filed and the third is still filed."""
+    from jiaarchive.filing import intake
+
     srcs = [make_text(tmp_path / f"{i}.txt", f"内容{i}") for i in range(3)]
-    real = filing.file_document
+    real = filing.records.file_document
     calls = []
 
     def flaky(*a, **k):
         calls.append(1)
         if len(calls) == 2:
-            raise OSError("磁盘已满")
+            raise OSError(28, "磁盘已满")
         return real(*a, **k)
-    monkeypatch.setattr(filing.records, "file_document", flaky)  # file_each calls the writer in its module
-    filed: list = []
-    with pytest.raises(OSError):
-        filing.file_each(arch, srcs, Draft(code="F-6", date=date(2021, 1, 1)), filed=filed)
-    assert len(filed) == 1 and filing.get_record(arch, filed[0].archive_no).title == "0"
+    monkeypatch.setattr(filing.records, "file_document", flaky)
+    result = intake.intake(arch, srcs, Draft(code="F-6", date=date(2021, 1, 1)))
+    assert [o.status for o in result.outcomes] == [intake.FILED, intake.REFUSED, intake.FILED]
+    assert "磁盘已满" in result.outcomes[1].reason
+    assert [filing.get_record(arch, o.archive_no).title for o in result.filed] == ["0", "2"]

@@ -35,7 +35,6 @@ from .records import (
     counts,
     edit_record,
     file_document,
-    file_each,
     get_record,
     list_records,
     mark_for_index,
@@ -50,6 +49,6 @@ from .records import (
 __all__ = [
     "EDITABLE", "FIELD_LABELS", "MAX_TITLE", "SECRECY_LEVELS", "Draft", "FileView", "RecordView", "Rewrite",
     "attach_files", "check_date", "check_title", "count_records", "counts", "edit_record", "file_document",
-    "file_each", "get_record", "list_records", "mark_for_index", "parse_date", "reindex", "restore_record",
+    "get_record", "list_records", "mark_for_index", "parse_date", "reindex", "restore_record",
     "rewrite_file", "tag_counts", "trash_record",
 ]

@@ -506,32 +506,6 @@ def _new_files(sources: Sequence[_Source], rels: Sequence[str], now: datetime, s
     ]
 
 
-def file_each(archive: Archive, paths: Sequence[Path], draft: Draft, *, allow_duplicate: bool = False,
-              filed: list[RecordView] | None = None, progress: Reporter | None = None) -> list[RecordView]:
-    """File every path as its own record.  All inputs are checked first: one bad file files none.
-
-    Each record is its own transaction, so a failure after the checks (a disk that fills
-    up) leaves the records before it filed; ``filed``, when given, collects them as they
-    are filed, for the caller to report.  ``progress`` hears of the checks and of each file filed.
-    """
-    archive.require_writable()
-    archive.entry(draft.code)
-    if draft.title is not None:
-        check_title(draft.title)
-    _check_items(archive, draft.items)
-    with archive.session() as s:
-        _inspect_sources(archive, s, [Path(p) for p in paths], allow_duplicate, progress)
-    out = [] if filed is None else filed
-    track = Tracker("正在归档", len(paths), progress)
-    with audit.marked(batch=audit.new_batch_id(archive.now())):  # one batch: one undo takes it back
-        for p in paths:
-            track.start(Path(p).name)
-            out.append(file_document(archive, [p], draft, allow_duplicate=allow_duplicate))
-            track.advance()
-    track.finish()
-    return out
-
-
 # ---------------------------------------------------------------- reading
 
 
