@@ -123,6 +123,7 @@ def test_tui_shows_the_sentence_for_a_full_disk_and_a_conflicting_edit(tmp_path:
     from jiaarchive.tui import make_app
     from jiaarchive.tui.dialogs import ErrorModal
     from jiaarchive.tui.forms import RecordForm
+    from jiaarchive.tui.outcomes import OutcomeModal
     from jiaarchive.tui.widgets import Selection
 
     from .test_tui import go_to, open_file_form
@@ -146,7 +147,8 @@ def test_tui_shows_the_sentence_for_a_full_disk_and_a_conflicting_edit(tmp_path:
             monkeypatch.setattr(storage, "fault_hook", full)
             await pilot.press("ctrl+s")
             await _settle(pilot)
-            assert isinstance(app.screen, ErrorModal) and "磁盘空间不足" in app.screen.message
+            # the per-file outcome list (issue 11), with the one sentence for the full disk
+            assert isinstance(app.screen, OutcomeModal) and "磁盘空间不足" in "\n".join(app.screen.lines)
             monkeypatch.setattr(storage, "fault_hook", None)
             await pilot.press("enter")
             await _settle(pilot)

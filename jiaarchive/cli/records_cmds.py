@@ -174,6 +174,12 @@ def _report(ctx: click.Context, arch, result, *, as_json: bool, explicit_skip: b
         click.echo("以下文件未归档：", err=True)
         for o in missed:
             click.echo(f"  {o.line()}", err=True)
+    if missed and ctx.obj and ctx.obj.get("debug"):  # the technical detail, when asked for
+        import traceback
+
+        for o in missed:
+            if o.error is not None:
+                click.echo("".join(traceback.format_exception(o.error)), err=True)
     if missed:
         kinds = {o.kind for o in missed}
         if DUPLICATE_FOUND in kinds:

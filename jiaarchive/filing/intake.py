@@ -107,6 +107,7 @@ class Outcome:
     archive_no: str = ""  # the record it went into, or the one it duplicates
     record: RecordView | None = None
     kind: str = ""  # for a refusal or a duplicate: the Finding kind that caused it, if any
+    error: BaseException | None = field(default=None, compare=False, repr=False)  # for --debug
 
     @property
     def label(self) -> str:
@@ -478,9 +479,9 @@ def _file_one(archive: "Archive", c: _Checked, draft: Draft, *, allow_duplicate:
     except DuplicateFile as exc:  # filed by another process since the check
         return Outcome(c.src.shown, DUPLICATE, _reworded(str(exc), c.src), exc.existing_archive_no, kind=DUPLICATE_FOUND)
     except JiaError as exc:
-        return Outcome(c.src.shown, REFUSED, _reworded(str(exc), c.src))
+        return Outcome(c.src.shown, REFUSED, _reworded(str(exc), c.src), error=exc)
     except OSError as exc:
-        return Outcome(c.src.shown, REFUSED, f"文件“{c.src.shown}”未能归档（{exc.strerror or exc}）。")
+        return Outcome(c.src.shown, REFUSED, f"文件“{c.src.shown}”未能归档（{exc.strerror or exc}）。", error=exc)
     _note_photos(archive, [view], [c])
     return Outcome(c.src.shown, FILED, archive_no=view.archive_no, record=view)
 
@@ -501,7 +502,7 @@ def _file_group(archive: "Archive", good: Sequence[_Checked], draft: Draft | Non
                 for c in good}
     except (JiaError, OSError) as exc:
         why = str(exc) if isinstance(exc, JiaError) else f"未能归档（{exc.strerror or exc}）。"
-        return {id(c): Outcome(c.src.shown, REFUSED, why) for c in good}
+        return {id(c): Outcome(c.src.shown, REFUSED, why, error=exc) for c in good}
     _note_photos(archive, [view], good)
     return {id(c): Outcome(c.src.shown, FILED, archive_no=view.archive_no, record=view) for c in good}
 
