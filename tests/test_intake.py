@@ -228,3 +228,22 @@ def test_cli_attach_checks_photos(arch, tmp_path: Path) -> None:
     res = cli(arch.root, "attach", number, str(bad), "--force")
     assert res.exit_code == 0, res.output
     assert len(filing.get_record(arch, number).files) == 2
+
+
+def test_cli_asks_on_a_terminal(arch, tmp_path: Path, monkeypatch) -> None:
+    """On a terminal the clerk chooses: 0 cancels (nothing filed), 跳过重复 / 仍然归档 by number."""
+    from jiaarchive.cli import records_cmds
+
+    monkeypatch.setattr(records_cmds, "_questions", lambda batch: None if batch else records_cmds._Prompt())
+    a = make_text(tmp_path / "甲.txt", "通知")
+    assert cli(arch.root, "add", str(a), "--code", "F-4").exit_code == 0
+    copy = tmp_path / "甲副本.txt"
+    copy.write_bytes(a.read_bytes())
+    new = make_text(tmp_path / "乙.txt", "纪要")
+    runner = CliRunner()
+    res = runner.invoke(main, ["--archive", str(arch.root), "add", str(copy), str(new), "--code", "F-4"], input="0\n")
+    assert res.exit_code == 1 and "1 跳过重复" in res.output and "2 仍然归档" in res.output and "已取消" in res.output
+    assert len(filing.list_records(arch)) == 1
+    res = runner.invoke(main, ["--archive", str(arch.root), "add", str(copy), str(new), "--code", "F-4"], input="2\n")
+    assert res.exit_code == 0, res.output
+    assert len(filing.list_records(arch)) == 3

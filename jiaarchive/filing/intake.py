@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 # outcome statuses
 FILED, DUPLICATE, REFUSED, LEFT = "filed", "duplicate", "refused", "left"
 STATUS_LABELS = {FILED: "已归档", DUPLICATE: "重复，未归档", REFUSED: "未归档", LEFT: "未处理"}
+_SUMMARY_LABELS = {DUPLICATE: "重复未归档", REFUSED: "有问题未归档", LEFT: "未处理"}
 
 # what to do with a kind of problem: ask the face, skip the file, or file it anyway
 ASK, SKIP, FILE = "ask", "skip", "file"
@@ -166,7 +167,7 @@ class Result:
         counts = Counter(o.status for o in self.outcomes)
         n_records = len(self.records)
         parts = [f"已归档 {counts[FILED]} 个文件" + (f"（{n_records} 件）" if counts[FILED] != n_records else "")]
-        parts += [f"{STATUS_LABELS[s]} {counts[s]} 个" for s in (DUPLICATE, REFUSED, LEFT) if counts[s]]
+        parts += [f"{_SUMMARY_LABELS[s]} {counts[s]} 个" for s in (DUPLICATE, REFUSED, LEFT) if counts[s]]
         text = "；".join(parts) + "。"
         if self.cancelled:
             text = "已取消，未作任何改动。" if not counts[FILED] else text + "其余已取消。"
