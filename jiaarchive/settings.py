@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ArchiveNotFound, BadSettings, BadValue
-from .storage import DATA_DIR, TRASH_DIR, has_control
+from .storage import DATA_DIR, TRASH_DIR, has_control  # noqa: F401 - TRASH_DIR: settings.TRASH_DIR is used widely
 
 SETTINGS_NAME = "jiaarchive.toml"
 # Reports, catalogues and sheets the program writes for printing: not files of record, so

@@ -7,8 +7,6 @@ import io
 import json
 import random
 import struct
-import subprocess
-import sys
 import zlib
 from datetime import datetime
 from pathlib import Path

@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
-import subprocess
-import sys
 import tomllib
 from pathlib import Path
 

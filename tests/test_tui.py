@@ -19,7 +19,7 @@ from jiaarchive import filing
 from jiaarchive.filing import Draft
 from jiaarchive.tui import make_app
 from jiaarchive.tui import browse as browse_mod
-from jiaarchive.tui.dialogs import ConfirmModal, ErrorModal
+from jiaarchive.tui.dialogs import ConfirmModal
 from jiaarchive.tui.forms import RecordForm
 from jiaarchive.tui.outcomes import ChoiceModal, OutcomeModal
 from jiaarchive.tui.trash import TrashScreen

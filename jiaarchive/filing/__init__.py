@@ -26,8 +26,8 @@ from .records import (
     FileView,
     RecordView,
     Rewrite,
-    _check_items,
-    _check_tags,
+    _check_items,  # noqa: F401 - bulk checks a change's items and tags before it starts
+    _check_tags,  # noqa: F401
     attach_files,
     check_date,
     check_title,

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from .. import audit, storage
-from ..errors import DuplicateFile, JiaError, UnreadableFile
+from ..errors import DuplicateFile, JiaError
 from ..inbox.walk import SKIP_REASONS, Staging, skip_reason, walk
 from ..inbox.zipsafe import is_zip
 from ..progress import Reporter, Tracker

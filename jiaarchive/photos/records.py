@@ -21,10 +21,10 @@ from pathlib import Path, PurePosixPath
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from jiaarchive import audit, filing, storage
+from jiaarchive import filing, storage
 from jiaarchive.archive import Archive
 from jiaarchive.db.models import ACTIVE, File, PhotoLabelRow, Record
-from jiaarchive.errors import BadValue, JiaError, RecordChanged, RecordNotFound, UnreadableFile, UnsafePath
+from jiaarchive.errors import BadValue, RecordNotFound, UnreadableFile, UnsafePath
 from jiaarchive.extract.sniff import IMAGE_KINDS
 from jiaarchive.storage import VERSIONS_DIR
 from jiaarchive.photos import meta
