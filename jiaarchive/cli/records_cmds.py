@@ -182,7 +182,7 @@ def _report(ctx: click.Context, arch, result, *, as_json: bool, explicit_skip: b
                 click.echo("".join(traceback.format_exception(o.error)), err=True)
     if missed:
         kinds = {o.kind for o in missed}
-        if DUPLICATE_FOUND in kinds:
+        if DUPLICATE_FOUND in kinds and not explicit_skip:
             click.echo("如确需重复归档，请加 --allow-duplicate。", err=True)
         if BAD_PHOTO in kinds:
             click.echo("照片有错误，不能作为证据；确需归档请加 --force。", err=True)

@@ -22,6 +22,7 @@ As beets' importer, the core runs the whole sequence and the face only answers q
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from contextlib import nullcontext
 from collections.abc import Callable, Iterable, Sequence
@@ -44,6 +45,8 @@ if TYPE_CHECKING:
 # outcome statuses
 FILED, DUPLICATE, REFUSED, LEFT = "filed", "duplicate", "refused", "left"
 STATUS_LABELS = {FILED: "已归档", DUPLICATE: "重复，未归档", REFUSED: "未归档", LEFT: "未处理"}
+# why files were left out without a word each (inbox.walk's reasons, and the archive's own files)
+SKIPPED = {**SKIP_REASONS, "archive": "档案自身的文件"}
 _SUMMARY_LABELS = {DUPLICATE: "重复未归档", REFUSED: "有问题未归档", LEFT: "未处理"}
 
 # what to do with a kind of problem: ask the face, skip the file, or file it anyway
@@ -160,7 +163,7 @@ class Result:
         """'已跳过：隐藏文件 2 个，…。' or ''."""
         if not self.skipped:
             return ""
-        return "已跳过：" + "，".join(f"{SKIP_REASONS[k]} {n} 个" for k, n in sorted(self.skipped.items())) + "。"
+        return "已跳过：" + "，".join(f"{SKIPPED[k]} {n} 个" for k, n in sorted(self.skipped.items())) + "。"
 
     def summary(self) -> str:
         """``已归档 12 个文件（12 件）；重复 2 个，未归档 1 个。已跳过：…``"""
@@ -200,10 +203,15 @@ class Collected:
     skipped: Counter = field(default_factory=Counter)
 
 
-def collect(paths: Iterable[Path | str], staging: Staging) -> Collected:
-    """The files the clerk named: files as they are, folders and zips walked (``inbox.walk``)."""
+def collect(paths: Iterable[Path | str], staging: Staging, *, archive_root: Path | None = None) -> Collected:
+    """The files the clerk named: files as they are, folders and zips walked (``inbox.walk``).
+
+    A link to a folder is not walked (it may lead anywhere); the archive's own files, when a
+    folder holds the archive (``archive_root``), are skipped and counted.
+    """
     out = Collected()
     seen: set[str] = set()
+    inside = os.path.realpath(archive_root) if archive_root is not None else None
     for p in paths:
         p = Path(p)
         shown = storage.display_path(p).rstrip("/") or storage.display_path(p)
@@ -212,10 +220,16 @@ def collect(paths: Iterable[Path | str], staging: Staging) -> Collected:
         if why:  # named one by one, as ``add office/*`` does: still nobody files Thumbs.db on purpose
             out.skipped[why] += 1
             continue
-        if p.is_dir():
+        if p.is_symlink() and p.is_dir():
+            found.append(Source(shown, None, refusal=f"“{shown}”是指向文件夹的快捷方式（符号链接），为安全起见不展开。"
+                                                     "请直接给出该文件夹。"))
+        elif p.is_dir():
             w = walk(p, staging)
             out.skipped.update(w.skipped)
             for item in w.items:
+                if inside and item.path is not None and not item.in_zip and _within(item.path, inside):
+                    out.skipped["archive"] += 1
+                    continue
                 found.append(Source(f"{shown}/{item.rel}", item.path, refusal=item.refusal,
                                     origin=_origin(p, "/" + item.rel) if item.in_zip else ""))
         elif _regular(p) and is_zip(p):
@@ -232,6 +246,11 @@ def collect(paths: Iterable[Path | str], staging: Staging) -> Collected:
                 seen.add(src.shown)
                 out.sources.append(src)
     return out
+
+
+def _within(path: Path, root: str) -> bool:
+    real = os.path.realpath(path)
+    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def _regular(p: Path) -> bool:
@@ -536,7 +555,7 @@ def check_paths(archive: "Archive", paths: Iterable[Path | str], draft: Draft, *
     archive.require_writable()
     staging = Staging()
     try:
-        found = collect(paths, staging)
+        found = collect(paths, staging, archive_root=archive.root)
         return check(archive, found.sources, draft, policy=policy, together=together, all_or_nothing=all_or_nothing,
                      attach_to=attach_to, progress=progress, staging=staging, skipped=found.skipped)
     except BaseException:
