@@ -247,3 +247,15 @@ def test_cli_asks_on_a_terminal(arch, tmp_path: Path, monkeypatch) -> None:
     res = runner.invoke(main, ["--archive", str(arch.root), "add", str(copy), str(new), "--code", "F-4"], input="2\n")
     assert res.exit_code == 0, res.output
     assert len(filing.list_records(arch)) == 3
+
+
+def test_a_folder_holding_the_archive_skips_its_files_and_a_folder_link_is_refused(arch, tmp_path: Path) -> None:
+    make_text(tmp_path / "收件" / "通知.txt", "通知")
+    make_text(arch.root / "放错了.txt", "误放在档案里")
+    result = intake.intake(arch, [tmp_path], DRAFT)  # tmp_path holds the archive folder too
+    assert [Path(o.path).name for o in result.filed] == ["通知.txt"]
+    assert result.skipped["archive"] >= 2 and "档案自身的文件" in result.skipped_text()
+    link = tmp_path / "快捷方式"
+    os.symlink(tmp_path / "收件", link)
+    [o] = intake.intake(arch, [link], DRAFT).outcomes
+    assert o.status == REFUSED and "指向文件夹的快捷方式" in o.reason
