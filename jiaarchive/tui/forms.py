@@ -389,8 +389,10 @@ class RecordForm(ReportsWorkerErrors, ModalScreen[tuple[RecordView, ...] | None]
             self.app.call_from_thread(self.app.notify, note, title="提示", severity="warning", timeout=12)
         if result.not_filed or not result.outcomes:
             self.post_message(self.Outcomes(result))
-        else:
-            self.post_message(self.Saved(views))
+            return
+        if result.skipped:  # hidden files, Thumbs.db, ~$ lock files: said once, not listed
+            self.app.call_from_thread(self.app.notify, result.skipped_text(), title="归档", timeout=8)
+        self.post_message(self.Saved(views))
 
     class Outcomes(Message):
         """Some files were not filed (or none found): the clerk sees every file's outcome first."""
