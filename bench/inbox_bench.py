@@ -66,7 +66,8 @@ from jiaarchive.archive import init_archive  # noqa: E402
 from jiaarchive.inbox import Staging, propose_pile  # noqa: E402
 from jiaarchive.inbox.progress import bar  # noqa: E402
 
-UNIT_TYPES = {"tune": "公有制企业", "unseen": "非公有制企业", "third": "公有制企业"}
+UNIT_TYPES = {"tune": "公有制企业", "unseen": "非公有制企业", "third": "公有制企业", "hospital": "非公有制企业"}
+PILES = tuple(UNIT_TYPES)
 
 
 def _machine() -> str:
@@ -237,7 +238,7 @@ def throughput(n: int, tmp: Path) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--pile", choices=("tune", "unseen", "third", "all", "none"), default="all")
+    ap.add_argument("--pile", choices=(*PILES, "all", "none"), default="all")
     ap.add_argument("--years", default="2021", help="years of paperwork per pile, e.g. 2020,2021")
     ap.add_argument("--prefill", choices=("same", "other"), help="file 2020 papers first: the same unit's, or the other pile's")
     ap.add_argument("--misses", action="store_true", help="list every wrong proposal")
@@ -246,12 +247,12 @@ def main() -> None:
     args = ap.parse_args()
     print(f"机器：{_machine()}；{date.today().isoformat()}")
     years = tuple(int(x) for x in args.years.split(","))
-    names = ("tune", "unseen", "third") if args.pile == "all" else (() if args.pile == "none" else (args.pile,))
+    names = PILES if args.pile == "all" else (() if args.pile == "none" else (args.pile,))
     with tempfile.TemporaryDirectory() as t:
         tmp = args.keep or Path(t)
         tmp.mkdir(parents=True, exist_ok=True)
         for name in names:
-            other = {"tune": "unseen", "unseen": "tune", "third": "tune"}[name]
+            other = {"tune": "unseen", "unseen": "tune", "third": "tune", "hospital": "tune"}[name]
             prefill = {None: None, "same": name, "other": other}[args.prefill]
             measure(name, tmp, prefill=prefill, misses=args.misses, years=years)
         if args.throughput:
