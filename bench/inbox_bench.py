@@ -159,7 +159,7 @@ def measure(name: str, tmp: Path, *, prefill: str | None, misses: bool, years: t
                 accept[1] += ok1
         if misses and not ok1:
             why = f.proposals[0].reasons[:2] if f and f.proposals else ()
-            wrong.append(f"  {lab.code} → {got}  {lab.rel}  《{f.title if f else ''}》  {'；'.join(why)}")
+            wrong.append(f"  {lab.code} → {'/'.join(codes[:3]) or '—'}{'' if ok3 else ' ✗'}  {lab.rel}  《{f.title if f else ''}》  {'；'.join(why)}")
     print(f"\n== 堆：{name}（{mod.UNIT}，{UNIT_TYPES[name]}，{'、'.join(map(str, years))} 年）"
           f"{'，先归档 ' + prefill + ' 堆的 2020 年资料' if prefill else ''} ==")
     print(f"文件 {n} 个（生成 {made:.1f} 秒）；建议用时 {took:.1f} 秒（{n / took:.1f} 个/秒）；未列出 {len(missing)} 个")

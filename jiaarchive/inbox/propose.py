@@ -14,7 +14,7 @@ import re
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from .. import storage
 from . import classify, dates, titles
 from .keywords import KeywordTable, load_table
+from .profiles import EntryProfiles, load_profiles
 from .progress import Report, Step, silent
 from .walk import Item, Staging, Walk, walk
 
@@ -150,6 +151,7 @@ def propose_pile(archive: "Archive", source: Path, staging: Staging, *, report: 
     work = [_Work(it) for it in walked.items]
     table = load_table(archive)
     pile.notes += table.notes
+    entry_profiles = load_profiles(archive)
 
     _identify(archive, work, report, cancelled)
     _extract(archive, work, report, cancelled, workers)
@@ -164,9 +166,11 @@ def propose_pile(archive: "Archive", source: Path, staging: Staging, *, report: 
         report(Step(i, len(work), w.item.rel, "分析", started))
         _read_document(w, table)
         if w.item.path is not None and w.kind != "empty":
-            w.scores = classify.score(_evidence(w, table, similar), table)
+            w.scores = classify.score(_evidence(w, table, similar, entry_profiles), table)
     similar.close()
+    own = {id(w): w.scores.top_points for w in work if w.scores is not None}
     _neighbours(work)
+    _same_day(work, own)
     _pile_prior(work)
     for w in work:
         ranked = tuple(classify.rank(w.scores)) if w.scores is not None else ()
@@ -348,15 +352,19 @@ def _date(w: _Work, stem: str, created: date | None) -> None:
         w.when, w.when_source = created, DATE_SOURCES["properties"]
 
 
-def _evidence(w: _Work, table: KeywordTable, similar: "_Similar") -> classify.Evidence:
+def _evidence(w: _Work, table: KeywordTable, similar: "_Similar", entry_profiles: EntryProfiles | None = None) -> classify.Evidence:
     it = w.item
     stem = it.name.rsplit(".", 1)[0] if "." in it.name else it.name
     named = titles.from_name(stem) or (stem if classify.code_in_name(stem, table.codes) else "")
     label = titles.SOURCES.get(w.title.source, "题名")
     title = w.title.text if w.title.source in ("heading", "properties") else ""
     ev = classify.Evidence(folders=it.folders, name=named, title=title, title_label=label, text=w.text)
-    return classify.Evidence(ev.folders, ev.name, ev.title, ev.title_label, ev.text,
-                             similar.find(table, ev) if similar.active else ())
+    profile = None
+    if entry_profiles:
+        parts = [("title", title), ("name", named), ("body", w.text)]
+        parts += [("folder", f) for f in it.folders if not titles.GENERIC_FOLDERS.match(f.strip())]
+        profile = entry_profiles.compare(parts)
+    return replace(ev, similar=similar.find(table, ev) if similar.active else (), profile=profile)
 
 
 def _neighbours(work: list[_Work]) -> None:
@@ -378,6 +386,35 @@ def _neighbours(work: list[_Work]) -> None:
             name = folder.rsplit("/", 1)[-1]
             classify.add_neighbours(w.scores, avg, len(others), name,  # type: ignore[arg-type]
                                     generic=not name or bool(titles.GENERIC_FOLDERS.match(name)))
+
+
+THIN = 4.0  # a file whose own evidence scores below this leans on the files around it
+
+
+def _same_day(work: list[_Work], own: dict[int, float]) -> None:
+    """Photos with little evidence of their own get what the documents made on, or naming, the
+    day they were taken were proposed as (the notice names the day of the sports meet, its
+    photos carry that day)."""
+    by_day: dict[date, list[_Work]] = defaultdict(list)
+    for w in work:
+        if w.scores is None or w.is_image or own.get(id(w), 0.0) < THIN:
+            continue
+        days = dates.mentioned_days(w.text[:20_000], w.when.year if w.when else None) if w.text else set()
+        if w.when:
+            days.add(w.when)
+        for d in days:
+            by_day[d].append(w)
+    for w in work:
+        if w.scores is None or not w.is_image or w.when is None or own.get(id(w), 0.0) >= THIN:
+            continue
+        docs = by_day.get(w.when, [])
+        if not docs:
+            continue
+        avg: dict[str, float] = defaultdict(float)
+        for o in docs:
+            for c, v in o.scores.distribution().items():  # type: ignore[union-attr]
+                avg[c] += v / len(docs)
+        classify.add_same_day(w.scores, avg, len(docs), w.when.isoformat())  # type: ignore[arg-type]
 
 
 def _pile_prior(work: list[_Work]) -> None:
