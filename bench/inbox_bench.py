@@ -130,6 +130,7 @@ def measure(name: str, tmp: Path, *, prefill: str | None, misses: bool, years: t
     conf_right, conf_wrong = [], []
     accept = [0, 0]
     wrong: list[str] = []
+    pairs: Counter = Counter()  # (right entry, proposed entry) of every wrong first proposal
     blind = [0, 0, 0]  # files with no clue of their own (no text, no title, no descriptive name): n, top-1, top-3
     for lab in labels:
         f = by_rel.get(lab.rel)
@@ -147,6 +148,8 @@ def measure(name: str, tmp: Path, *, prefill: str | None, misses: bool, years: t
         row[1] += ok1
         row[2] += ok3
         confusion[lab.code[0]][got[0]] += 1
+        if not ok1:
+            pairs[(lab.code, got)] += 1
         kind = "photo" if lab.fmt.startswith("jpg") else "doc"
         titles[kind][0] += 1
         titles[kind][1] += bool(f and _title_ok(f.title, lab.title, kind == "photo"))
@@ -176,6 +179,8 @@ def measure(name: str, tmp: Path, *, prefill: str | None, misses: bool, years: t
     print("      " + "".join(f"{v:>5}" for v in vols) + "    —")
     for v in vols:
         print(f"    {v} " + "".join(f"{confusion[v][w]:>5}" for w in vols) + f"{confusion[v]['—']:>5}")
+    if pairs:
+        print("最常混淆的条目（正确 → 建议，次数）：" + "，".join(f"{a} → {b} ×{k}" for (a, b), k in pairs.most_common(8)))
     for kind, (k, ok) in titles.items():
         if k:
             print(f"题名（{'文档' if kind == 'doc' else '照片'}）：{ok}/{k} = {ok / k:.1%} 与文档题名一致")
@@ -190,7 +195,26 @@ def measure(name: str, tmp: Path, *, prefill: str | None, misses: bool, years: t
     if wrong:
         print("建议错误的文件：")
         print("\n".join(wrong))
-    return {"name": name, "n": n, "top1": top1 / n, "top3": top3 / n, "seconds": took}
+    return {"name": name, "n": n, "top1": top1 / n, "top3": top3 / n, "seconds": took, "pairs": pairs}
+
+
+SEEN = {"tune": "调权重用", "unseen": "写成后调过", "third": "冻结后写成，后来看过", "hospital": "本分支改动前冻结"}
+
+
+def _summary(results: list[dict]) -> None:
+    """Every pile side by side (a tuned pile far above the others shows overfitting), and the
+    entry pairs most often confused over all of them."""
+    print("\n== 各堆汇总（越往后越“没见过”；调过的堆明显高于其他堆即说明过拟合）==")
+    for r in results:
+        print(f"    {r['name']:<9} {r['n']:>4} 个  top-1 {r['top1']:6.1%}  top-3 {r['top3']:6.1%}  （{SEEN.get(r['name'], '')}）")
+    n = sum(r["n"] for r in results)
+    print(f"    {'合计':<8} {n:>4} 个  top-1 {sum(r['top1'] * r['n'] for r in results) / n:6.1%}  "
+          f"top-3 {sum(r['top3'] * r['n'] for r in results) / n:6.1%}")
+    pairs: Counter = Counter()
+    for r in results:
+        pairs.update(r["pairs"])
+    if pairs:
+        print("    所有堆中最常混淆的条目：" + "，".join(f"{a} → {b} ×{k}" for (a, b), k in pairs.most_common(10)))
 
 
 def _prefill(arch, name: str, tmp: Path) -> None:  # noqa: ANN001
@@ -251,10 +275,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as t:
         tmp = args.keep or Path(t)
         tmp.mkdir(parents=True, exist_ok=True)
+        results = []
         for name in names:
             other = {"tune": "unseen", "unseen": "tune", "third": "tune", "hospital": "tune"}[name]
             prefill = {None: None, "same": name, "other": other}[args.prefill]
-            measure(name, tmp, prefill=prefill, misses=args.misses, years=years)
+            results.append(measure(name, tmp, prefill=prefill, misses=args.misses, years=years))
+        if len(results) > 1:
+            _summary(results)
         if args.throughput:
             throughput(args.throughput, tmp)
 

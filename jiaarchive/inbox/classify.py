@@ -47,6 +47,8 @@ PROFILE_FULL = 0.25  # a cosine at which the comparison counts fully (below: in 
 PROFILE_DAMP = 8.0  # the more the file's own words say, the less the second opinion counts
 NEIGHBOUR_MAX = 4.0
 PRIOR_MAX = 1.5
+PRIOR_FIRST = 0.15  # the pile's most common entry for such files must be this common to be proposed at all
+PRIOR_OTHERS = 0.06
 SAME_DAY_MAX = 4.0
 # Turning scores into confidences (tuned on the first labelled pile, see bench/inbox_bench.py).
 SOFTMAX_BETA = 0.45
@@ -285,8 +287,11 @@ def add_same_day(s: Scores, shares: Mapping[str, float], count: int, day: str) -
 def add_pile_prior(s: Scores, shares: Mapping[str, float], count: int, what: str) -> None:
     """For a file with no evidence at all: what most other ``what`` (照片) of the pile were
     proposed as, weakly (the confidence stays low and says so)."""
-    for code, share in sorted(shares.items(), key=lambda kv: -kv[1])[:3]:
-        if share >= 0.15:
+    ranked = sorted(shares.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+    if not ranked or ranked[0][1] < PRIOR_FIRST:
+        return
+    for code, share in ranked:  # the runners-up too: the clerk picks among the pile's usual entries
+        if share >= PRIOR_OTHERS:
             s.add(code, PRIOR_MAX * share, f"没有其他线索；本批其他{what}（{count} 个）多归入 {code}")
 
 
