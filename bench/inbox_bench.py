@@ -66,7 +66,8 @@ from jiaarchive.archive import init_archive  # noqa: E402
 from jiaarchive.inbox import Staging, propose_pile  # noqa: E402
 from jiaarchive.inbox.progress import bar  # noqa: E402
 
-UNIT_TYPES = {"tune": "公有制企业", "unseen": "非公有制企业", "third": "公有制企业", "hospital": "非公有制企业"}
+UNIT_TYPES = {"tune": "公有制企业", "unseen": "非公有制企业", "third": "公有制企业", "hospital": "非公有制企业",
+              "preschool": "非公有制企业"}
 PILES = tuple(UNIT_TYPES)
 
 
@@ -198,7 +199,7 @@ def measure(name: str, tmp: Path, *, prefill: str | None, misses: bool, years: t
     return {"name": name, "n": n, "top1": top1 / n, "top3": top3 / n, "seconds": took, "pairs": pairs}
 
 
-SEEN = {"tune": "调权重用", "unseen": "写成后调过", "third": "冻结后写成，后来看过", "hospital": "本分支改动前冻结"}
+SEEN = {"tune": "调权重用", "unseen": "写成后调过", "third": "冻结后写成，后来看过", "hospital": "本分支改动前冻结", "preschool": "本分支第二次改动前冻结，只在最后量一次"}
 
 
 def _summary(results: list[dict]) -> None:
@@ -277,7 +278,7 @@ def main() -> None:
         tmp.mkdir(parents=True, exist_ok=True)
         results = []
         for name in names:
-            other = {"tune": "unseen", "unseen": "tune", "third": "tune", "hospital": "tune"}[name]
+            other = {"tune": "unseen", "unseen": "tune", "third": "tune", "hospital": "tune", "preschool": "tune"}[name]
             prefill = {None: None, "same": name, "other": other}[args.prefill]
             results.append(measure(name, tmp, prefill=prefill, misses=args.misses, years=years))
         if len(results) > 1:
