@@ -259,6 +259,8 @@ def throughput(n: int, tmp: Path) -> None:
     print(f"\n== 吞吐：{len(labels)} 个文件（{'，'.join(f'{k} {v}' for k, v in sorted(kinds.items()))}）==")
     print(f"jiaarchive inbox --json（新进程，含启动）：{took:.1f} 秒，{len(labels) / took:.1f} 个/秒，列出 {len(out['items'])} 项；"
           f"目标 60 秒内：{'达到' if took < 60 else '未达到'}")
+    for note in out.get("notes", []):
+        print(f"    {note}")
 
 
 def main() -> None:
@@ -268,9 +270,14 @@ def main() -> None:
     ap.add_argument("--prefill", choices=("same", "other"), help="file 2020 papers first: the same unit's, or the other pile's")
     ap.add_argument("--misses", action="store_true", help="list every wrong proposal")
     ap.add_argument("--throughput", type=int, default=500, help="files for the throughput run (0: skip)")
+    ap.add_argument("--no-ocr", action="store_true", help="measure as on a machine without text recognition")
     ap.add_argument("--keep", type=Path, help="write piles and archives here and keep them")
     args = ap.parse_args()
-    print(f"机器：{_machine()}；{date.today().isoformat()}")
+    from jiaarchive.extract import ocr
+
+    if args.no_ocr:
+        ocr.available = lambda: False  # the inbox asks this before reading scans and photos
+    print(f"机器：{_machine()}；{date.today().isoformat()}；文字识别：{'已安装' if ocr.available() else '未安装或已关闭'}")
     years = tuple(int(x) for x in args.years.split(","))
     names = PILES if args.pile == "all" else (() if args.pile == "none" else (args.pile,))
     with tempfile.TemporaryDirectory() as t:

@@ -172,6 +172,34 @@ def test_photos_lean_on_documents_made_on_or_naming_their_day(arch, tmp_path: Pa
     assert "拍摄日期" not in _reasons(files["手机/IMG_3002.jpg"])
 
 
+def test_scans_and_photos_are_read_by_text_recognition(arch, tmp_path: Path, monkeypatch) -> None:
+    """With OCR installed, a scan's recognised text gives its title, date and entry, and the
+    banner in a photo with a camera name gives its title and leans its entry."""
+    from jiaarchive.extract.ocr import available
+
+    from . import scans
+
+    if not available() or scans.cjk_font() is None:
+        pytest.skip("未安装文字识别或中文字体")
+    monkeypatch.setenv("JIAARCHIVE_INBOX_OCR", "1")
+    root = tmp_path / "堆"
+    scans.scanned_notice_pdf(root / "扫描" / "Scan_0001.pdf")
+    img = scans.render_page(["2021年职工拔河比赛"], width=900, size=60, margin=60)
+    scans.save_jpeg(img, root / "微信文件" / "IMG_2001.jpg")
+    files, _ = _propose(arch, root)
+    scan = files["扫描/Scan_0001.pdf"]
+    assert "image_only_pdf" in scan.flags and scan.code == "B-1"
+    assert scan.title == "关于召开二〇二一年教职工代表大会的通知" and scan.title_source == "heading"
+    assert scan.date == date(2021, 3, 8) and any("识别出来的" in n for n in scan.notes)
+    photo = files["微信文件/IMG_2001.jpg"]
+    assert (photo.title, photo.title_source) == ("2021年职工拔河比赛", "banner") and photo.code == "D-5"
+
+
+def test_banner_lines() -> None:
+    assert titles.banner("i14\n2021年“提质增效”劳动竞赛总结表彰大会\n_/1tbitt") == "2021年“提质增效”劳动竞赛总结表彰大会"
+    assert titles.banner("i14\n_/1tbitt\n工会") == ""
+
+
 def test_archive_keywords_override_and_bad_ones_are_ignored(tmp_path: Path) -> None:
     a = init_archive(tmp_path / "档案", unit=UNIT, unit_type="公有制企业")
     a.settings.extra["inbox"] = {"keywords": {"A-3": {"嘉陵杯": 5, "x": 3, "坏权重": "很高"}, "Z-9": {"词": 1}}}

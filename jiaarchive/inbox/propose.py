@@ -10,6 +10,7 @@ the archive and changes nothing in it.
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections import Counter, defaultdict
@@ -137,6 +138,7 @@ class _Work:
     title: titles.Title = titles.Title("", "")
     when: date | None = None
     when_source: str = ""
+    ocr: str = ""  # what text recognition read in a scan or a photo
 
 
 def propose_pile(archive: "Archive", source: Path, staging: Staging, *, report: Report = silent,
@@ -155,6 +157,7 @@ def propose_pile(archive: "Archive", source: Path, staging: Staging, *, report: 
 
     _identify(archive, work, report, cancelled)
     _extract(archive, work, report, cancelled, workers)
+    pile.notes += _recognise(work, report, cancelled, workers)
     similar = _Similar(archive)
     if similar.note:
         pile.notes.append(similar.note)
@@ -289,6 +292,51 @@ def _extract(archive: "Archive", work: list[_Work], report: Report, cancelled: C
             return
 
 
+OCR_ENV = "JIAARCHIVE_INBOX_OCR"  # "0": the inbox reads no scans or photos (a slow machine; the tests)
+OCR_SECONDS = 30.0  # at most this long reading scans and photos (a pile of 500 stays within a minute)
+OCR_TIMEOUT = 20.0  # one page
+
+
+def _recognise(work: list[_Work], report: Report, cancelled: Callable[[], bool], workers: int) -> list[str]:
+    """Text recognition (OCR, when installed) of what has no text of its own: the first page
+    of scans, then photos whose name says nothing (a banner, a screen or a sign names the
+    event).  Limited to ``OCR_SECONDS``; what is left is said in the pile's notes."""
+    from ..extract import recognise_many
+    from ..extract.ocr import available
+
+    scans = [w for w in work if w.status == "no_text_layer" and w.item.path is not None]
+    photos = [w for w in work if w.is_image and w.item.path is not None and w.kind != "empty"
+              and not ({"unreadable", "encrypted"} & set(w.flags)) and not titles.from_name(_stem(w.item.name))]
+    todo = scans + photos
+    if not todo or os.environ.get(OCR_ENV, "").strip() == "0" or not available():
+        return []
+    by_path = {w.item.path: w for w in todo}
+    jobs = [(w.item.path, "pdf" if w in scans else w.kind, 0) for w in todo]
+    started = time.monotonic()
+    done = 0
+    report(Step(0, len(todo), "", "识别文字", started))
+    results = recognise_many(jobs, workers=workers, timeout=OCR_TIMEOUT)
+    try:
+        for (path, _page), rec in results:
+            w = by_path[path]
+            done += 1
+            if rec.status == "ok" and rec.text.strip():
+                w.ocr = rec.text
+            report(Step(done, len(todo), w.item.rel, "识别文字", started))
+            if cancelled() or time.monotonic() - started > OCR_SECONDS:
+                break
+    finally:
+        results.close()
+    left = len(todo) - done
+    if left and not cancelled():
+        return [f"文字识别用时已到 {OCR_SECONDS:.0f} 秒上限，还有 {left} 个扫描件或照片未识别，它们的建议只依据文件名和文件夹。"]
+    return []
+
+
+def _stem(name: str) -> str:
+    return name.rsplit(".", 1)[0] if "." in name else name
+
+
 TEXT_KEPT = 60_000  # characters of a file's text kept for its title, date and words (a pile may be large)
 
 
@@ -315,6 +363,8 @@ def _read_document(w: _Work, table: KeywordTable) -> None:
     text = w.text
     if w.is_image:
         text = "\n".join(text.splitlines()[1:])  # photo_text starts with the file's stem
+    if w.ocr and not w.is_image:  # a scan: what was read is the document's text
+        text = w.ocr
     w.text = text
     props = None
     if not w.is_image and w.kind in ("docx", "xlsx", "pptx", "pdf"):
@@ -323,7 +373,11 @@ def _read_document(w: _Work, table: KeywordTable) -> None:
         props = doc_properties(it.path)
     w.title = titles.propose_title(text=text, properties_title=props.title if props else None, stem=stem,
                                    folders=it.folders, is_photo=w.is_image, spreadsheet=w.kind in ("xlsx", "xls", "ods"),
-                                   describes=lambda t: bool(table.find(t)))
+                                   describes=lambda t: bool(table.find(t)), seen=w.ocr if w.is_image else "")
+    if w.ocr and w.is_image:
+        w.text = "\n".join(x for x in (text, w.ocr) if x)  # the words on a banner count as the photo's text
+    if w.ocr and not w.is_image:
+        w.notes.append(f"文件“{it.rel}”的文字是识别出来的，题名和日期请核对。")
     _date(w, stem, props.created if props else None)
 
 
