@@ -168,7 +168,7 @@ def test_photos_lean_on_documents_made_on_or_naming_their_day(arch, tmp_path: Pa
     make_jpeg(root / "手机" / "IMG_3002.jpg", taken=datetime(2021, 3, 3, 9, 30), color=(2, 2, 2))
     files, _ = _propose(arch, root)
     meet = files["手机/IMG_3001.jpg"]
-    assert meet.code == "D-5" and "拍摄日期 2021-10-23 与本批 1 份文件所载日期相同" in _reasons(meet)
+    assert meet.code == "D-5" and "拍摄日期 2021-10-23 与本批 1 个文件所载日期相同" in _reasons(meet)
     assert "拍摄日期" not in _reasons(files["手机/IMG_3002.jpg"])
 
 

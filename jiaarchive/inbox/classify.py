@@ -281,7 +281,7 @@ def add_same_day(s: Scores, shares: Mapping[str, float], count: int, day: str) -
     weight = SAME_DAY_MAX * min(1.0, (count + 1) / 3)
     for code, share in sorted(shares.items(), key=lambda kv: -kv[1])[:3]:
         if share >= 0.25:
-            s.add(code, weight * share, f"拍摄日期 {day} 与本批 {count} 份文件所载日期相同，它们多归入 {code}")
+            s.add(code, weight * share, f"拍摄日期 {day} 与本批 {count} 个文件所载日期相同，它们多归入 {code}")
 
 
 def add_pile_prior(s: Scores, shares: Mapping[str, float], count: int, what: str) -> None:

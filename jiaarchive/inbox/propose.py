@@ -448,13 +448,15 @@ THIN = 4.0  # a file whose own evidence scores below this leans on the files aro
 def _same_day(work: list[_Work], own: dict[int, float]) -> None:
     """Photos with little evidence of their own get what the documents made on, or naming, the
     day they were taken were proposed as (the notice names the day of the sports meet, its
-    photos carry that day)."""
+    photos carry that day), and what the other photos of that day that say what they show were."""
     by_day: dict[date, list[_Work]] = defaultdict(list)
     for w in work:
-        if w.scores is None or w.is_image or own.get(id(w), 0.0) < THIN:
+        if w.scores is None or own.get(id(w), 0.0) < THIN:
             continue
-        days = dates.mentioned_days(w.text[:20_000], w.when.year if w.when else None) if w.text else set()
-        if w.when:
+        days = set()
+        if w.text and not w.is_image:
+            days = dates.mentioned_days(w.text[:20_000], w.when.year if w.when else None)
+        if w.when:  # a photo of the event that says what it is (in a named folder, a banner) counts too
             days.add(w.when)
         for d in days:
             by_day[d].append(w)
