@@ -131,6 +131,7 @@ def measure(name: str, tmp: Path, *, prefill: str | None, misses: bool, years: t
     conf_right, conf_wrong = [], []
     accept = [0, 0]
     wrong: list[str] = []
+    wrong_dates: list[str] = []
     pairs: Counter = Counter()  # (right entry, proposed entry) of every wrong first proposal
     blind = [0, 0, 0]  # files with no clue of their own (no text, no title, no descriptive name): n, top-1, top-3
     for lab in labels:
@@ -156,6 +157,8 @@ def measure(name: str, tmp: Path, *, prefill: str | None, misses: bool, years: t
         titles[kind][1] += bool(f and _title_ok(f.title, lab.title, kind == "photo"))
         dates_ok[0] += 1
         dates_ok[1] += bool(f and f.date == lab.date)
+        if misses and f and f.date != lab.date:
+            wrong_dates.append(f"  {lab.date} → {f.date or '—'}（{f.date_source or '无'}）  {lab.fmt:<10} {lab.rel}")
         if f and f.proposals:
             (conf_right if ok1 else conf_wrong).append(f.confidence)
             if f.confidence >= 0.9:
@@ -196,6 +199,9 @@ def measure(name: str, tmp: Path, *, prefill: str | None, misses: bool, years: t
     if wrong:
         print("建议错误的文件：")
         print("\n".join(wrong))
+    if wrong_dates:
+        print("形成日期与标注不同的文件：")
+        print("\n".join(wrong_dates))
     return {"name": name, "n": n, "top1": top1 / n, "top3": top3 / n, "seconds": took, "pairs": pairs}
 
 
