@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     from ..standards import Entry, Standards
 
 _HAN = re.compile(r"^[\u4e00-\u9fff]{2,}$")
-# Words of every kind of paperwork: they tell nothing about the entry (the table's [pieces]
-# ignore list is added to these when the profiles are built).
+# Words of every kind of paperwork: they tell nothing about the entry (``load_profiles`` may
+# add more, ``ignored``).
 _STOP = frozenset("""
 资料 材料 文件 有关 情况 工作 开展 活动 组织 职工 员工 工会 单位 企业 公司 建设 制度 落实 加强 积极 深入 广泛 坚持
 推动 推进 建立 健全 完善 提高 促进 实施 进行 相关 各类 各项 以及 其中 等等 我们 本单位 基层 全体 重视 注重 大力
