@@ -191,6 +191,7 @@ def test_scans_and_photos_are_read_by_text_recognition(arch, tmp_path: Path, mon
     assert "image_only_pdf" in scan.flags and scan.code == "B-1"
     assert scan.title == "关于召开二〇二一年教职工代表大会的通知" and scan.title_source == "heading"
     assert scan.date == date(2021, 3, 8) and any("识别出来的" in n for n in scan.notes)
+    assert "照片上的文字中“拔河”" in _reasons(files["微信文件/IMG_2001.jpg"])
     photo = files["微信文件/IMG_2001.jpg"]
     assert (photo.title, photo.title_source) == ("2021年职工拔河比赛", "banner") and photo.code == "D-5"
 

@@ -88,6 +88,7 @@ class Evidence:
     title: str = ""
     title_label: str = "题名"  # where the title came from, for the reasons
     text: str = ""
+    text_label: str = "正文"  # where the text came from, for the reasons (照片中的文字)
     similar: tuple[SimilarRecord, ...] = ()
     profile: Similarity | None = None
 
@@ -182,7 +183,7 @@ def score(ev: Evidence, table: KeywordTable) -> Scores:
         _add_pieces(s, table, ev.title, TITLE_WEIGHT, where)
     # the text
     if ev.text:
-        _add_body(s, table, ev.text, ev.title)
+        _add_body(s, table, ev.text, ev.title, ev.text_label)
     # records already filed
     if ev.similar:
         _add_similar(s, ev.similar)
@@ -218,7 +219,7 @@ def _short(text: str, n: int = 24) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def _add_body(s: Scores, table: KeywordTable, text: str, title: str) -> None:
+def _add_body(s: Scores, table: KeywordTable, text: str, title: str, label: str = "正文") -> None:
     body = text[:30_000]
     if title:
         body = body.replace(title, "", 1)
@@ -237,7 +238,7 @@ def _add_body(s: Scores, table: KeywordTable, text: str, title: str) -> None:
     budget = min(BODY_MAX, BODY_GROWTH * math.log1p(total))
     for code, v in raw.items():
         shown = "、".join(t for _, t in sorted(top[code], reverse=True)[:3])
-        s.add(code, budget * v / total, f"正文中{shown} → {code}")
+        s.add(code, budget * v / total, f"{label}中{shown} → {code}")
 
 
 def _add_similar(s: Scores, similar: Sequence[SimilarRecord]) -> None:

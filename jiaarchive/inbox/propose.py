@@ -350,7 +350,8 @@ def _read_document(w: _Work, table: KeywordTable) -> None:
     shown = f"文件“{it.rel}”"
     if w.status == "no_text_layer":
         w.flags.append("image_only_pdf")
-        w.notes.append(f"{shown}是扫描件或图片型 PDF，没有文字层：目录和题名只能依据文件名和文件夹，请核对。")
+        w.notes.append(f"{shown}是扫描件或图片型 PDF，没有文字层：第一页的文字是识别出来的，目录、题名和日期请核对。" if w.ocr
+                       else f"{shown}是扫描件或图片型 PDF，没有文字层：目录和题名只能依据文件名和文件夹，请核对。")
     elif w.status == "encrypted":
         w.flags.append("encrypted")
         w.notes.append(f"{shown}已加密，需要密码才能读取，建议解密后再归档。")
@@ -376,8 +377,7 @@ def _read_document(w: _Work, table: KeywordTable) -> None:
                                    describes=lambda t: bool(table.find(t)), seen=w.ocr if w.is_image else "")
     if w.ocr and w.is_image:
         w.text = "\n".join(x for x in (text, w.ocr) if x)  # the words on a banner count as the photo's text
-    if w.ocr and not w.is_image:
-        w.notes.append(f"文件“{it.rel}”的文字是识别出来的，题名和日期请核对。")
+
     _date(w, stem, props.created if props else None)
 
 
@@ -412,7 +412,8 @@ def _evidence(w: _Work, table: KeywordTable, similar: "_Similar", entry_profiles
     named = titles.from_name(stem) or (stem if classify.code_in_name(stem, table.codes) else "")
     label = titles.SOURCES.get(w.title.source, "题名")
     title = w.title.text if w.title.source in ("heading", "properties") else ""
-    ev = classify.Evidence(folders=it.folders, name=named, title=title, title_label=label, text=w.text)
+    ev = classify.Evidence(folders=it.folders, name=named, title=title, title_label=label, text=w.text,
+                           text_label="照片上的文字" if w.is_image and w.ocr else "正文")
     profile = None
     if entry_profiles:
         parts = [("title", title), ("name", named), ("body", w.text)]
