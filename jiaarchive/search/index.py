@@ -435,6 +435,10 @@ class SearchIndex:
         self._store = None
         self._tpos_cache: dict = {}
         self._facet_cols = None
+        # One writer at a time across computers (an archive on a shared PostgreSQL database):
+        # a context-manager factory held around every write and rebuild; None on one computer,
+        # where Whoosh's own lock file suffices.  Readers never take it.
+        self.writer_lock: Callable[[], object] | None = None
 
     # opening ------------------------------------------------------------------------
     @classmethod
@@ -541,6 +545,15 @@ class SearchIndex:
     # writing -------------------------------------------------------------------------
     def _write(self, fn: Callable) -> None:
         """Run ``fn(writer)`` under the write lock of the current generation, with retries."""
+        with self._writer_held():
+            self._write_locked(fn)
+
+    def _writer_held(self):
+        from contextlib import nullcontext
+
+        return self.writer_lock() if self.writer_lock is not None else nullcontext()
+
+    def _write_locked(self, fn: Callable) -> None:
         from whoosh.index import LockError
 
         deadline = time.monotonic() + self.lock_timeout
@@ -674,6 +687,10 @@ class SearchIndex:
         by it (``tpos`` is computed here before a document is handed over).  On the
         5,000-record bench archive: 46 → 93 documents/s with extraction, 112 index only.
         """
+        with self._writer_held():
+            self._rebuild_locked(docs, progress=progress, total=total, limitmb=limitmb)
+
+    def _rebuild_locked(self, docs: Iterable[SearchDoc], *, progress, total, limitmb) -> None:  # noqa: ANN001
         from whoosh import index as wi
 
         from ._writers import MpPackedWriter, PackedSegmentWriter
