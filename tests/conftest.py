@@ -14,6 +14,15 @@ CORPUS = REPO.parent / "shared" / "corpus"
 OFFICIAL = REPO.parent / "shared" / "official"
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest) -> str:
+    """The database of the archive a test makes, once per backend: "" (SQLite inside the
+    archive) or a new database on the tests' own PostgreSQL server (``tests/pg.py``)."""
+    if request.param == "sqlite":
+        return ""
+    return request.getfixturevalue("pg_url")
+
+
 @pytest.fixture
 def corpus_dir() -> Path:
     """../shared/corpus, or skip the test when it is not beside the checkout."""

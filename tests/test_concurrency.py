@@ -23,9 +23,11 @@ from .procs import assert_clean, cli, finish, start
 
 
 @pytest.fixture
-def root(tmp_path: Path) -> Path:
+def root(tmp_path: Path, db_url: str) -> Path:
+    """An archive on each backend; the test processes find a PostgreSQL one as a clerk's computer
+    does, through what ``init --db`` remembered on this computer (they get no --db)."""
     r = tmp_path / "档案"
-    init_archive(r, unit="并发测试工会", unit_type="事业单位").close()
+    init_archive(r, unit="并发测试工会", unit_type="事业单位", database_url=db_url).close()
     return r
 
 
