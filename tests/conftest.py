@@ -78,9 +78,9 @@ def new_archive(tmp_path: Path):
 
     opened = []
 
-    def make(fill=None, *, read_only: bool = False):
+    def make(fill=None, *, read_only: bool = False, database_url: str = ""):
         root = tmp_path / "档案"
-        arch = init_archive(root, unit=TUI_UNIT, unit_type="事业单位")
+        arch = init_archive(root, unit=TUI_UNIT, unit_type="事业单位", database_url=database_url)
         if fill is not None:
             fill(arch)
         if read_only:
