@@ -69,6 +69,9 @@ class Archive:
         # several computers on one shared database: the server's lock, not a file on the share
         self.write_lock: locks.ArchiveLock | locks.PgLock = (
             locks.pg_write_lock(self.database_url) if self.shared else locks.archive_lock(self.data_dir / locks.WRITE_LOCK))
+        if self.shared:
+            url = self.database_url
+            self.journal.server_owner = lambda change_id: locks.PgOwnerLock(url, change_id)
         self._sessions = db_session.session_factory(self.engine)
         self._presence: locks.FileLock | None = None
         self._scratch: Path | None = None  # a temporary upgraded copy of an old read-only database

@@ -253,3 +253,31 @@ def test_tui_on_a_shared_database(new_archive, tmp_path: Path, pg_url: str) -> N
 
     asyncio.run(run())
     assert filing.get_record(arch, "E-1·2023-D30-0001").title == "教职工安全知识培训签到表"
+
+
+def test_a_running_change_of_another_computer_is_left_alone(pg_url: str, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a shared drive this computer may not see another computer's file locks: the server's
+    owner lock still says that change is running, so opening here does not undo it."""
+    import time
+
+    root = tmp_path / "档案"
+    init_archive(root, unit="u", unit_type="事业单位", database_url=pg_url).close()
+    slow = start(root, "add", str(make_text(tmp_path / "慢.txt", "另一台电脑正在归档")), "--code", "A-1",
+                 "--date", "2021-01-01", pause="file.after_copy=4")
+    tmp = root / ".jiaarchive" / "tmp"
+    deadline = time.monotonic() + 60
+    while not (tmp.is_dir() and any(tmp.iterdir())) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    copies = list(tmp.iterdir())
+    assert copies, "the other writer never copied"
+    with monkeypatch.context() as m:  # file locks invisible, as across computers on some shares
+        m.setattr(locks.FileLock, "try_acquire", lambda self, **kw: True)
+        m.setattr(locks, "is_free", lambda path: True)
+        with open_archive(root) as a:
+            assert a.recover() == []
+    assert all(p.exists() for p in copies)
+    rc, out, err = finish(slow)
+    assert rc == 0, err
+    rc, out, err = cli(root, "ls", "--json")
+    assert [r["title"] for r in json.loads(out)] == ["慢"]

@@ -26,8 +26,8 @@ def make_engine(url: str, *, read_only: bool = False, immutable: bool = False) -
         engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False))
     elif url.startswith("postgresql"):
         # read_only (write-protected media holding the files): the server refuses every write
-        options = {"connect_args": {"options": "-c default_transaction_read_only=on"}} if read_only else {}
-        engine = create_engine(url, future=True, pool_pre_ping=True, **options)
+        options = locks.PG_KEEPALIVES + (" -c default_transaction_read_only=on" if read_only else "")
+        engine = create_engine(url, future=True, pool_pre_ping=True, connect_args={"options": options})
     else:
         engine = create_engine(url, future=True)
     if engine.dialect.name == "sqlite":
