@@ -43,7 +43,19 @@ Progress = Callable[[int, int | None], None]
 
 
 def index_dir(archive: Archive) -> Path:
-    return getattr(archive, "_index_dir", None) or archive.data_dir / "index"
+    folder = getattr(archive, "_index_dir", None) or archive.data_dir / "index"
+    if archive.shared:  # several computers mark records behind in it: the server orders them
+        from .search.index import LOCK_TIMEOUT, share_state_lock
+
+        share_state_lock(folder, locks.pg_lock(archive.database_url, locks.PG_PENDING_KEY, LOCK_TIMEOUT,
+                                               _index_busy(), locks.INDEX_BUSY).held)
+    return folder
+
+
+def _index_busy() -> type[Exception]:
+    from .search.index import IndexBusy
+
+    return IndexBusy
 
 
 def open_index(archive: Archive) -> "SearchIndex":

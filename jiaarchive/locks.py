@@ -252,6 +252,8 @@ PG_ROW_NS = 0x4A494103
 PG_OWNER_NS = 0x4A494104
 PG_WRITE_KEY = 1
 PG_INDEX_KEY = 2
+PG_UPGRADE_KEY = 3  # transaction-level, while the schema is upgraded (db/session.py)
+PG_PENDING_KEY = 4
 
 
 def _key32(text: str) -> int:

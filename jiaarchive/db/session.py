@@ -74,7 +74,7 @@ def upgrade(engine: Engine) -> None:
         if conn.dialect.name == "postgresql":
             # several computers starting a new version at once: one upgrades, the others then
             # find the schema current (PostgreSQL's DDL is transactional, so none half-done)
-            conn.execute(text("SELECT pg_advisory_xact_lock(:ns, 3)"), {"ns": locks.PG_SESSION_NS})
+            conn.execute(text("SELECT pg_advisory_xact_lock(:ns, :k)"), {"ns": locks.PG_SESSION_NS, "k": locks.PG_UPGRADE_KEY})
             if inspect(conn).has_table("alembic_version") and \
                     conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == HEAD_REVISION:
                 return
