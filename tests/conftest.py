@@ -43,6 +43,8 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Cancel the machine's state: no archive from the environment, a fixed user name, this
     computer's settings (操作人, last folder, saved searches) in a fresh folder of the test's own."""
     monkeypatch.delenv("JIAARCHIVE", raising=False)
+    monkeypatch.delenv("JIAARCHIVE_DB", raising=False)  # a shared database of this machine
+    monkeypatch.delenv("PGPASSFILE", raising=False)  # passwords go to the test's own home
     monkeypatch.setenv("JIAARCHIVE_USER", "测试员")
     # No background text recognition process outliving a test (tests run it in the foreground).
     monkeypatch.setenv("JIAARCHIVE_BACKGROUND_OCR", "0")

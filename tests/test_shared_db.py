@@ -281,3 +281,17 @@ def test_a_running_change_of_another_computer_is_left_alone(pg_url: str, tmp_pat
     assert rc == 0, err
     rc, out, err = cli(root, "ls", "--json")
     assert [r["title"] for r in json.loads(out)] == ["慢"]
+
+
+def test_init_from_the_environment_variable(pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "档案"
+    monkeypatch.setenv("JIAARCHIVE_DB", pg_url.replace("postgresql+psycopg://", "postgresql://"))
+    rc, out, err = here("init", str(root), "--unit", "u", "--type", "事业单位")
+    assert rc == 0 and "共享数据库" in err, err
+    monkeypatch.delenv("JIAARCHIVE_DB")
+    rc, out, err = here("--archive", str(root), "add", str(make_text(tmp_path / "a.txt", "文")), "--code", "A-1",
+                        "--date", "2022-01-01")
+    assert rc == 0, err
+    with open_archive(root) as a:
+        assert a.shared and filing.count_records(a) == 1
+    assert not (root / ".jiaarchive" / "archive.db").exists()
