@@ -295,3 +295,26 @@ def test_init_from_the_environment_variable(pg_url: str, tmp_path: Path, monkeyp
     with open_archive(root) as a:
         assert a.shared and filing.count_records(a) == 1
     assert not (root / ".jiaarchive" / "archive.db").exists()
+
+
+def test_database_server_failures_become_sentences() -> None:
+    import psycopg
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    from jiaarchive.errors import ArchiveBusy, DatabaseMissing, NoPermission, ReadOnlyMedia, explain
+
+    cases = [
+        (OperationalError("connect", {}, psycopg.OperationalError('connection failed: FATAL:  password authentication failed for user "jia"')),
+         NoPermission, "用户名或密码不对"),
+        (OperationalError("connect", {}, psycopg.OperationalError('connection failed: FATAL:  database "jia" does not exist')),
+         DatabaseMissing, "数据库不存在"),
+        (OperationalError("connect", {}, psycopg.OperationalError("connection failed: Connection refused")),
+         ArchiveBusy, "无法连接共享数据库"),
+        (ProgrammingError("INSERT", {}, psycopg.errors.InsufficientPrivilege("permission denied for table records")),
+         NoPermission, "没有所需权限"),
+        (OperationalError("INSERT", {}, psycopg.errors.ReadOnlySqlTransaction("cannot execute INSERT in a read-only transaction")),
+         ReadOnlyMedia, "只能读取"),
+    ]
+    for exc, kind, words in cases:
+        got = explain(exc)
+        assert isinstance(got, kind) and words in str(got), (exc, got)
