@@ -82,6 +82,13 @@ def test_cli_init_and_every_command_without_db(pg_url: str, tmp_path: Path) -> N
     assert json.loads(out) and html.stat().st_size > 1000
     rc, out, err = here("--archive", str(root), "log")
     assert rc == 0 and "劳动竞赛活动通知" in out, out + err
+    xlsx, bundle = tmp_path / "目录.xlsx", tmp_path / "导出.zip"
+    rc, out, err = here("--archive", str(root), "export", "--xlsx", str(xlsx), "--zip", str(bundle))
+    assert rc == 0 and xlsx.stat().st_size > 1000 and bundle.stat().st_size > 1000, out + err
+    rc, out, err = here("--archive", str(root), "undo", "--yes")  # takes the restore back: in the trash again
+    assert rc == 0, out + err
+    rc, out, err = here("--archive", str(root), "ls", "--trash", "--json")
+    assert [r["archive_no"] for r in json.loads(out)] == ["B-1·2023-Y-0001"], out + err
     # the password: in the user's PostgreSQL password file only, readable by the user alone
     assert PASSWORD.encode() not in everything_in(root)
     config = Path(os.environ["JIAARCHIVE_CONFIG_DIR"]) / "config.toml"
