@@ -304,9 +304,10 @@ def database_url(root: Path, settings: Settings, given: str | None = None) -> tu
             return normalize_url(given), True  # the person running the program chose it
     from . import userconfig
 
-    remembered = userconfig.database_for(root)
+    # only for a folder that says its records are elsewhere, and is the archive that was connected
+    remembered = userconfig.database_for(root) if settings.shared_database else None
     if remembered is not None:
-        if settings.archive_id and remembered.archive_id != settings.archive_id:
+        if not settings.archive_id or remembered.archive_id != settings.archive_id:
             from .errors import DatabaseMissing
 
             raise DatabaseMissing(

@@ -142,6 +142,17 @@ def test_a_folder_and_a_database_of_different_archives_are_never_joined(
     # and a new archive never goes into a database that holds one
     rc, out, err = here("init", str(tmp_path / "丙"), "--unit", "丙", "--type", "事业单位", "--db", pg_url)
     assert rc != 0 and "已有数据" in err and "内部错误" not in err, err
+    # another archive put where the connected one was: its own database, never the remembered one
+    shared.rename(tmp_path / "搬走了")
+    with init_archive(shared, unit="丁单位工会", unit_type="事业单位") as a:
+        assert not a.shared
+    with open_archive(shared) as a:
+        assert not a.shared and a.settings.unit == "丁单位工会"
+    # and one that says it is shared but is another archive is refused, not joined
+    (shared / "jiaarchive.toml").write_bytes((other / "jiaarchive.toml").read_bytes().replace(
+        b"[archive]\n", b"[archive]\nshared_database = true\n"))
+    rc, out, err = here("--archive", str(shared), "ls")
+    assert rc != 0 and "属于另一个档案" in err, err
 
 
 def test_unreachable_server_is_one_chinese_sentence(tmp_path: Path) -> None:
