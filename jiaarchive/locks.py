@@ -321,16 +321,19 @@ class PgLock:
 
         with self._threads:
             if self._depth == 0:
+                from sqlalchemy.exc import OperationalError
+
                 conn = self._connect()
-                deadline = time.monotonic() + self.wait
-                delay = _POLL[0]
                 try:
-                    while not conn.execute(text("SELECT pg_try_advisory_lock(:ns, :k)"),
-                                           {"ns": PG_SESSION_NS, "k": self.key}).scalar():
-                        if time.monotonic() >= deadline:
-                            raise self._busy(self._message.format(wait=self.wait))
-                        time.sleep(delay)
-                        delay = min(delay * 2, _POLL[1])
+                    # the server queues the waiters and wakes the next at once (no polling);
+                    # lock_timeout bounds the wait
+                    conn.exec_driver_sql(f"SET lock_timeout = {int(self.wait * 1000)}")
+                    conn.execute(text("SELECT pg_advisory_lock(:ns, :k)"), {"ns": PG_SESSION_NS, "k": self.key})
+                except OperationalError as exc:
+                    conn.close()
+                    if getattr(exc.orig, "sqlstate", "") == "55P03":  # lock_not_available: the wait ran out
+                        raise self._busy(self._message.format(wait=self.wait)) from None
+                    raise
                 except BaseException:
                     conn.close()
                     raise
