@@ -282,7 +282,7 @@ def test_a_running_change_of_another_computer_is_left_alone(pg_url: str, tmp_pat
     root = tmp_path / "档案"
     init_archive(root, unit="u", unit_type="事业单位", database_url=pg_url).close()
     slow = start(root, "add", str(make_text(tmp_path / "慢.txt", "另一台电脑正在归档")), "--code", "A-1",
-                 "--date", "2021-01-01", pause="file.after_copy=4")
+                 "--date", "2021-01-01", pause=f"file.after_copy={tmp_path / 'go'}")  # held until the test says go
     tmp = root / ".jiaarchive" / "tmp"
     deadline = time.monotonic() + 60
     while not (tmp.is_dir() and any(tmp.iterdir())) and time.monotonic() < deadline:
@@ -295,6 +295,7 @@ def test_a_running_change_of_another_computer_is_left_alone(pg_url: str, tmp_pat
         with open_archive(root) as a:
             assert a.recover() == []
     assert all(p.exists() for p in copies)
+    (tmp_path / "go").touch()
     rc, out, err = finish(slow)
     assert rc == 0, err
     rc, out, err = cli(root, "ls", "--json")
