@@ -46,9 +46,12 @@ def sha(path: Path) -> str:
 
 
 def file_photo(a, src: Path, *, title: str = "运动会照片", when: date | None = date(2021, 5, 1)) -> records.PhotoInfo:
-    reports = records.check_incoming(a, [src])
-    view = filing.file_document(a, [src], Draft(code="D-5", title=title, date=when))
-    records.note_filed(a, [view], reports)
+    from jiaarchive.filing import intake
+
+    # the one intake run, as `jiaarchive add --force --allow-duplicate` (the tests file broken photos too)
+    result = intake.intake(a, [src], Draft(code="D-5", title=title, date=when),
+                           policy=intake.Policy(duplicates=intake.FILE, bad_photos=intake.FILE))
+    [view] = result.records
     [info] = records.list_photos(a, record_id=view.id)
     return info
 

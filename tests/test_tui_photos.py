@@ -10,9 +10,8 @@ import pytest
 from PIL import Image
 from textual.widgets import DataTable, Input
 
-from jiaarchive import filing
 from jiaarchive.archive import init_archive, open_archive
-from jiaarchive.filing import Draft
+from jiaarchive.filing import Draft, intake
 from jiaarchive.photos import records
 from jiaarchive.tui import make_app
 from jiaarchive.tui.photos import PhotoPreview, PhotoProblemsScreen, PhotoScreen, half_block_strips
@@ -35,9 +34,7 @@ def photo_archive(tmp_path: Path):
         ("IMG_0002.jpg", None, "颁奖"),
     ]:
         src = make_jpeg(tmp_path / "来源" / name, taken=taken, size=(900, 600), color=(30, 160, 220) if taken else (220, 60, 30))
-        reports = records.check_incoming(arch, [src])
-        view = filing.file_document(arch, [src], Draft(code="D-5", title=title, date=date(2021, 5, 1)))
-        records.note_filed(arch, [view], reports)
+        intake.intake(arch, [src], Draft(code="D-5", title=title, date=date(2021, 5, 1)))
     yield arch
     arch.close()
 
