@@ -495,7 +495,7 @@ def _file_one(archive: "Archive", c: _Checked, draft: Draft, *, allow_duplicate:
     """One file as its own record: its own transaction and journaled copy-in."""
     try:
         view = records.file_document(archive, [c.src.path], draft, allow_duplicate=allow_duplicate,
-                                     origins=[c.src.origin] if c.src.origin else None)
+                                     origins=[c.src.origin] if c.src.origin else None, hashes=[c.sha])
     except DuplicateFile as exc:  # filed by another process since the check
         return Outcome(c.src.shown, DUPLICATE, _reworded(str(exc), c.src), exc.existing_archive_no, kind=DUPLICATE_FOUND)
     except JiaError as exc:

@@ -381,7 +381,8 @@ def _refuse_duplicates(s: Session, sources: Sequence[_Source]) -> None:
 
 
 def _inspect_sources(archive: Archive, s: Session, paths: Sequence[Path], allow_duplicate: bool,
-                     progress: Reporter | None = None, origins: Sequence[str] | None = None) -> list[_Source]:
+                     progress: Reporter | None = None, origins: Sequence[str] | None = None,
+                     hashes: Sequence[str] | None = None) -> list[_Source]:
     from ..extract.sniff import sniff
 
     out: list[_Source] = []
@@ -392,7 +393,10 @@ def _inspect_sources(archive: Archive, s: Session, paths: Sequence[Path], allow_
         origin = origins[i] if origins else ""
         track.start(p.name)
         link = storage.check_readable(p)
-        sha, size = storage.hash_file(p)
+        if hashes:  # hashed by the intake run's check: the copy-in verifies it again (``_copy_in``)
+            sha, size = hashes[i], p.stat().st_size
+        else:
+            sha, size = storage.hash_file(p)
         shown = origin or storage.display_path(p)
         src = _Source(p, sha, size, "", "", "", "", link, origin)
         if not allow_duplicate:
@@ -426,7 +430,7 @@ def _copy_in(change: storage.Change, sources: Sequence[_Source], track: Tracker 
 
 def file_document(
     archive: Archive, paths: Sequence[Path], draft: Draft, *, allow_duplicate: bool = False,
-    origins: Sequence[str] | None = None,
+    origins: Sequence[str] | None = None, hashes: Sequence[str] | None = None,
     progress: Reporter | None = None,
 ) -> RecordView:
     """File one record (件) holding ``paths`` (one or more files) under ``draft.code``.
@@ -440,7 +444,7 @@ def file_document(
         raise BadValue("没有要归档的文件。")
     entry = archive.entry(draft.code)
     with archive.session() as s:
-        sources = _inspect_sources(archive, s, paths, allow_duplicate, origins=origins)
+        sources = _inspect_sources(archive, s, paths, allow_duplicate, origins=origins, hashes=hashes)
     items = _check_items(archive, draft.items)
     tags = _check_tags(draft.tags)
     if draft.secrecy not in SECRECY_LEVELS:
