@@ -9,7 +9,8 @@ Keys: Enter/y accept (file it now), c change the code (completion on codes and e
 1–3 take the first, second or third proposal, t title, d date, s skip for now, x not to be
 filed, u undo a skip or a set-aside, a file every proposal of confidence 0.9 or more, n a new
 pile, Esc back.  Every change is saved in the archive at once, so the clerk can leave and
-come back; accepted files are filed one after another by one worker (``inbox.apply.file_one``).
+come back; accepted files are filed one after another by one worker (``inbox.apply.file_one``, which
+runs the one intake run, ``filing.intake``).
 """
 
 from __future__ import annotations
