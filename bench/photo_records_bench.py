@@ -27,7 +27,6 @@ def make_photo(path: Path, seed: int, size=(4000, 3000)) -> Path:
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 20
     from jiaarchive import filing
-    from jiaarchive.filing import intake
     from jiaarchive.archive import init_archive
     from jiaarchive.photos import records
     from jiaarchive.photos.label import PhotoLabel
@@ -41,7 +40,9 @@ def main() -> None:
         t = time.perf_counter()
         ids = []
         for s in srcs:
-            [v] = intake.intake(a, [s], filing.Draft(code="D-5", title="活动", date=date(2021, 5, 1))).records
+            reps = records.check_incoming(a, [s])
+            v = filing.file_document(a, [s], filing.Draft(code="D-5", title="活动", date=date(2021, 5, 1)))
+            records.note_filed(a, [v], reps)
             ids.append(v.files[0].id)
         print(f"add with check:        {(time.perf_counter() - t) / n * 1000:7.1f} ms/photo")
         t = time.perf_counter()
