@@ -116,6 +116,10 @@ def _validate(bag_dir: Path, name: str) -> "Any":
     try:
         bag.validate(processes=1)
     except bagit.BagValidationError as exc:
+        if not getattr(exc, "details", None):  # Payload-Oxum: the sizes differ; find which file
+            culprit = _find_culprit(bag, bag_dir, name)
+            if culprit:
+                raise BundleDamaged(culprit) from None
         raise BundleDamaged(_explain(exc, name)) from None
     except bagit.BagError as exc:
         raise BundleDamaged(f"数据包“{name}”无法核对（{exc}），未导入。") from None
@@ -138,6 +142,30 @@ def _explain(exc: "Any", name: str) -> str:
     if isinstance(d, bagit.UnexpectedFile):
         return f"数据包“{name}”中的文件“{d.path}”不在校验值清单中（可能是后来放进去的），未导入{more}。"
     return f"数据包“{name}”校验未通过（{d}），未导入{more}。"
+
+
+def _find_culprit(bag: "Any", bag_dir: Path, name: str) -> str | None:
+    """The first payload file that is missing, added or not what the manifest says."""
+    import hashlib
+    import os
+
+    listed = {rel.replace("\\", "/"): sums.get("sha256") for rel, sums in bag.entries.items() if rel.startswith("data/")}
+    for rel, want in sorted(listed.items()):
+        full = bag_dir / rel
+        if not full.is_file():
+            return f"数据包“{name}”缺少清单中列出的文件“{rel}”，数据包不完整，未导入。"
+        h = hashlib.sha256()
+        with open(full, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                h.update(chunk)
+        if want and h.hexdigest() != want:
+            return f"数据包“{name}”中的文件“{rel}”校验值不符（大小或内容与清单不同），数据包已损坏或被改动，未导入。"
+    for dirpath, _dirs, files in os.walk(bag_dir / "data"):
+        for f in files:
+            rel = (Path(dirpath) / f).relative_to(bag_dir).as_posix()
+            if rel not in listed:
+                return f"数据包“{name}”中的文件“{rel}”不在校验值清单中（可能是后来放进去的），未导入。"
+    return None
 
 
 def _payload(bag: "Any") -> dict[str, str]:
