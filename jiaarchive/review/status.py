@@ -82,7 +82,15 @@ def _days(d: str | None, today: date) -> int | None:
         return None
 
 
-def unit_status(u: ReviewUnit, scores: list[ReviewScore], today: date) -> UnitStatus:
+def default_threshold() -> float | None:
+    """The 自查分 threshold of the standards (catalog/), for a unit whose report has none (no 申报层级 set)."""
+    from ..standards import load
+
+    values = [t.value for t in load().thresholds if t.kind == "self_check_score"]
+    return min(values) if values else None
+
+
+def unit_status(u: ReviewUnit, scores: list[ReviewScore], today: date, fallback: float | None = None) -> UnitStatus:
     cov = u.coverage or {}
     totals = cov.get("totals") or {}
     items = cov.get("items") or []
@@ -102,7 +110,7 @@ def unit_status(u: ReviewUnit, scores: list[ReviewScore], today: date) -> UnitSt
     return UnitStatus(
         rank=0, unit=u.unit, unit_type=u.unit_type, level=u.level, application_year=u.application_year, records=u.records,
         veto=str(cov.get("veto_verdict") or "未知"), veto_summary=str(cov.get("veto_summary") or ""),
-        threshold=totals.get("threshold"), self_total=totals.get("self") if totals.get("self_entered") else None,
+        threshold=totals.get("threshold") if totals.get("threshold") is not None else fallback, self_total=totals.get("self") if totals.get("self_entered") else None,
         inspector_total=inspector, inspector_items=len(scores) or int(totals.get("inspector_entered") or 0),
         missing_items=[label[i["no"]] for i in items if i.get("status") == "缺失"],
         weak_items=[label[i["no"]] for i in items if i.get("status") == "薄弱"],
@@ -120,7 +128,8 @@ def ranked(ws: Workspace, *, today: date | None = None, unit_type: str | None = 
         by_unit: dict[str, list[ReviewScore]] = {}
         for sc in s.scalars(select(ReviewScore)):
             by_unit.setdefault(sc.unit, []).append(sc)
-        rows = [unit_status(u, by_unit.get(u.unit, []), today) for u in units]
+        fallback = default_threshold()
+        rows = [unit_status(u, by_unit.get(u.unit, []), today, fallback) for u in units]
     rows.sort(key=lambda r: (VERDICT_ORDER.get(r.veto, 1), -(r.best_total if r.best_total is not None else -1),
                              len(r.missing_items), r.unit))
     for i, r in enumerate(rows, 1):
