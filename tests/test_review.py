@@ -170,3 +170,73 @@ def test_review_needs_postgresql(tmp_path: Path) -> None:
     assert res.exit_code != 0 and "PostgreSQL" in res.output
     res = CliRunner().invoke(main, ["review", "--dir", str(tmp_path), "status"])
     assert res.exit_code != 0 and "不是审核工作区" in res.output
+
+
+async def _settle(pilot) -> None:  # noqa: ANN001
+    app = pilot.app
+    for _ in range(20):
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if not any(w.is_running for w in app.workers):
+            return
+
+
+def test_tui_units_screen_drills_into_a_unit_and_takes_scores(tmp_path: Path, pg_url: str, bundles: list[Path]) -> None:
+    import asyncio
+
+    from textual.widgets import DataTable, Input
+
+    from jiaarchive.review.status import ranked
+    from jiaarchive.review.workspace import import_bundles, init_workspace
+    from jiaarchive.tui.review import ReviewApp, ReviewDashboardScreen, UnitsScreen
+
+    ws = init_workspace(tmp_path / "ws", pg_url)
+    try:
+        import_bundles(ws, bundles)
+        app = ReviewApp(ws)
+        asyncio.run(_drive(app))
+        first, dash = app.first, app.dash
+        if dash.report.sheet_id:
+            row = next(r for r in ranked(ws) if r.unit == first.unit)
+            assert row.inspector_total == 1.0
+    finally:
+        ws.close()
+
+
+async def _drive(app) -> None:  # noqa: ANN001
+    from textual.widgets import DataTable, Input
+
+    from jiaarchive.tui.review import ReviewDashboardScreen, UnitsScreen
+
+    if True:
+        async with app.run_test(size=(140, 40)) as pilot:
+            await _settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, UnitsScreen)
+            table = screen.query_one(DataTable)
+            assert table.row_count == 3
+            i = next(k for k, r in enumerate(screen.rows) if r.unit_type == "事业单位")
+            table.move_cursor(row=i)
+            await pilot.pause()
+            first = screen.rows[i]
+            await pilot.press("enter")
+            await _settle(pilot)
+            dash = app.screen
+            assert isinstance(dash, ReviewDashboardScreen), getattr(dash, "message", dash)
+            assert dash.report is not None
+            assert dash.report.unit == first.unit and dash.archive.read_only
+            # the unit cannot be changed from here
+            assert dash.check_action("edit_profile", ()) is False and dash.check_action("not_applicable", ()) is False
+            assert dash.report.sheet_id
+            if True:
+                await pilot.press("s")
+                await pilot.pause()
+                app.screen.query_one("#score-value", Input).value = "1"
+                await pilot.press("enter")
+                await _settle(pilot)
+                assert dash.review_scores == {int((dash.report.items or dash.report.standard_items)[0].no): 1.0}
+            await pilot.press("escape")
+            await _settle(pilot)
+            assert isinstance(app.screen, UnitsScreen)
+            app.first, app.dash = first, dash
