@@ -40,6 +40,9 @@ class ReviewDashboardScreen(DashboardScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return False if action in self.READ_ONLY_ACTIONS else True
 
+    def on_mount(self) -> None:
+        self.mount(Static("", id="review-scores"), after="#dash-summary")
+
     @on(DashboardScreen.Assessed)
     def _overlay(self, message: DashboardScreen.Assessed) -> None:
         self._load_scores()
@@ -65,10 +68,7 @@ class ReviewDashboardScreen(DashboardScreen):
             if row < table.row_count:
                 table.update_cell_at(Coordinate(row, col), _num(got.get(int(it.no))))
         total = sum(got.values()) if got else None
-        summary = self.query_one("#dash-summary", Static)
-        text = Text.assemble(summary.renderable if isinstance(summary.renderable, Text) else Text(str(summary.renderable)))
-        text.append(f"\n检查组评定分（审核工作区）：{_num(total)} 分，已评 {len(got)} 项")
-        summary.update(text)
+        self.query_one("#review-scores", Static).update(f"检查组评定分（审核工作区）：{_num(total)} 分，已评 {len(got)} 项")
 
     def action_score(self) -> None:
         it = self._current()
