@@ -236,3 +236,32 @@ def test_export_refuses_a_changed_file(tmp_path: Path) -> None:
         assert not (tmp_path / "x.zip").exists()
     finally:
         arch.close()
+
+
+def test_consistent_but_malformed_metadata_is_a_conflict_not_a_crash(bundle: Path, tmp_path: Path) -> None:
+    """A bundle whose checksums hold but whose metadata was written by someone else: nothing in it is trusted."""
+    import bagit
+
+    work = tmp_path / "w"
+    shutil.unpack_archive(bundle, work, "zip")
+    meta = work / "data" / "jiaarchive" / "metadata.jsonl"
+    lines = [json.loads(x) for x in meta.read_text(encoding="utf-8").splitlines()]
+    bad_no = lines[0]["records"][0]["archive_no"]
+    lines[0]["records"][0]["filed_at"] = "不是日期"
+    lines[-1]["profile"] = [{"key": "employees", "value": "1", "updated_at": "坏"}]
+    meta.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines), encoding="utf-8")
+    bag = bagit.Bag(str(work))
+    bag.save(manifests=True)
+    out = tmp_path / "resealed.zip"
+    with zipfile.ZipFile(out, "w") as zf:
+        for p in sorted(work.rglob("*")):
+            if p.is_file():
+                zf.write(p, p.relative_to(work).as_posix())
+    target = init_archive(tmp_path / "dst", unit=UNIT, unit_type="事业单位")
+    try:
+        rep = import_bundle(target, out)
+        assert any(c.startswith(bad_no) and "元数据无效" in c for c in rep.conflicts)
+        assert len(rep.added) == 1 and bad_no not in rep.added
+        assert any("单位简况" in c for c in rep.conflicts)
+    finally:
+        target.close()

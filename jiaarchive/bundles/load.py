@@ -143,9 +143,44 @@ def _import(archive: Archive, b: OpenedBundle, progress: Reporter | None) -> Imp
     return report
 
 
+def _parse(rec: dict[str, Any], entries: list[dict[str, Any]]) -> dict[str, Any]:
+    """Every row of one record from the bundle's metadata, converted before anything is written
+    (ValueError, TypeError or KeyError when the metadata is malformed)."""
+    values = metalog.row_values(Record.__table__, rec)
+    values.pop("id", None)
+    for key in ("archive_no", "code", "year", "seq", "title", "retention", "filed_at", "updated_at"):
+        if values.get(key) is None:
+            raise ValueError(f"缺少“{key}”")
+    numbers = [metalog.row_values(ArchiveNumber.__table__, n) for n in rec.get("numbers") or ()]
+    if not any(n.get("archive_no") == values["archive_no"] for n in numbers):
+        raise ValueError("缺少当前档号的编号记录")
+    files = [metalog.row_values(File.__table__, f) for f in rec.get("files") or ()]
+    for f in files:
+        if not f.get("path") or not f.get("sha256") or f.get("filed_at") is None:
+            raise ValueError("文件信息不完整")
+    photos = [metalog.row_values(PhotoLabelRow.__table__, {k: v for k, v in p.items() if k not in metalog.DERIVED_PHOTO})
+              for p in rec.get("photos") or () if isinstance(p, dict)]
+    history = []
+    for e in sorted((e for e in entries if isinstance(e, dict)), key=lambda e: int(e.get("id") or 0)):
+        vals = metalog.row_values(AuditEntry.__table__, e)
+        vals.pop("id", None)
+        if vals.get("at") is None or not vals.get("action"):
+            continue  # an entry without its time or action says nothing: left out
+        history.append(vals)
+    tags = list(dict.fromkeys(str(t) for t in rec.get("tags") or ()))
+    items = sorted({(str(a), int(c)) for a, c in rec.get("items") or ()})
+    return dict(values=values, numbers=numbers, files=files, photos=photos, history=history, tags=tags, items=items)
+
+
 def _one(archive: Archive, s: Any, b: OpenedBundle, rec: dict[str, Any], temps: dict[str, Path], change: storage.Change,
          moves: list, added_ids: list[int], entries: list[dict[str, Any]], report: ImportReport, now: Any) -> None:
-    no = str(rec["archive_no"])
+    no = str(rec.get("archive_no", ""))[:80]
+    try:
+        parsed = _parse(rec, entries)
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        report.conflicts.append(f"{no}：数据包中这件记录的元数据无效（{exc}），未导入。")
+        return
+    values, numbers, files = parsed["values"], parsed["numbers"], parsed["files"]
     cur = s.scalar(select(Record).where(Record.archive_no == no))
     if cur is not None:
         if _same(cur, rec):
@@ -154,9 +189,6 @@ def _one(archive: Archive, s: Any, b: OpenedBundle, rec: dict[str, Any], temps: 
         else:
             report.conflicts.append(f"{no}：本档案已有这个档号的另一件记录（题名“{cur.title[:60]}”），未覆盖。")
         return
-    values = metalog.row_values(Record.__table__, rec)
-    values.pop("id", None)
-    numbers = [metalog.row_values(ArchiveNumber.__table__, n) for n in rec.get("numbers") or ()]
     taken = set(s.scalars(select(ArchiveNumber.archive_no).where(ArchiveNumber.archive_no.in_([n["archive_no"] for n in numbers]))))
     if taken:
         report.conflicts.append(f"{no}：档号 {'、'.join(sorted(taken))} 在本档案已发给另一件记录，未导入。")
@@ -166,7 +198,6 @@ def _one(archive: Archive, s: Any, b: OpenedBundle, rec: dict[str, Any], temps: 
     if clash:
         report.conflicts.append(f"{no}：件号与本档案的 {clash} 相同，未导入。")
         return
-    files = [metalog.row_values(File.__table__, f) for f in rec.get("files") or ()]
     for f in files:
         if f["path"] not in temps:
             report.conflicts.append(f"{no}：这件记录是在导入过程中由他人新增的，请重新导入。")
@@ -189,20 +220,17 @@ def _one(archive: Archive, s: Any, b: OpenedBundle, rec: dict[str, Any], temps: 
     for n in numbers:
         n["record_id"] = record.id
         s.add(ArchiveNumber(**n))
-    for t in dict.fromkeys(str(t) for t in rec.get("tags") or ()):
+    for t in parsed["tags"]:
         s.add(RecordTag(record_id=record.id, tag=t))
-    for sheet, item in {(str(a), int(c)) for a, c in rec.get("items") or ()}:
+    for sheet, item in parsed["items"]:
         s.add(RecordItem(record_id=record.id, sheet_id=sheet, item_no=item))
     s.flush()
-    for p in rec.get("photos") or ():
-        row = ids.get(p.get("file_id"))
+    for vals in parsed["photos"]:
+        row = ids.get(vals.get("file_id"))
         if row is not None:
-            vals = metalog.row_values(PhotoLabelRow.__table__, {k: v for k, v in p.items() if k not in metalog.DERIVED_PHOTO})
             vals["file_id"] = row.id
             s.add(PhotoLabelRow(**vals))
-    for e in sorted(entries, key=lambda e: e.get("id", 0)):
-        vals = metalog.row_values(AuditEntry.__table__, e)
-        vals.pop("id", None)
+    for vals in parsed["history"]:
         vals.update(record_id=record.id, change="", batch="", undoes=None)
         s.add(AuditEntry(**vals))
         report.history += 1
@@ -220,8 +248,14 @@ def _unit_facts(s: Any, b: OpenedBundle, report: ImportReport, now: Any) -> None
     have = {p.key: p for p in s.scalars(select(ProfileFact))}
     new = []
     for row in b.state.profile:
-        vals = metalog.row_values(ProfileFact.__table__, row)
+        try:
+            vals = metalog.row_values(ProfileFact.__table__, row)
+        except (ValueError, TypeError, AttributeError):
+            report.conflicts.append("数据包中有一项单位简况无法读取，未导入。")
+            continue
         key = vals.get("key")
+        if vals.get("updated_at") is None:
+            continue
         if not key:
             continue
         if key not in have:
@@ -237,9 +271,13 @@ def _unit_facts(s: Any, b: OpenedBundle, report: ImportReport, now: Any) -> None
     scores = {(x.sheet_id, x.item_no, x.role): x for x in s.scalars(select(ItemScore))}
     added = 0
     for row in b.state.scores:
-        vals = metalog.row_values(ItemScore.__table__, row)
+        try:
+            vals = metalog.row_values(ItemScore.__table__, row)
+        except (ValueError, TypeError, AttributeError):
+            report.conflicts.append("数据包中有一项评分无法读取，未导入。")
+            continue
         key = (vals.get("sheet_id"), vals.get("item_no"), vals.get("role"))
-        if None in key:
+        if None in key or vals.get("score") is None or vals.get("at") is None:
             continue
         if key not in scores:
             s.add(ItemScore(**vals))
