@@ -129,8 +129,9 @@ def _import(archive: Archive, b: OpenedBundle, progress: Reporter | None) -> Imp
         with archive.transaction(change, "import") as s:
             moves: list[storage.Move] = []
             added_ids: list[int] = []
+            here = _Here(s)  # read once inside the transaction: what the checks compare against
             for rec in todo:
-                _one(archive, s, b, rec, temps, change, moves, added_ids, history.get(rec.get("id"), []), report, now)
+                _one(archive, s, b, rec, temps, change, moves, added_ids, history.get(rec.get("id"), []), report, now, here)
             _unit_facts(s, b, report, now)
             if not s.info.get("hooked"):
                 audit.log(s, "import", at=now, detail=f"导入数据包“{b.source.name}”（{b.unit}）：没有新记录")
@@ -172,8 +173,18 @@ def _parse(rec: dict[str, Any], entries: list[dict[str, Any]]) -> dict[str, Any]
     return dict(values=values, numbers=numbers, files=files, photos=photos, history=history, tags=tags, items=items)
 
 
+class _Here:
+    """The archive's 档号, 件号 and file paths, read once in the import's transaction and kept up to date."""
+
+    def __init__(self, s: Any) -> None:
+        self.numbers = set(s.scalars(select(ArchiveNumber.archive_no)))
+        self.seqs = {(c, y, q): no for c, y, q, no in s.execute(select(Record.code, Record.year, Record.seq, Record.archive_no))}
+        self.paths = set(s.scalars(select(File.path))) | set(p for p in s.scalars(select(File.home_path)) if p)
+
+
 def _one(archive: Archive, s: Any, b: OpenedBundle, rec: dict[str, Any], temps: dict[str, Path], change: storage.Change,
-         moves: list, added_ids: list[int], entries: list[dict[str, Any]], report: ImportReport, now: Any) -> None:
+         moves: list, added_ids: list[int], entries: list[dict[str, Any]], report: ImportReport, now: Any,
+         here: _Here) -> None:
     no = str(rec.get("archive_no", ""))[:80]
     try:
         parsed = _parse(rec, entries)
@@ -181,7 +192,7 @@ def _one(archive: Archive, s: Any, b: OpenedBundle, rec: dict[str, Any], temps: 
         report.conflicts.append(f"{no}：数据包中这件记录的元数据无效（{exc}），未导入。")
         return
     values, numbers, files = parsed["values"], parsed["numbers"], parsed["files"]
-    cur = s.scalar(select(Record).where(Record.archive_no == no))
+    cur = s.scalar(select(Record).where(Record.archive_no == no)) if no in here.numbers else None
     if cur is not None:
         if _same(cur, rec):
             report.same.append(no)
@@ -189,12 +200,11 @@ def _one(archive: Archive, s: Any, b: OpenedBundle, rec: dict[str, Any], temps: 
         else:
             report.conflicts.append(f"{no}：本档案已有这个档号的另一件记录（题名“{cur.title[:60]}”），未覆盖。")
         return
-    taken = set(s.scalars(select(ArchiveNumber.archive_no).where(ArchiveNumber.archive_no.in_([n["archive_no"] for n in numbers]))))
+    taken = {n["archive_no"] for n in numbers} & here.numbers
     if taken:
         report.conflicts.append(f"{no}：档号 {'、'.join(sorted(taken))} 在本档案已发给另一件记录，未导入。")
         return
-    clash = s.scalar(select(Record.archive_no).where(Record.code == values["code"], Record.year == values["year"],
-                                                     Record.seq == values["seq"]))
+    clash = here.seqs.get((values["code"], values["year"], values["seq"]))
     if clash:
         report.conflicts.append(f"{no}：件号与本档案的 {clash} 相同，未导入。")
         return
@@ -202,12 +212,15 @@ def _one(archive: Archive, s: Any, b: OpenedBundle, rec: dict[str, Any], temps: 
         if f["path"] not in temps:
             report.conflicts.append(f"{no}：这件记录是在导入过程中由他人新增的，请重新导入。")
             return
-        if s.scalar(select(File.id).where(File.path == f["path"])) or (archive.root / f["path"]).exists():
+        if f["path"] in here.paths or (f.get("home_path") or f["path"]) in here.paths or (archive.root / f["path"]).exists():
             report.conflicts.append(f"{no}：文件“{f['path']}”在本档案已存在，未覆盖。")
             return
     record = Record(**values)
     s.add(record)
     s.flush()
+    here.numbers.update(n["archive_no"] for n in numbers)
+    here.seqs[(values["code"], values["year"], values["seq"])] = no
+    here.paths.update(p for f in files for p in (f["path"], f.get("home_path")) if p)
     ids: dict[int, File] = {}
     for f in files:
         old = f.pop("id", None)
@@ -224,7 +237,8 @@ def _one(archive: Archive, s: Any, b: OpenedBundle, rec: dict[str, Any], temps: 
         s.add(RecordTag(record_id=record.id, tag=t))
     for sheet, item in parsed["items"]:
         s.add(RecordItem(record_id=record.id, sheet_id=sheet, item_no=item))
-    s.flush()
+    if parsed["photos"]:
+        s.flush()  # the new file ids
     for vals in parsed["photos"]:
         row = ids.get(vals.get("file_id"))
         if row is not None:
