@@ -265,3 +265,13 @@ def test_consistent_but_malformed_metadata_is_a_conflict_not_a_crash(bundle: Pat
         assert any("单位简况" in c for c in rep.conflicts)
     finally:
         target.close()
+
+
+def test_a_file_and_a_folder_of_the_same_name_are_refused(bundle: Path, tmp_path: Path) -> None:
+    out = tmp_path / "clash.zip"
+    shutil.copyfile(bundle, out)
+    with zipfile.ZipFile(out, "a") as zf:
+        zf.writestr("data/x", "a file")
+        zf.writestr("data/x/y.txt", "inside a folder of the same name")
+    with pytest.raises(BundleDamaged, match="同名"):
+        open_bundle(out)

@@ -86,9 +86,12 @@ def _unpack(path: Path, into: Path) -> None:
             dst = into / m.name
             if not dst.resolve().is_relative_to(into.resolve()):  # zipsafe has refused such names already
                 raise BundleDamaged(f"数据包“{path.name}”中的文件“{m.name}”会解压到数据包以外的位置，未导入。")
-            if dst.exists():
-                raise BundleDamaged(f"数据包“{path.name}”中的“{m.name}”与另一个成员冲突（文件与文件夹同名），未导入。")
-            dst.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                if dst.exists():
+                    raise FileExistsError(m.name)
+                dst.parent.mkdir(parents=True, exist_ok=True)
+            except (FileExistsError, NotADirectoryError):
+                raise BundleDamaged(f"数据包“{path.name}”中的“{m.name}”与另一个成员冲突（文件与文件夹同名），未导入。") from None
             zf.extract(m, dst)
 
 
