@@ -191,6 +191,10 @@ def import_bundles(ws: Workspace, bundles: Iterable[Path], *, progress: Any = No
             err = explain(exc, None)
             result.error = str(err) if err is not None else f"{type(exc).__name__}: {exc}"
         out.append(result)
+    if any(r.records and not r.error for r in out):
+        # fresh statistics for the planner after a batch of units changed (cheap: a sample)
+        with ws.engine.begin() as conn:
+            conn.execute(text("ANALYZE review_docs"))
     return out
 
 
