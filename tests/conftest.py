@@ -37,6 +37,8 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("JIAARCHIVE_USER", "测试员")
     # No background text recognition process outliving a test (tests run it in the foreground).
     monkeypatch.setenv("JIAARCHIVE_BACKGROUND_OCR", "0")
+    # Nor text recognition in the inbox (its workers take seconds to start); test_inbox turns it on.
+    monkeypatch.setenv("JIAARCHIVE_INBOX_OCR", "0")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("JIAARCHIVE_CONFIG_DIR", str(tmp_path / "config"))
     os.makedirs(tmp_path / "home", exist_ok=True)

@@ -130,3 +130,18 @@ def crash_while_filing(root: Path, src: Path, draft, monkeypatch, point: str, be
     finally:
         a.close()
         monkeypatch.setattr(storage, "fault_hook", None)
+
+
+async def wait_workers(app, workers=None) -> None:
+    """Wait for the app's workers (or the given ones) to end.
+
+    A worker cancelled meanwhile (an exclusive worker replaced by a newer one, as a busy
+    machine makes likely) has ended too; Textual's ``wait_for_complete`` raises for it.
+    """
+    from textual.worker import WorkerCancelled
+
+    for worker in list(app.workers if workers is None else workers):
+        try:
+            await worker.wait()
+        except WorkerCancelled:
+            pass

@@ -14,7 +14,8 @@ from pathlib import Path
 EXE = [sys.executable, "-m", "jiaarchive"]
 
 # Loaded by every test process (Python imports ``sitecustomize`` at start-up): with
-# JIA_TEST_PAUSE="file.after_copy=0.5,..." the named steps of ``storage.fault`` sleep, widening a
+# JIA_TEST_PAUSE="file.after_copy=0.5,..." the named steps of ``storage.fault`` sleep (or, given a
+# path instead of seconds, wait until the test creates that file), widening a
 # race window so that what happens by chance in real use happens every time in a test.  It works
 # on the code before this branch too, so the tests show the old failures.
 _SITE = """
@@ -22,8 +23,20 @@ import os
 if os.environ.get("JIA_TEST_PAUSE"):
     import time
     import jiaarchive.storage as _st
-    _pauses = {k: float(v) for k, _, v in (x.partition("=") for x in os.environ["JIA_TEST_PAUSE"].split(","))}
-    _st.fault_hook = lambda point: time.sleep(_pauses.get(point, 0))
+    _pauses = {k: v for k, _, v in (x.partition("=") for x in os.environ["JIA_TEST_PAUSE"].split(","))}
+
+    def _hold(point):
+        how = _pauses.get(point)
+        if how is None:
+            return
+        try:
+            time.sleep(float(how))
+        except ValueError:  # a path: hold until the test creates it (at most two minutes)
+            end = time.monotonic() + 120
+            while not os.path.exists(how) and time.monotonic() < end:
+                time.sleep(0.02)
+
+    _st.fault_hook = _hold
 """
 _site_dir: Path | None = None
 

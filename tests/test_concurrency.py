@@ -81,7 +81,7 @@ def test_five_concurrent_edits_of_one_record_all_land(root: Path, tmp_path: Path
 def test_temporary_copy_of_a_running_writer_survives_another_open(root: Path, tmp_path: Path) -> None:
     """The issue's first failure: every open emptied .jiaarchive/tmp, under running writers."""
     slow = start(root, "add", str(make_text(tmp_path / "慢.txt", "慢的文件")), "--code", "A-1", "--date", "2021-01-01",
-                 pause="file.after_copy=3")
+                 pause=f"file.after_copy={tmp_path / 'go'}")
     tmp = root / ".jiaarchive" / "tmp"
     deadline = time.monotonic() + 60
     while not (tmp.is_dir() and any(tmp.iterdir())) and time.monotonic() < deadline:
@@ -91,6 +91,7 @@ def test_temporary_copy_of_a_running_writer_survives_another_open(root: Path, tm
     rc, out, err = cli(root, "add", str(make_text(tmp_path / "快.txt", "快的文件")), "--code", "A-1", "--date", "2021-01-02")
     assert rc == 0, err
     assert all(p.exists() for p in copies)  # not the other writer's to remove
+    (tmp_path / "go").touch()
     assert finish(slow)[0] == 0
     rc, out, _ = cli(root, "ls", "--json")
     assert len(json.loads(out)) == 2

@@ -14,6 +14,7 @@ from jiaarchive import archive as archive_mod
 from jiaarchive import filing
 from jiaarchive.coverage import assess, profile, rules, scores
 from jiaarchive.errors import BadValue, ReadOnly
+from .helpers import wait_workers
 
 AS_OF = date(2021, 11, 1)  # after the grace date: every year of 2019-2021 is due
 
@@ -269,7 +270,7 @@ def with_dashboard(arch, body) -> None:
         app = Host()
         async with app.run_test(size=(140, 40)) as pilot:
             await pilot.pause()
-            await app.workers.wait_for_complete()
+            await wait_workers(app)
             await pilot.pause()
             await body(app, pilot)
 
@@ -278,7 +279,7 @@ def with_dashboard(arch, body) -> None:
 
 async def settle(app, pilot) -> None:
     await pilot.pause()
-    await app.workers.wait_for_complete()
+    await wait_workers(app)
     await pilot.pause()
 
 

@@ -130,6 +130,77 @@ def test_neighbours_and_the_pile_prior_for_files_without_evidence(arch, tmp_path
     assert stray.code == "D-5" and stray.confidence < 0.5 and "没有其他线索" in _reasons(stray)
 
 
+def test_entry_profiles_come_from_the_standards_and_rank_every_entry() -> None:
+    """An entry's profile is the words of what catalog/ says about it, weighted by how few
+    entries share them: a document is ranked against every entry, not just those a keyword hit."""
+    from jiaarchive.inbox import profiles
+
+    built = profiles.build({
+        "C-3": [("劳动争议调解有关资料", 3.0), ("调解委员会 调解协议 劳动争议", 1.5)],
+        "C-4": [("送温暖活动、困难职工档案资料", 3.0), ("困难帮扶 慰问 救助", 1.5)],
+        "F-5": [("工会财务管理、经审活动资料", 3.0), ("经费审查 预算 决算", 1.5)],
+    })
+    ranked = built.compare([("title", "劳动争议调解协议书"), ("body", "双方自愿达成调解协议，困难")]).ranked()
+    assert ranked[0][0] == "C-3" and ranked[0][1] > ranked[1][1] > 0
+    assert [c for c, _ in ranked][:2] == ["C-3", "C-4"]
+    assert built.compare([("title", "今天天气很好")]).ranked() == []
+
+
+def test_entry_profiles_are_a_source(arch, tmp_path: Path) -> None:
+    """The standards' own words (scoresheet items linked to an entry) speak for a document the
+    keyword table says little about, and every file gets second and third proposals."""
+    root = tmp_path / "堆"
+    make_text(root / "x.txt", "会员会籍接转登记\n调入会员3人，调出会员2人，会籍关系已接转。\n2021年3月2日")
+    files, _ = _propose(arch, root)
+    f = files["x.txt"]
+    assert f.code == "F-2" and len(f.proposals) == 3
+    assert "与目录条目和评分项的说明相近" in _reasons(f)
+
+
+def test_photos_lean_on_documents_made_on_or_naming_their_day(arch, tmp_path: Path) -> None:
+    """A photo with nothing of its own, taken on the day a notice in the pile names (the day of
+    the sports meet), is proposed what the notice was; a photo of another day is not."""
+    root = tmp_path / "堆"
+    make_text(root / "新建文件夹" / "通知.txt", "关于举办职工趣味运动会的通知\n各分工会：\n工会定于10月23日在体育馆举办职工趣味运动会，"
+              "设拔河、跳绳等文体比赛项目。\n重庆测试机械有限公司工会\n2021年10月8日")
+    make_text(root / "新建文件夹" / "慰问.txt", "困难职工慰问金发放表\n春节前走访慰问困难职工，送温暖。\n2021年1月20日")
+    make_jpeg(root / "手机" / "IMG_3001.jpg", taken=datetime(2021, 10, 23, 9, 30), color=(1, 1, 1))
+    make_jpeg(root / "手机" / "IMG_3002.jpg", taken=datetime(2021, 3, 3, 9, 30), color=(2, 2, 2))
+    files, _ = _propose(arch, root)
+    meet = files["手机/IMG_3001.jpg"]
+    assert meet.code == "D-5" and "拍摄日期 2021-10-23 与本批 1 个文件所载日期相同" in _reasons(meet)
+    assert "拍摄日期" not in _reasons(files["手机/IMG_3002.jpg"])
+
+
+def test_scans_and_photos_are_read_by_text_recognition(arch, tmp_path: Path, monkeypatch) -> None:
+    """With OCR installed, a scan's recognised text gives its title, date and entry, and the
+    banner in a photo with a camera name gives its title and leans its entry."""
+    from jiaarchive.extract.ocr import available
+
+    from . import scans
+
+    if not available() or scans.cjk_font() is None:
+        pytest.skip("未安装文字识别或中文字体")
+    monkeypatch.setenv("JIAARCHIVE_INBOX_OCR", "1")
+    root = tmp_path / "堆"
+    scans.scanned_notice_pdf(root / "扫描" / "Scan_0001.pdf")
+    img = scans.render_page(["2021年职工拔河比赛"], width=900, size=60, margin=60)
+    scans.save_jpeg(img, root / "微信文件" / "IMG_2001.jpg")
+    files, _ = _propose(arch, root)
+    scan = files["扫描/Scan_0001.pdf"]
+    assert "image_only_pdf" in scan.flags and scan.code == "B-1"
+    assert scan.title == "关于召开二〇二一年教职工代表大会的通知" and scan.title_source == "heading"
+    assert scan.date == date(2021, 3, 8) and any("识别出来的" in n for n in scan.notes)
+    assert "照片上的文字中“拔河”" in _reasons(files["微信文件/IMG_2001.jpg"])
+    photo = files["微信文件/IMG_2001.jpg"]
+    assert (photo.title, photo.title_source) == ("2021年职工拔河比赛", "banner") and photo.code == "D-5"
+
+
+def test_banner_lines() -> None:
+    assert titles.banner("i14\n2021年“提质增效”劳动竞赛总结表彰大会\n_/1tbitt") == "2021年“提质增效”劳动竞赛总结表彰大会"
+    assert titles.banner("i14\n_/1tbitt\n工会") == ""
+
+
 def test_archive_keywords_override_and_bad_ones_are_ignored(tmp_path: Path) -> None:
     a = init_archive(tmp_path / "档案", unit=UNIT, unit_type="公有制企业")
     a.settings.extra["inbox"] = {"keywords": {"A-3": {"嘉陵杯": 5, "x": 3, "坏权重": "很高"}, "Z-9": {"词": 1}}}
@@ -167,10 +238,22 @@ def test_confidence_is_low_on_thin_evidence_and_ranks_top_three() -> None:
     ("通报\n2019年3月4日，我们……", date(2019, 3, 4), "正文"),
     ("表\n2021-03-01 甲\n2021-04-02 乙\n2021-05-03 丙\n合计", None, ""),  # a register: rows, not its date
     ("规章\n依据1994年7月5日的法律 和 12021.1.1 编号", date(1994, 7, 5), "正文"),
+    ("通知\n内容\n工会\n2021.5.12", date(2021, 5, 12), "落款"),
+    ("通知\n内容\n工会\n２０２１年５月１２日", date(2021, 5, 12), "落款"),
+    ("批复\n内容\n二〇二一年十月三十日", date(2021, 10, 30), "落款"),
 ])
 def test_document_dates(text: str, expected: date | None, how: str) -> None:
     found = dates.document_date(text, today=date(2024, 1, 1))
     assert (found.date, found.how) == (expected, how) if expected else found is None
+
+
+def test_days_a_document_names() -> None:
+    """Full dates, and 月日 without a year in the document's own year (an event's day)."""
+    text = "定于10月23日（星期六）举办，11月1日前报名；去年2020年12月5日曾举办。二〇二一年十月八日"
+    assert dates.mentioned_days(text, 2021, today=date(2024, 1, 1)) == {
+        date(2021, 10, 23), date(2021, 11, 1), date(2020, 12, 5), date(2021, 10, 8)}
+    assert dates.mentioned_days("定于10月23日举办", None) == set()  # no year known: no guess
+    assert dates.mentioned_days("13月40日", 2021) == set()
 
 
 def test_dates_in_file_names() -> None:

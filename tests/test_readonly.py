@@ -18,7 +18,7 @@ import pytest
 from jiaarchive import filing
 from jiaarchive.archive import init_archive, open_archive
 
-from .helpers import make_jpeg, make_text
+from .helpers import make_jpeg, make_text, wait_workers
 from .procs import cli, here
 
 READING = [
@@ -125,7 +125,7 @@ def test_inspector_tui_on_read_only_media(ro_root: Path) -> None:
             app = make_app(arch)
             async with app.run_test(size=(100, 30)) as pilot:
                 await pilot.pause()
-                await app.workers.wait_for_complete()
+                await wait_workers(app)
                 await pilot.pause()
                 assert "只读介质" in app.sub_title
                 assert any("已以只读方式打开" in n.message for n in app._notifications)

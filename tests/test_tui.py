@@ -24,7 +24,7 @@ from jiaarchive.tui.forms import RecordForm
 from jiaarchive.tui.trash import TrashScreen
 from jiaarchive.tui.widgets import CatalogueTree, PathSuggester, RecordDetail, RecordTable, Selection
 
-from .helpers import TUI_UNIT, make_docx, make_text
+from .helpers import TUI_UNIT, make_docx, make_text, wait_workers
 
 UNIT = TUI_UNIT
 
@@ -71,7 +71,7 @@ async def settle(pilot: Pilot) -> None:
     app = pilot.app
     for _ in range(20):
         await pilot.pause()
-        await app.workers.wait_for_complete()
+        await wait_workers(app)
         await pilot.pause()
         if not any(w.is_running for w in app.workers):
             return

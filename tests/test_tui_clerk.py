@@ -27,7 +27,7 @@ from jiaarchive.tui.picker import FilePicker, FileTree
 from jiaarchive.tui.search import SearchScreen
 from jiaarchive.tui.widgets import CatalogueTree, JiaFooter, RecordDetail, RecordTable, Selection
 
-from .helpers import make_docx, make_pdf, make_text
+from .helpers import make_docx, make_pdf, make_text, wait_workers
 from .test_tui import go_to, run_async, tree_labels
 
 pytestmark = pytest.mark.usefixtures("fixed_clock")
@@ -42,7 +42,7 @@ async def settle(pilot: Pilot) -> None:
     for _ in range(50):
         await pilot.pause()
         if busy():
-            await app.workers.wait_for_complete(busy())
+            await wait_workers(app, busy())
         await pilot.pause()
         if not busy():
             return

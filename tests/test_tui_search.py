@@ -27,7 +27,7 @@ from jiaarchive.tui.dialogs import ErrorModal
 from jiaarchive.tui.search import MATCH_STYLE, SearchScreen
 from jiaarchive.tui.widgets import RecordDetail, RecordTable, Selection
 
-from .helpers import TUI_UNIT, make_docx, make_text
+from .helpers import TUI_UNIT, make_docx, make_text, wait_workers
 from .test_tui import run_async
 
 UNIT = TUI_UNIT
@@ -83,7 +83,7 @@ async def settle(pilot: Pilot) -> None:
             await pilot.pause(0.02)  # the timer needs real time to pass; poll until it fired
             continue
         await pilot.pause()
-        await app.workers.wait_for_complete()
+        await wait_workers(app)
         await pilot.pause()
         if not any(w.is_running for w in app.workers) and not (isinstance(app.screen, SearchScreen) and app.screen.debouncing):
             return

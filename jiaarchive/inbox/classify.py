@@ -9,6 +9,9 @@ Evidence, in order of trust (each source's weight below):
 * its text: the table's words, as a distribution over the entries whose total grows
   only slowly with the length of the document (a long report names everything);
 * records already filed (``similar``: hits of the search index for the document's words);
+* what the standards say each entry is about (``profile``: the document compared with every
+  entry's title, note and linked scoresheet items, see ``profiles``), a second opinion that
+  ranks every entry and so gives the second and third proposals a meaning;
 * the other files of its folder (``neighbours``), for files with little evidence of their own
   (photos called ``IMG_1234.jpg``).
 
@@ -26,6 +29,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .keywords import KeywordTable, Word, normalize
+from .profiles import Similarity
 from .titles import GENERIC_FOLDERS
 
 # How much each source counts (a word's weight is multiplied by these).
@@ -37,8 +41,15 @@ PIECE_WEIGHT = 0.5  # a piece of a word (竞赛 of 劳动竞赛), in names and t
 BODY_MAX = 9.0  # the most the text can add, spread over the entries it speaks for
 BODY_GROWTH = 2.2
 SIMILAR_MAX = 5.0
+PROFILE_MAX = 4.0  # the entry whose standards text is nearest; the others in proportion
+PROFILE_TOP = 5  # entries the profile comparison may speak for
+PROFILE_FULL = 0.25  # a cosine at which the comparison counts fully (below: in proportion)
+PROFILE_DAMP = 8.0  # the more the file's own words say, the less the second opinion counts
 NEIGHBOUR_MAX = 4.0
 PRIOR_MAX = 1.5
+PRIOR_FIRST = 0.15  # the pile's most common entry for such files must be this common to be proposed at all
+PRIOR_OTHERS = 0.06
+SAME_DAY_MAX = 4.0
 # Turning scores into confidences (tuned on the first labelled pile, see bench/inbox_bench.py).
 SOFTMAX_BETA = 0.45
 STRENGTH_SCALE = 7.0
@@ -77,7 +88,9 @@ class Evidence:
     title: str = ""
     title_label: str = "题名"  # where the title came from, for the reasons
     text: str = ""
+    text_label: str = "正文"  # where the text came from, for the reasons (照片中的文字)
     similar: tuple[SimilarRecord, ...] = ()
+    profile: Similarity | None = None
 
 
 @dataclass
@@ -170,11 +183,24 @@ def score(ev: Evidence, table: KeywordTable) -> Scores:
         _add_pieces(s, table, ev.title, TITLE_WEIGHT, where)
     # the text
     if ev.text:
-        _add_body(s, table, ev.text, ev.title)
+        _add_body(s, table, ev.text, ev.title, ev.text_label)
     # records already filed
     if ev.similar:
         _add_similar(s, ev.similar)
+    if ev.profile is not None:
+        _add_profile(s, ev.profile)
     return s
+
+
+def _add_profile(s: Scores, sim: Similarity) -> None:
+    ranked = sim.ranked()[:PROFILE_TOP]
+    if not ranked or ranked[0][1] <= 0:
+        return
+    best = ranked[0][1]
+    strength = min(1.0, best / PROFILE_FULL) / (1 + s.top_points / PROFILE_DAMP)
+    for code, v in ranked:
+        shown = "、".join(f"“{w}”" for w in sim.words.get(code, ()))
+        s.add(code, PROFILE_MAX * strength * (v / best) ** 2, f"与目录条目和评分项的说明相近（{shown}） → {code}")
 
 
 def _add_pieces(s: Scores, table: KeywordTable, text: str, factor: float, where: str) -> None:
@@ -193,7 +219,7 @@ def _short(text: str, n: int = 24) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def _add_body(s: Scores, table: KeywordTable, text: str, title: str) -> None:
+def _add_body(s: Scores, table: KeywordTable, text: str, title: str, label: str = "正文") -> None:
     body = text[:30_000]
     if title:
         body = body.replace(title, "", 1)
@@ -212,7 +238,7 @@ def _add_body(s: Scores, table: KeywordTable, text: str, title: str) -> None:
     budget = min(BODY_MAX, BODY_GROWTH * math.log1p(total))
     for code, v in raw.items():
         shown = "、".join(t for _, t in sorted(top[code], reverse=True)[:3])
-        s.add(code, budget * v / total, f"正文中{shown} → {code}")
+        s.add(code, budget * v / total, f"{label}中{shown} → {code}")
 
 
 def _add_similar(s: Scores, similar: Sequence[SimilarRecord]) -> None:
@@ -247,11 +273,26 @@ def add_neighbours(s: Scores, shares: Mapping[str, float], count: int, folder: s
             s.add(code, weight * share, f"{where}其他 {count} 个文件多归入 {code}")
 
 
+def add_same_day(s: Scores, shares: Mapping[str, float], count: int, day: str) -> None:
+    """A photo with little evidence of its own, taken on a day that ``count`` documents of the
+    pile were made on or name (the notice of an event, its minutes, its news item): what they
+    were proposed as."""
+    if not shares or count < 1:
+        return
+    weight = SAME_DAY_MAX * min(1.0, (count + 1) / 3)
+    for code, share in sorted(shares.items(), key=lambda kv: -kv[1])[:3]:
+        if share >= 0.25:
+            s.add(code, weight * share, f"拍摄日期 {day} 与本批 {count} 个文件所载日期相同，它们多归入 {code}")
+
+
 def add_pile_prior(s: Scores, shares: Mapping[str, float], count: int, what: str) -> None:
     """For a file with no evidence at all: what most other ``what`` (照片) of the pile were
     proposed as, weakly (the confidence stays low and says so)."""
-    for code, share in sorted(shares.items(), key=lambda kv: -kv[1])[:3]:
-        if share >= 0.15:
+    ranked = sorted(shares.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+    if not ranked or ranked[0][1] < PRIOR_FIRST:
+        return
+    for code, share in ranked:  # the runners-up too: the clerk picks among the pile's usual entries
+        if share >= PRIOR_OTHERS:
             s.add(code, PRIOR_MAX * share, f"没有其他线索；本批其他{what}（{count} 个）多归入 {code}")
 
 

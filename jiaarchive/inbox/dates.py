@@ -90,6 +90,21 @@ def dates_in(text: str, today: date | None = None) -> list[tuple[int, date]]:
     return [(start, d) for start, _end, d in _spans(text, today or date.today())]
 
 
+_MONTH_DAY = re.compile(r"(?<![\d年.])(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
+
+
+def mentioned_days(text: str, year: int | None, today: date | None = None) -> set[date]:
+    """Every day ``text`` names: full dates, and ``10月23日`` in ``year`` (the document's own)
+    when one is known: an event's notice, minutes and news name the day its photos were taken."""
+    today = today or date.today()
+    days = {d for _, d in dates_in(text, today)}
+    if year is not None:
+        for m in _MONTH_DAY.finditer(text.translate(_FULLWIDTH_DIGITS)):
+            if (d := _plausible(year, int(m[1]), int(m[2]), today)) is not None:
+                days.add(d)
+    return days
+
+
 def _date_line(line: str, today: date) -> date | None:
     """The date when ``line`` is nothing but one date (a 落款, ``2021年5月12日印发``)."""
     if len(line) > 30:

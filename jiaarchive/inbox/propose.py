@@ -10,11 +10,12 @@ the archive and changes nothing in it.
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from .. import storage
 from . import classify, dates, titles
 from .keywords import KeywordTable, load_table
+from .profiles import EntryProfiles, load_profiles
 from .progress import Report, Step, silent
 from .walk import Item, Staging, Walk, walk
 
@@ -136,6 +138,7 @@ class _Work:
     title: titles.Title = titles.Title("", "")
     when: date | None = None
     when_source: str = ""
+    ocr: str = ""  # what text recognition read in a scan or a photo
 
 
 def propose_pile(archive: "Archive", source: Path, staging: Staging, *, report: Report = silent,
@@ -150,9 +153,11 @@ def propose_pile(archive: "Archive", source: Path, staging: Staging, *, report: 
     work = [_Work(it) for it in walked.items]
     table = load_table(archive)
     pile.notes += table.notes
+    entry_profiles = load_profiles(archive)
 
     _identify(archive, work, report, cancelled)
     _extract(archive, work, report, cancelled, workers)
+    pile.notes += _recognise(work, report, cancelled, workers)
     similar = _Similar(archive)
     if similar.note:
         pile.notes.append(similar.note)
@@ -164,9 +169,11 @@ def propose_pile(archive: "Archive", source: Path, staging: Staging, *, report: 
         report(Step(i, len(work), w.item.rel, "分析", started))
         _read_document(w, table)
         if w.item.path is not None and w.kind != "empty":
-            w.scores = classify.score(_evidence(w, table, similar), table)
+            w.scores = classify.score(_evidence(w, table, similar, entry_profiles), table)
     similar.close()
+    own = {id(w): w.scores.top_points for w in work if w.scores is not None}
     _neighbours(work)
+    _same_day(work, own)
     _pile_prior(work)
     for w in work:
         ranked = tuple(classify.rank(w.scores)) if w.scores is not None else ()
@@ -285,6 +292,51 @@ def _extract(archive: "Archive", work: list[_Work], report: Report, cancelled: C
             return
 
 
+OCR_ENV = "JIAARCHIVE_INBOX_OCR"  # "0": the inbox reads no scans or photos (a slow machine; the tests)
+OCR_SECONDS = 30.0  # at most this long reading scans and photos (a pile of 500 stays within a minute)
+OCR_TIMEOUT = 20.0  # one page
+
+
+def _recognise(work: list[_Work], report: Report, cancelled: Callable[[], bool], workers: int) -> list[str]:
+    """Text recognition (OCR, when installed) of what has no text of its own: the first page
+    of scans, then photos whose name says nothing (a banner, a screen or a sign names the
+    event).  Limited to ``OCR_SECONDS``; what is left is said in the pile's notes."""
+    from ..extract import recognise_many
+    from ..extract.ocr import available
+
+    scans = [w for w in work if w.status == "no_text_layer" and w.item.path is not None]
+    photos = [w for w in work if w.is_image and w.item.path is not None and w.kind != "empty"
+              and not ({"unreadable", "encrypted"} & set(w.flags)) and not titles.from_name(_stem(w.item.name))]
+    todo = scans + photos
+    if not todo or os.environ.get(OCR_ENV, "").strip() == "0" or not available():
+        return []
+    by_path = {w.item.path: w for w in todo}
+    jobs = [(w.item.path, "pdf" if w in scans else w.kind, 0) for w in todo]
+    started = time.monotonic()
+    done = 0
+    report(Step(0, len(todo), "", "识别文字", started))
+    results = recognise_many(jobs, workers=workers, timeout=OCR_TIMEOUT)
+    try:
+        for (path, _page), rec in results:
+            w = by_path[path]
+            done += 1
+            if rec.status == "ok" and rec.text.strip():
+                w.ocr = rec.text
+            report(Step(done, len(todo), w.item.rel, "识别文字", started))
+            if cancelled() or time.monotonic() - started > OCR_SECONDS:
+                break
+    finally:
+        results.close()
+    left = len(todo) - done
+    if left and not cancelled():
+        return [f"文字识别用时已到 {OCR_SECONDS:.0f} 秒上限，还有 {left} 个扫描件或照片未识别，它们的建议只依据文件名和文件夹。"]
+    return []
+
+
+def _stem(name: str) -> str:
+    return name.rsplit(".", 1)[0] if "." in name else name
+
+
 TEXT_KEPT = 60_000  # characters of a file's text kept for its title, date and words (a pile may be large)
 
 
@@ -298,7 +350,8 @@ def _read_document(w: _Work, table: KeywordTable) -> None:
     shown = f"文件“{it.rel}”"
     if w.status == "no_text_layer":
         w.flags.append("image_only_pdf")
-        w.notes.append(f"{shown}是扫描件或图片型 PDF，没有文字层：目录和题名只能依据文件名和文件夹，请核对。")
+        w.notes.append(f"{shown}是扫描件或图片型 PDF，没有文字层：第一页的文字是识别出来的，目录、题名和日期请核对。" if w.ocr
+                       else f"{shown}是扫描件或图片型 PDF，没有文字层：目录和题名只能依据文件名和文件夹，请核对。")
     elif w.status == "encrypted":
         w.flags.append("encrypted")
         w.notes.append(f"{shown}已加密，需要密码才能读取，建议解密后再归档。")
@@ -311,6 +364,8 @@ def _read_document(w: _Work, table: KeywordTable) -> None:
     text = w.text
     if w.is_image:
         text = "\n".join(text.splitlines()[1:])  # photo_text starts with the file's stem
+    if w.ocr and not w.is_image:  # a scan: what was read is the document's text
+        text = w.ocr
     w.text = text
     props = None
     if not w.is_image and w.kind in ("docx", "xlsx", "pptx", "pdf"):
@@ -319,7 +374,10 @@ def _read_document(w: _Work, table: KeywordTable) -> None:
         props = doc_properties(it.path)
     w.title = titles.propose_title(text=text, properties_title=props.title if props else None, stem=stem,
                                    folders=it.folders, is_photo=w.is_image, spreadsheet=w.kind in ("xlsx", "xls", "ods"),
-                                   describes=lambda t: bool(table.find(t)))
+                                   describes=lambda t: bool(table.find(t)), seen=w.ocr if w.is_image else "")
+    if w.ocr and w.is_image:
+        w.text = "\n".join(x for x in (text, w.ocr) if x)  # the words on a banner count as the photo's text
+
     _date(w, stem, props.created if props else None)
 
 
@@ -348,15 +406,20 @@ def _date(w: _Work, stem: str, created: date | None) -> None:
         w.when, w.when_source = created, DATE_SOURCES["properties"]
 
 
-def _evidence(w: _Work, table: KeywordTable, similar: "_Similar") -> classify.Evidence:
+def _evidence(w: _Work, table: KeywordTable, similar: "_Similar", entry_profiles: EntryProfiles | None = None) -> classify.Evidence:
     it = w.item
     stem = it.name.rsplit(".", 1)[0] if "." in it.name else it.name
     named = titles.from_name(stem) or (stem if classify.code_in_name(stem, table.codes) else "")
     label = titles.SOURCES.get(w.title.source, "题名")
     title = w.title.text if w.title.source in ("heading", "properties") else ""
-    ev = classify.Evidence(folders=it.folders, name=named, title=title, title_label=label, text=w.text)
-    return classify.Evidence(ev.folders, ev.name, ev.title, ev.title_label, ev.text,
-                             similar.find(table, ev) if similar.active else ())
+    ev = classify.Evidence(folders=it.folders, name=named, title=title, title_label=label, text=w.text,
+                           text_label="照片上的文字" if w.is_image and w.ocr else "正文")
+    profile = None
+    if entry_profiles:
+        parts = [("title", title), ("name", named), ("body", w.text)]
+        parts += [("folder", f) for f in it.folders if not titles.GENERIC_FOLDERS.match(f.strip())]
+        profile = entry_profiles.compare(parts)
+    return replace(ev, similar=similar.find(table, ev) if similar.active else (), profile=profile)
 
 
 def _neighbours(work: list[_Work]) -> None:
@@ -378,6 +441,37 @@ def _neighbours(work: list[_Work]) -> None:
             name = folder.rsplit("/", 1)[-1]
             classify.add_neighbours(w.scores, avg, len(others), name,  # type: ignore[arg-type]
                                     generic=not name or bool(titles.GENERIC_FOLDERS.match(name)))
+
+
+THIN = 4.0  # a file whose own evidence scores below this leans on the files around it
+
+
+def _same_day(work: list[_Work], own: dict[int, float]) -> None:
+    """Photos with little evidence of their own get what the documents made on, or naming, the
+    day they were taken were proposed as (the notice names the day of the sports meet, its
+    photos carry that day), and what the other photos of that day that say what they show were."""
+    by_day: dict[date, list[_Work]] = defaultdict(list)
+    for w in work:
+        if w.scores is None or own.get(id(w), 0.0) < THIN:
+            continue
+        days = set()
+        if w.text and not w.is_image:
+            days = dates.mentioned_days(w.text[:20_000], w.when.year if w.when else None)
+        if w.when:  # a photo of the event that says what it is (in a named folder, a banner) counts too
+            days.add(w.when)
+        for d in days:
+            by_day[d].append(w)
+    for w in work:
+        if w.scores is None or not w.is_image or w.when is None or own.get(id(w), 0.0) >= THIN:
+            continue
+        docs = by_day.get(w.when, [])
+        if not docs:
+            continue
+        avg: dict[str, float] = defaultdict(float)
+        for o in docs:
+            for c, v in o.scores.distribution().items():  # type: ignore[union-attr]
+                avg[c] += v / len(docs)
+        classify.add_same_day(w.scores, avg, len(docs), w.when.isoformat())  # type: ignore[arg-type]
 
 
 def _pile_prior(work: list[_Work]) -> None:

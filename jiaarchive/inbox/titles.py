@@ -25,7 +25,8 @@ from .dates import PAGE_MARK
 
 MAX_TITLE = 60  # a heading longer than this is a sentence, not a title
 
-SOURCES = {"heading": "正文标题", "properties": "文档属性", "filename": "文件名", "folder": "文件夹名"}
+SOURCES = {"heading": "正文标题", "properties": "文档属性", "filename": "文件名", "folder": "文件夹名",
+           "banner": "照片中的文字"}
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _RED_HEAD = re.compile(r"^.{2,40}文件$")
@@ -168,9 +169,27 @@ def from_folder(folders: tuple[str, ...], describes: Callable[[str], bool] = lam
     return ""
 
 
+_BANNER_JUNK = re.compile(r"[A-Za-z_|\\/<>{}=+*#@$%^&]")
+
+
+def banner(seen: str) -> str:
+    """The line of a photo's recognised text that reads like a banner: the longest line of
+    mostly Chinese (6 to 40 characters, little that OCR garbles into Latin letters and signs)."""
+    best = ""
+    for line in seen.splitlines():
+        line = line.strip()
+        cjk = len(_CJK.findall(line))
+        if 6 <= len(line) <= 40 and cjk >= 5 and cjk / len(line) >= 0.6 and len(_BANNER_JUNK.findall(line)) <= 1:
+            if len(line) > len(best):
+                best = line
+    return best
+
+
 def propose_title(*, text: str, properties_title: str | None, stem: str, folders: tuple[str, ...],
-                  is_photo: bool, spreadsheet: bool = False, describes: Callable[[str], bool] = lambda _t: True) -> Title:
-    """The title a clerk would keep for this file (see the module docstring)."""
+                  is_photo: bool, spreadsheet: bool = False, describes: Callable[[str], bool] = lambda _t: True,
+                  seen: str = "") -> Title:
+    """The title a clerk would keep for this file (see the module docstring).  ``seen``: text
+    recognised in a photo (a banner names its event better than the folder it sits in)."""
     if text:
         h = heading(text, spreadsheet=spreadsheet)
         if h:
@@ -185,6 +204,9 @@ def propose_title(*, text: str, properties_title: str | None, stem: str, folders
     if named:
         return Title(clean_title(named), "filename")
     if is_photo:
+        shown = banner(seen)
+        if shown:
+            return Title(clean_title(shown), "banner")
         folder = from_folder(folders, describes)
         if folder:
             return Title(clean_title(folder), "folder")
