@@ -118,10 +118,10 @@ def _forms_match(forms: list, column: Any, *, use_tokens: bool = True):
         plain = len(rs) == 1 and not (edges or f.guard_left or f.guard_right)
         toks = _tokens_of(f.text) if use_tokens and units >= 2 else []
         if toks and plain and units == 2:
-            exact.append(ReviewDoc.tokens.op("@>")(cast(array(toks), ARRAY(Text))))
+            exact.append(ReviewDoc.tokens.op("@>", is_comparison=True)(cast(array(toks), ARRAY(Text))))
             continue
         if toks:
-            loose_tokens.append(ReviewDoc.tokens.op("@>")(cast(array(toks), ARRAY(Text))))
+            loose_tokens.append(ReviewDoc.tokens.op("@>", is_comparison=True)(cast(array(toks), ARRAY(Text))))
         else:
             loose_tokens.append(None)  # no tokens to narrow by (one unit, or a field without tokens)
         loose.append((plain, runs_text[0] if plain else _phrase_regex(f.text, f.guard_left, f.guard_right)))
@@ -132,7 +132,7 @@ def _forms_match(forms: list, column: Any, *, use_tokens: bool = True):
         checks = [func.strpos(column, p) > 0 for plain, p in loose if plain]
         regexes = [p for plain, p in loose if not plain]
         if regexes:
-            checks.append(column.op("~")("|".join(f"({p})" for p in regexes)))
+            checks.append(column.op("~", is_comparison=True)("|".join(f"({p})" for p in regexes)))
         phrase = or_(*checks)
         if all(t is not None for t in loose_tokens):
             parts.append(and_(or_(*loose_tokens), phrase))
@@ -158,28 +158,28 @@ def _term(term: QTerm, synonyms: Any) -> tuple[Any, Any]:
         return (ReviewDoc.year.between(*yr) if yr else false()), None
     if f == "item":
         digits = re.sub(r"\D", "", an.normalize(text))
-        return (ReviewDoc.items.op("@>")(cast(array([int(digits)]), ARRAY(Integer))) if digits else false()), None
+        return (ReviewDoc.items.op("@>", is_comparison=True)(cast(array([int(digits)]), ARRAY(Integer))) if digits else false()), None
     if f == "kind":
-        return ReviewDoc.kinds.op("@>")(cast(array([text.strip()]), ARRAY(Text))), None
+        return ReviewDoc.kinds.op("@>", is_comparison=True)(cast(array([text.strip()]), ARRAY(Text))), None
     if f == "doc_no":
-        return ReviewDoc.docnokeys.op("@>")(cast(array([an.id_key(text)]), ARRAY(Text))), None
+        return ReviewDoc.docnokeys.op("@>", is_comparison=True)(cast(array([an.id_key(text)]), ARRAY(Text))), None
     if f == "archive_no":
-        return ReviewDoc.idkeys.op("@>")(cast(array([an.id_key(text)]), ARRAY(Text))), None
+        return ReviewDoc.idkeys.op("@>", is_comparison=True)(cast(array([an.id_key(text)]), ARRAY(Text))), None
     if f == "title":
         c = _forms_match(term_variants(text, synonyms), ReviewDoc.norm_title, use_tokens=False)
         return c, c
     if f == "tag":
-        c = or_(ReviewDoc.tags.op("@>")(cast(array([text.strip()]), ARRAY(Text))), _text_match(text, ReviewDoc.norm_meta, use_tokens=False))
+        c = or_(ReviewDoc.tags.op("@>", is_comparison=True)(cast(array([text.strip()]), ARRAY(Text))), _text_match(text, ReviewDoc.norm_meta, use_tokens=False))
         return c, None
     if not term.phrase and an.looks_like_code(text):
         code = normalize_code(text)
-        return or_(ReviewDoc.code == code, ReviewDoc.idkeys.op("@>")(cast(array([an.id_key(text)]), ARRAY(Text)))), None
+        return or_(ReviewDoc.code == code, ReviewDoc.idkeys.op("@>", is_comparison=True)(cast(array([an.id_key(text)]), ARRAY(Text)))), None
     subs = []
     forms = term_variants(text, synonyms)
     if not term.phrase and an.looks_like_identifier(text):
         keys = list(dict.fromkeys(an.id_key(v.text) for v in forms if an.looks_like_identifier(v.text) or v.text == text))
-        subs += [ReviewDoc.idkeys.op("&&")(cast(array(keys), ARRAY(Text))),
-                 ReviewDoc.docnokeys.op("&&")(cast(array(keys), ARRAY(Text)))]
+        subs += [ReviewDoc.idkeys.op("&&", is_comparison=True)(cast(array(keys), ARRAY(Text))),
+                 ReviewDoc.docnokeys.op("&&", is_comparison=True)(cast(array(keys), ARRAY(Text)))]
     yr = year_range(text) if not term.phrase else None
     if yr is not None and yr[0] == yr[1] and 1900 <= yr[0] <= 2100:
         subs.append(ReviewDoc.year == yr[0])
@@ -205,7 +205,7 @@ def search(ws: Workspace, query: str | ParsedQuery, *, unit: str | None = None, 
     if code:
         conds.append(_term(QTerm(code, "code"), synonyms)[0])
     if item is not None:
-        conds.append(ReviewDoc.items.op("@>")(cast(array([int(item)]), ARRAY(Integer))))
+        conds.append(ReviewDoc.items.op("@>", is_comparison=True)(cast(array([int(item)]), ARRAY(Integer))))
     if years is not None:
         a, b = years if isinstance(years, tuple) else (years, years)
         conds.append(ReviewDoc.year.between(a, b))
