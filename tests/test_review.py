@@ -240,3 +240,17 @@ async def _drive(app) -> None:  # noqa: ANN001
             await _settle(pilot)
             assert isinstance(app.screen, UnitsScreen)
             app.first, app.dash = first, dash
+            # cross-unit search from the units screen, and into the unit of a hit
+            from jiaarchive.tui.review import ReviewSearchScreen
+
+            await pilot.press("slash")
+            await pilot.pause()
+            app.screen.query_one(Input).value = "送温暖"
+            await pilot.press("enter")
+            await _settle(pilot)
+            found = app.screen
+            assert isinstance(found, ReviewSearchScreen)
+            assert {h.unit for h in found.hits} == {"重庆市甲中学工会", "重庆市丙机关工会"}
+            await pilot.press("enter")
+            await _settle(pilot)
+            assert isinstance(app.screen, ReviewDashboardScreen) and app.screen.unit == found.hits[0].unit

@@ -23,7 +23,7 @@ from ..errors import JiaError, explain
 from ..review.status import UnitStatus, _num, ranked, set_score
 from ..review.workspace import Workspace
 from .dashboard import STATUS_STYLE, DashboardScreen, ScoreInput
-from .dialogs import ErrorModal, ReportsWorkerErrors
+from .dialogs import ErrorModal, ReportsWorkerErrors, TextPrompt
 
 
 class ReviewDashboardScreen(DashboardScreen):
@@ -89,6 +89,86 @@ class ReviewDashboardScreen(DashboardScreen):
         self.app.push_screen(ScoreInput(f"{self.unit} 第{it.no}项 {it.label}（单项分 {it.points}）评定分："), done)
 
 
+class ReviewSearchScreen(ReportsWorkerErrors, Screen[None]):
+    """Every unit's evidence searched at once (``review.search``); Enter opens the hit's unit."""
+
+    DEFAULT_CSS = """
+    ReviewSearchScreen #rsearch-summary { height: auto; padding: 0 1; }
+    ReviewSearchScreen #rsearch-table { height: 1fr; }
+    ReviewSearchScreen #rsearch-snippet { height: auto; max-height: 6; padding: 0 1; }
+    """
+    BINDINGS = [
+        Binding("enter", "open_unit", "进入单位", id="open_hit_unit"),
+        Binding("slash", "new_search", "检索", id="review_search_again"),
+        Binding("escape", "app.pop_screen", "返回", id="back_to_units"),
+    ]
+    LIMIT = 200
+
+    class Found(Message):
+        def __init__(self, result) -> None:  # noqa: ANN001
+            super().__init__()
+            self.result = result
+
+    def __init__(self, ws: Workspace, query: str, open_unit) -> None:  # noqa: ANN001
+        super().__init__()
+        self.ws, self.query_text, self.open_unit = ws, query, open_unit
+        self.hits: list = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("正在检索……", id="rsearch-summary")
+        yield DataTable(id="rsearch-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="rsearch-snippet")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        t = self.query_one(DataTable)
+        for label, key in (("单位", "unit"), ("档号", "no"), ("日期", "date"), ("题名", "title")):
+            t.add_column(label, key=key)
+        self._search()
+
+    @work(thread=True, exclusive=True, group="review-search", exit_on_error=False)
+    def _search(self) -> None:
+        from ..review.search import search
+
+        self.post_message(self.Found(search(self.ws, self.query_text, limit=self.LIMIT)))
+
+    @on(Found)
+    def _show(self, message: Found) -> None:
+        r = message.result
+        self.hits = r.hits
+        t = self.query_one(DataTable)
+        t.clear()
+        t.add_rows([(h.unit, h.archive_no, h.date or "", h.title) for h in self.hits])
+        more = f"，显示前 {len(self.hits)} 件" if r.total > len(self.hits) else ""
+        self.query_one("#rsearch-summary", Static).update(f"{r.described}：共 {r.total} 件，{r.units} 个单位{more}。")
+        self._snippet()
+
+    @on(DataTable.RowHighlighted)
+    def _snippet(self) -> None:
+        row = self.query_one(DataTable).cursor_row
+        if 0 <= row < len(self.hits):
+            self.query_one("#rsearch-snippet", Static).update(Text(self.hits[row].snippet or ""))
+
+    @on(DataTable.RowSelected)
+    def _selected(self) -> None:
+        self.action_open_unit()
+
+    def action_open_unit(self) -> None:
+        row = self.query_one(DataTable).cursor_row
+        if 0 <= row < len(self.hits):
+            self.open_unit(self.hits[row].unit)
+
+    def action_new_search(self) -> None:
+        def asked(q: str | None) -> None:
+            if q:
+                self.query_text = q
+                self.query_one("#rsearch-summary", Static).update("正在检索……")
+                self._search()
+
+        self.app.push_screen(TextPrompt("跨单位检索（写法同单位的检索）：", value=self.query_text), asked)
+
+
 class UnitsScreen(ReportsWorkerErrors, Screen[None]):
     """Every unit of the workspace, ranked; Enter opens its dashboard."""
 
@@ -99,6 +179,7 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
     """
     BINDINGS = [
         Binding("enter", "open_unit", "进入单位", id="open_unit"),
+        Binding("slash", "search", "跨单位检索", id="review_search"),
         Binding("r", "refresh", "刷新", id="refresh_units"),
     ]
 
@@ -175,10 +256,25 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
     def _selected(self) -> None:
         self.action_open_unit()
 
+    def action_search(self) -> None:
+        def asked(q: str | None) -> None:
+            if q:
+                self.app.push_screen(ReviewSearchScreen(self.ws, q, self.open_unit_named))
+
+        self.app.push_screen(TextPrompt("跨单位检索（写法同单位的检索，如：困难职工 慰问 year:2021）：",
+                                        placeholder="检索词"), asked)
+
+    def open_unit_named(self, unit: str) -> None:
+        r = next((x for x in self.rows if x.unit == unit), None)
+        if r is not None:
+            self._open(r)
+
     def action_open_unit(self) -> None:
         r = self._current()
-        if r is None:
-            return
+        if r is not None:
+            self._open(r)
+
+    def _open(self, r: UnitStatus) -> None:
         from ..archive import open_archive
 
         try:
