@@ -64,14 +64,24 @@ class Archive:
         self.trash_dir = root / TRASH_DIR
         self.notices: list[str] = []  # sentences for the clerk about this open (the faces show them)
         self.journal = storage.Journal(root, self.data_dir, self.areas)
-        self.write_lock = locks.archive_lock(self.data_dir / locks.WRITE_LOCK)
         self.database_url = database_url or settings_mod.database_url(root, settings)[0]
         self.engine = db_session.make_engine(self.database_url, read_only=media_read_only)
+        # several computers on one shared database: the server's lock, not a file on the share
+        self.write_lock: locks.ArchiveLock | locks.PgLock = (
+            locks.pg_write_lock(self.database_url) if self.shared else locks.archive_lock(self.data_dir / locks.WRITE_LOCK))
+        if self.shared:
+            url = self.database_url
+            self.journal.server_owner = lambda change_id: locks.PgOwnerLock(url, change_id)
         self._sessions = db_session.session_factory(self.engine)
         self._presence: locks.FileLock | None = None
         self._scratch: Path | None = None  # a temporary upgraded copy of an old read-only database
         self._refused: set[Path] = set()  # journals recovery refused or could not finish (said once)
         self._immutable = False  # read-only media where SQLite could not even open read-only
+
+    @property
+    def shared(self) -> bool:
+        """Whether the records live on a database server (PostgreSQL) that several computers share."""
+        return self.engine.dialect.name == "postgresql"
 
     # ------------------------------------------------------------------ standards
     @cached_property
@@ -416,6 +426,77 @@ def check_database(url: str, root: Path) -> None:
         raise DatabaseMissing(_damaged(path, root))
 
 
+ARCHIVE_ID_KEY = "archive_id"
+
+
+def stored_archive_id(s: Session) -> str:
+    from .db.models import ArchiveInfo
+
+    row = s.get(ArchiveInfo, ARCHIVE_ID_KEY)
+    return row.value if row is not None else ""
+
+
+def check_identity(arch: Archive) -> None:
+    """A shared database must be this archive's: the id in it and the folder's id agree.
+
+    A database that has no id yet (made before ids) is given the folder's; a folder without one
+    (an older archive) is trusted as the person running the program connected it."""
+    from .db.models import ArchiveInfo
+
+    want = arch.settings.archive_id
+    with arch.session() as s:
+        have = stored_archive_id(s)
+    if have and want and have != want:
+        raise DatabaseMissing(
+            f"共享数据库“{settings_mod.shown_url(arch.database_url)}”属于另一个档案（档案标识不同），"
+            f"不是“{arch.root}”的数据库，为安全起见不予使用。请核对数据库地址或档案文件夹。")
+    if want and not have and not arch.read_only:
+        with arch.transaction() as s:
+            if not stored_archive_id(s):
+                s.add(ArchiveInfo(key=ARCHIVE_ID_KEY, value=want))
+
+
+def connect_archive(path: str | os.PathLike[str], database_url: str) -> Archive:
+    """``jiaarchive connect``: open the archive in ``path`` on the shared database ``database_url``
+    (which must already hold this archive's records) and remember it on this computer."""
+    from . import userconfig
+
+    root = settings_mod.find_root(path)
+    settings = settings_mod.read(root)
+    url = settings_mod.normalize_url(database_url)
+    if db_session.sqlite_path(url) is not None:
+        raise BadValue("jiaarchive connect 只用于共享数据库（PostgreSQL）；档案内的数据库无需连接，直接打开档案即可。")
+    engine = db_session.make_engine(url)
+    try:
+        revision = db_session.current_revision(engine)
+    except DatabaseError as exc:
+        from .errors import explain
+
+        raise explain(exc, root) or DatabaseMissing(f"无法读取共享数据库“{settings_mod.shown_url(url)}”。") from exc
+    finally:
+        engine.dispose()
+    if revision is None:
+        raise DatabaseMissing(
+            f"共享数据库“{settings_mod.shown_url(url)}”中没有档案记录，不是本档案的数据库。"
+            f"请核对地址；新建档案请用 jiaarchive init 档案文件夹 --db 数据库地址。")
+    arch = open_archive(root, database_url=url)
+    try:
+        if not settings.archive_id:  # an archive made before ids: give folder and database one now
+            with arch.session() as s:
+                new_id = stored_archive_id(s) or settings_mod.new_archive_id()
+            arch.settings = settings.with_(archive_id=new_id, shared_database=True)
+            settings_mod.write(root, arch.settings)
+            check_identity(arch)
+        elif not settings.shared_database:
+            arch.settings = settings.with_(shared_database=True)
+            settings_mod.write(root, arch.settings)
+        userconfig.remember_database(root, arch.settings.archive_id, url)
+    except BaseException:
+        arch.close()
+        raise
+    return arch
+
+
 def _shown(path: Path, root: Path) -> str:
     try:
         return path.relative_to(root).as_posix()
@@ -467,13 +548,20 @@ def _open(arch: Archive) -> None:
             raise DatabaseMissing(_damaged(db_session.sqlite_path(arch.database_url), arch.root))
         if revision != db_session.HEAD_REVISION:
             arch._use_scratch_copy()
+        if arch.shared:
+            check_identity(arch)
         _index_notice(arch)
         return
     arch._check_layout()
     if db_session.current_revision(arch.engine) is None:
+        if arch.shared:
+            raise DatabaseMissing(
+                f"共享数据库“{settings_mod.shown_url(arch.database_url)}”中没有档案记录，不是本档案的数据库。请核对数据库地址。")
         raise DatabaseMissing(_damaged(db_session.sqlite_path(arch.database_url), arch.root))
     # the schema is brought up to date even for inspectors: it changes no record or file
     db_session.upgrade(arch.engine)
+    if arch.shared:  # before anything of the folder is recovered or caught up from this database
+        check_identity(arch)
     if arch.read_only:
         return
     from . import backups, indexing, metalog
@@ -539,17 +627,50 @@ def init_archive(
     root.mkdir(parents=True, exist_ok=True)
     (root / DATA_DIR).mkdir(exist_ok=True)
     now = clock()
-    url, outside = settings_mod.database_url(root, Settings(unit, unit_type), database_url or None)
+    given = database_url or os.environ.get(settings_mod.DB_ENV, "") or None
+    url, outside = settings_mod.database_url(root, Settings(unit, unit_type), given)
     settings = Settings(unit=unit, unit_type=unit_type, level=level, created=now.isoformat(),
-                        database_url="" if outside else (database_url or ""), shared_database=outside)
+                        database_url="" if outside else (database_url or ""), shared_database=outside,
+                        archive_id=settings_mod.new_archive_id())
     arch = Archive(root, settings, database_url=url)
-    db_session.upgrade(arch.engine)
+    try:
+        if outside:
+            _check_empty(arch)
+        db_session.upgrade(arch.engine)
+    except BaseException:
+        arch.close()
+        raise
     arch.make_folders()
     (root / TRASH_DIR).mkdir(exist_ok=True)
     settings_mod.write(root, settings)
     with arch.transaction() as s:
+        from .db.models import ArchiveInfo
+
+        s.add(ArchiveInfo(key=ARCHIVE_ID_KEY, value=settings.archive_id))
         audit.log(s, "init", at=now, after={"unit": unit, "unit_type": unit_type, "level": level})
+    if outside:  # the other commands and the TUI on this computer find it without --db
+        from . import userconfig
+
+        userconfig.remember_database(root, settings.archive_id, url)
     from . import indexing
 
     indexing.rebuild(arch)  # an empty index, so the first filings are indexed as they happen
     return arch
+
+
+def _check_empty(arch: Archive) -> None:
+    """A new archive goes only into an empty shared database (never over another archive's records)."""
+    from sqlalchemy import inspect
+
+    try:
+        with arch.engine.connect() as conn:
+            tables = inspect(conn).get_table_names()
+    except DatabaseError as exc:
+        from .errors import explain
+
+        raise explain(exc, arch.root) or DatabaseMissing(
+            f"无法连接共享数据库“{settings_mod.shown_url(arch.database_url)}”。") from exc
+    if tables:
+        raise ArchiveExists(
+            f"共享数据库“{settings_mod.shown_url(arch.database_url)}”中已有数据（可能是另一个档案），不能在其中新建档案。"
+            "请让信息管理员新建一个空数据库；如要在本机打开已有的共享档案，请用 jiaarchive connect 档案文件夹 --db 数据库地址。")

@@ -143,6 +143,9 @@ def explain(exc: BaseException, root: "object | None" = None) -> JiaError | None
             return NoPermission(f"没有权限访问{where}。请检查该文件或文件夹的权限（或用有权限的账号操作）。")
         return None
     text = f"{exc} {getattr(exc, 'orig', '')}".lower()
+    shared = _postgres_error(exc)
+    if shared is not None:
+        return shared
     if not _is_sqlite_error(exc):
         return None
     if "disk i/o error" in text:
@@ -157,6 +160,28 @@ def explain(exc: BaseException, root: "object | None" = None) -> JiaError | None
         return NoPermission("无法打开档案数据库（文件不见了或没有权限）。请检查 .jiaarchive 文件夹的权限；如果数据库已丢失，请运行 jiaarchive repair。")
     if "database is locked" in text or "database is busy" in text:
         return ArchiveBusy("档案数据库正被另一个程序长时间占用，请稍后重试。")
+    return None
+
+
+def _postgres_error(exc: BaseException) -> "JiaError | None":
+    """The clerk's sentence for a shared database (PostgreSQL) that cannot be reached or used."""
+    orig = getattr(exc, "orig", exc)
+    if not type(orig).__module__.startswith("psycopg"):
+        return None
+    import psycopg
+
+    detail = str(orig).strip().splitlines()[0][:200] if str(orig).strip() else type(orig).__name__
+    if isinstance(orig, psycopg.OperationalError):
+        if "password" in detail or "authentication" in detail:
+            return NoPermission(f"共享数据库拒绝登录（用户名或密码不对）：{detail}。请向单位的信息管理员核对，"
+                                "再用 jiaarchive connect 档案文件夹 --db 数据库地址 重新连接。")
+        if "does not exist" in detail:
+            return DatabaseMissing(f"共享数据库不存在：{detail}。请向单位的信息管理员核对数据库名。")
+        return ArchiveBusy(f"无法连接共享数据库（服务器没有开机、网络断开或地址不对）：{detail}。请检查网络后重试。")
+    if isinstance(orig, psycopg.errors.InsufficientPrivilege):
+        return NoPermission(f"共享数据库的账号没有所需权限：{detail}。请让信息管理员授予该账号读写本档案数据库的权限。")
+    if isinstance(orig, psycopg.errors.ReadOnlySqlTransaction):
+        return ReadOnlyMedia("共享数据库只能读取（只读服务器或只读账号），不能修改。可以查阅、检索、核对和打印。")
     return None
 
 

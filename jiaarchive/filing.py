@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from . import audit, storage
+from . import audit, locks, storage
 from .archive import Archive
 from .db.models import ACTIVE, TRASHED, ArchiveNumber, File, PhotoLabelRow, Record, RecordItem, RecordTag
 from .errors import BadValue, DuplicateFile, RecordChanged, RecordNotFound
@@ -293,7 +293,8 @@ def _allocate(s: Session, archive: Archive, code: str, year: int, retention: str
     """The next 件号 for this entry and year (never reused), and the 档号 it makes.
 
     Called inside the write transaction (``Archive.transaction``): no other process can take
-    the same number between this read and the commit."""
+    the same number between this read and the commit (PostgreSQL: the counter's own lock)."""
+    locks.lock_counter(s, code, year)
     top = s.scalar(select(func.max(ArchiveNumber.seq)).where(ArchiveNumber.code == code, ArchiveNumber.year == year))
     seq = (top or 0) + 1
     pattern = archive.settings.archive_no_pattern
@@ -460,7 +461,9 @@ def file_document(
         storage.fault("file.after_copy")
         with archive.transaction(change, "file") as s:
             if not allow_duplicate:
+                locks.lock_content(s, [src.sha256 for src in sources])
                 _refuse_duplicates(s, sources)
+            locks.lock_counter(s, entry.code, year)  # its 件号 and the names in its folder
             taken = set(s.scalars(select(File.path).where(File.path.like(f"{folder}/%"))))
             rels = _plan_paths(archive, folder, when, title, [src.ext for src in sources], taken)
             number, seq = _allocate(s, archive, entry.code, year, retention)
@@ -528,14 +531,17 @@ def file_each(archive: Archive, paths: Sequence[Path], draft: Draft, *, allow_du
 # ---------------------------------------------------------------- reading
 
 
-def _load(s: Session, ref: str | int) -> Record:
+def _load(s: Session, ref: str | int, *, lock: bool = False) -> Record:
+    """The record ``ref`` names; ``lock``: about to be changed, so PostgreSQL locks its row
+    (``FOR UPDATE``) until the transaction ends and a second writer reads it after this one."""
     opts = (selectinload(Record.files), selectinload(Record.tags), selectinload(Record.items), selectinload(Record.numbers))
+    update = lock and locks.for_update(s)
     if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
-        rec = s.get(Record, int(ref), options=opts)
+        rec = s.get(Record, int(ref), options=opts, with_for_update=update, populate_existing=update)
     else:  # a 档号 as typed: separators, case, short 件号, prefixes, former numbers (see numbers.py)
         from .numbers import find
 
-        rec = s.get(Record, find(s, ref), options=opts)
+        rec = s.get(Record, find(s, ref), options=opts, with_for_update=update, populate_existing=update)
     if rec is None:
         raise RecordNotFound(f"找不到档号为“{ref}”的记录。可用 jiaarchive ls 查看全部档号。")
     return rec
@@ -700,7 +706,7 @@ def edit_record(archive: Archive, ref: str | int, *, base: RecordView | None = N
     now = archive.now()
     with archive.change() as change:
         with archive.transaction(change, "edit") as s:
-            rec = _load(s, ref)
+            rec = _load(s, ref, lock=True)
             if rec.status == TRASHED:
                 raise BadValue(f"记录 {rec.archive_no} 在回收站中，请先恢复再修改。")
             cur = _view(rec)
@@ -712,6 +718,7 @@ def edit_record(archive: Archive, ref: str | int, *, base: RecordView | None = N
             year = changes.get("year") or (when.year if "date" in changes else cur.year)
             retention = changes.get("retention", cur.retention)
             refile = (code, year, retention) != (cur.code, cur.year, cur.retention)
+            locks.lock_counter(s, code, year)  # the names in the folder it goes to, and its 件号
             moves = _rename_moves(archive, s, cur, code, year, title, when) if refile or title != cur.title or when != cur.date else []
             before = _snapshot(rec)
             if refile:
@@ -821,7 +828,7 @@ def _switch(archive: Archive, ref: str | int, plan: Any, status: str, action: st
     now = archive.now()
     with archive.change() as change:
         with archive.transaction(change, action) as s:
-            rec = _load(s, ref)
+            rec = _load(s, ref, lock=True)
             moves = plan(s, _view(rec))
             before = _snapshot(rec)
             by_id = {m.file_id: m.dst for m in moves}
@@ -855,11 +862,13 @@ def attach_files(archive: Archive, ref: str | int, paths: Sequence[Path], *, all
     with archive.change() as change:
         temps = _copy_in(change, sources)
         with archive.transaction(change, "attach") as s:
-            rec = _load(s, ref)
+            rec = _load(s, ref, lock=True)
             if rec.status == TRASHED:
                 raise BadValue(f"记录 {rec.archive_no} 在回收站中，请先恢复。")
             if not allow_duplicate:
+                locks.lock_content(s, [src.sha256 for src in sources])
                 _refuse_duplicates(s, sources)
+            locks.lock_counter(s, rec.code, rec.year)
             folder = archive.year_folder(rec.code, rec.year)
             taken = set(s.scalars(select(File.path).where(File.path.like(f"{folder}/%"))))
             start = len(rec.files)

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from . import locks
 from .archive import Archive
 from .db.models import TRASHED, File, FileText, OcrPage, PhotoLabelRow, Record
 from .errors import UnsafePath
@@ -42,7 +43,19 @@ Progress = Callable[[int, int | None], None]
 
 
 def index_dir(archive: Archive) -> Path:
-    return getattr(archive, "_index_dir", None) or archive.data_dir / "index"
+    folder = getattr(archive, "_index_dir", None) or archive.data_dir / "index"
+    if archive.shared:  # several computers mark records behind in it: the server orders them
+        from .search.index import LOCK_TIMEOUT, share_state_lock
+
+        share_state_lock(folder, locks.pg_lock(archive.database_url, locks.PG_PENDING_KEY, LOCK_TIMEOUT,
+                                               _index_busy(), locks.INDEX_BUSY).held)
+    return folder
+
+
+def _index_busy() -> type[Exception]:
+    from .search.index import IndexBusy
+
+    return IndexBusy
 
 
 def open_index(archive: Archive) -> "SearchIndex":
@@ -56,8 +69,19 @@ def open_index(archive: Archive) -> "SearchIndex":
         from .search import SearchIndex
 
         idx = SearchIndex.open(index_dir(archive), create=False, extra_groups=synonym_groups(archive))
+        idx.writer_lock = writer_lock(archive, idx.lock_timeout)
         archive._search_index = idx  # type: ignore[attr-defined]
     return idx
+
+
+def writer_lock(archive: Archive, wait: float):  # noqa: ANN201
+    """The lock every index writer of a shared (PostgreSQL) archive holds, on whatever computer it
+    runs: the server's advisory lock (``locks.PgLock``); None for an archive on one computer."""
+    if archive.engine.dialect.name != "postgresql":
+        return None
+    from . import locks
+
+    return locks.pg_index_lock(archive.database_url, wait).held
 
 
 def synonym_groups(archive: Archive) -> tuple:
@@ -107,6 +131,7 @@ def _cached(session, sha: str) -> FileText | None:
 def _store(session, sha: str, kind: str, ext) -> int:  # noqa: ANN001
     """Cache one extraction; queue its pages without text for OCR.  Returns pages queued."""
     text = ext.text or ""
+    locks.lock_row(session, "file_texts", sha)
     row = session.get(FileText, sha) or FileText(sha256=sha)
     row.kind, row.status, row.reason = kind, ext.status, ext.reason
     row.chars = len(text)
@@ -561,6 +586,7 @@ def rebuild(archive: Archive, *, progress: Progress | None = None, reextract: bo
         total = len(list(s.scalars(select(Record.id))))
         text_bytes = _text_bytes(s, reextract)
     idx = SearchIndex(index_dir(archive), extra_groups=synonym_groups(archive))
+    idx.writer_lock = writer_lock(archive, idx.lock_timeout)
     idx.check_space(text_bytes)
     idx.rebuild(_load(archive, None, reextract=reextract, workers=workers), progress=progress, total=total)
     idx.close()

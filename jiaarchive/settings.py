@@ -12,6 +12,13 @@ it is only taken from the command line (``--db``) or the environment (``JIAARCHI
 file may say ``shared_database = true`` so that opening without one explains what is needed.
 An archive from elsewhere can therefore never make this machine create, migrate or write a
 database outside the folder the clerk opened, nor connect to a server.
+
+So that a clerk need not type the address every time, ``jiaarchive init --db`` and
+``jiaarchive connect PATH --db URL`` remember it on this computer (``userconfig``), keyed by
+the archive folder's path *and* the archive's id: a folder that claims another archive's id
+is not given its database, and the database itself holds the id (``archive_info``), checked
+on every open (``archive.check_identity``).  Passwords go to the user's PostgreSQL password
+file (pgpass), never into the archive folder nor into the settings files a clerk opens.
 """
 
 from __future__ import annotations
@@ -43,6 +50,7 @@ MAX_ARCHIVE_NO = 80  # the column's width
 MAX_SETTINGS_BYTES = 256 * 1024
 _SPEC = re.compile(r"(?:[^{}]?[<>=^])?0?(?P<width>\d{1,3})?(?P<type>[ds])?")
 _CODE = re.compile(r"[A-Z](?:-\d{1,2}){1,2}")
+_ARCHIVE_ID = re.compile(r"[0-9a-f]{32}")
 
 
 @dataclass(frozen=True)
@@ -59,6 +67,7 @@ class Settings:
     catalogue_remove: tuple[str, ...] = ()
     created: str = ""
     shared_database: bool = False  # the database is elsewhere: give it with --db or JIAARCHIVE_DB
+    archive_id: str = ""  # set at init: the shared database holds it too (a folder and its database must agree)
     extra: dict[str, Any] = field(default_factory=dict)  # sections other modules own
 
     def with_(self, **changes: Any) -> "Settings":
@@ -109,6 +118,7 @@ def read(root: Path) -> Settings:
             archive_no_pattern=check_pattern(str(archive.get("archive_no_pattern", DEFAULT_PATTERN))),
             created=_text(archive.get("created", ""), "[archive] created", path, 40),
             shared_database=bool(archive.get("shared_database", False)),
+            archive_id=_archive_id(archive.get("id", ""), path),
             retention=_retention(_table(data, "retention", path), path),
             catalogue_add=_additions(catalogue.get("add", []), path),
             catalogue_remove=tuple(_code(x, "[catalogue] remove", path) for x in _list(catalogue.get("remove", []), path)),
@@ -161,6 +171,19 @@ def _additions(items: Any, path: Path) -> tuple[dict[str, Any], ...]:
         entry["code"] = _code(x["code"], "[catalogue] add", path)
         out.append(entry)
     return tuple(out)
+
+
+def _archive_id(value: Any, path: Path) -> str:
+    text = str(value).strip().lower() if isinstance(value, str) else None
+    if text is None or (text and not _ARCHIVE_ID.fullmatch(text)):
+        raise BadSettings(f"档案设置文件“{path}”中的 [archive] id（档案标识）无效（应为 32 位十六进制数字，由程序生成，请勿修改）。")
+    return text
+
+
+def new_archive_id() -> str:
+    import uuid
+
+    return uuid.uuid4().hex
 
 
 def _database(root: Path, value: Any) -> str:
@@ -239,18 +262,65 @@ def check_database_url(root: Path, url: str) -> str:
     return f"sqlite:///{path}"
 
 
+def normalize_url(url: str) -> str:
+    """A database URL as SQLAlchemy opens it with the installed driver: ``postgresql://`` and
+    ``postgres://`` mean psycopg (version 3, a dependency), not SQLAlchemy's default psycopg2."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    url = url.strip()
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            url = "postgresql+psycopg://" + url.removeprefix(prefix)
+    try:
+        make_url(url)
+    except ArgumentError as exc:
+        raise BadValue(f"数据库地址“{shown_url(url)}”无效，应形如 postgresql://用户名@服务器/数据库名。") from exc
+    return url
+
+
+def shown_url(url: str) -> str:
+    """A database URL fit to print: its password replaced by ***."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return re.sub(r"//([^:/@]*):[^@]*@", r"//\1:***@", url)[:120]
+
+
 def database_url(root: Path, settings: Settings, given: str | None = None) -> tuple[str, bool]:
-    """The database to open and whether it lies outside the archive (given by --db or $JIAARCHIVE_DB)."""
+    """The database to open and whether it lies outside the archive.
+
+    In this order: ``given`` (--db), $JIAARCHIVE_DB, what this computer remembers for this
+    archive folder (``jiaarchive init --db`` / ``connect``), the settings file (SQLite inside
+    the archive only)."""
     given = (given or os.environ.get(DB_ENV, "")).strip()
     if given:
         try:
             return check_database_url(root, given), False
         except BadSettings:
-            return given, True  # the person running the program chose it
+            return normalize_url(given), True  # the person running the program chose it
+    from . import userconfig
+
+    # only for a folder that says its records are elsewhere, and is the archive that was connected
+    remembered = userconfig.database_for(root) if settings.shared_database else None
+    if remembered is not None:
+        if not settings.archive_id or remembered.archive_id != settings.archive_id:
+            from .errors import DatabaseMissing
+
+            raise DatabaseMissing(
+                f"本机为“{root}”记住的共享数据库属于另一个档案（档案标识不同），为安全起见不予连接。"
+                f"请核对档案文件夹；确认无误后用 jiaarchive connect “{root}” --db 数据库地址 重新连接。")
+        return remembered.url, True
     if settings.shared_database and not settings.database_url:
         from .errors import DatabaseMissing
 
-        raise DatabaseMissing(f"本档案使用共享数据库，请在命令行用 --db 或环境变量 {DB_ENV} 指定数据库地址。")
+        raise DatabaseMissing(
+            f"本档案的记录保存在共享数据库（如单位的 PostgreSQL 服务器）中，本机还没有连接过。"
+            f"请向单位的信息管理员要数据库地址，运行一次 jiaarchive connect “{root}” --db 数据库地址，"
+            f"以后即可直接打开；也可每次用 --db 或环境变量 {DB_ENV} 指定。")
     return check_database_url(root, settings.database_url) or f"sqlite:///{root / DATA_DIR / DB_NAME}", False
 
 
@@ -259,7 +329,8 @@ HEADER = """\
 # [unit]       单位名称、单位类型（公有制企业/非公有制企业/事业单位/机关单位）、层级（之家/小家）
 # [archive]    档号格式：{code} 目录编号，{year} 年度，{retention} 保管期限代码（Y/D30/D10），{seq} 件号
 #              database_url 留空表示使用 .jiaarchive/archive.db（SQLite）；只能指定 .jiaarchive/ 中的 SQLite 文件，
-#              共享数据库（PostgreSQL）请用命令行 --db 或环境变量 JIAARCHIVE_DB 指定
+#              共享数据库（PostgreSQL）请用命令行 --db 或环境变量 JIAARCHIVE_DB 指定，或在每台电脑上运行一次
+#              jiaarchive connect 档案文件夹 --db 数据库地址；id 是档案标识，由程序生成，请勿修改
 # [retention]  按目录编号覆盖默认保管期限，例如 "A-1" = "永久"
 # [catalogue]  目录增删（目录注1）：add = [{code = "B-1-1", title = "教代会提案资料"}]，remove = ["B-6"]
 """
@@ -276,6 +347,7 @@ def write(root: Path, settings: Settings) -> None:
             "database_url": settings.database_url,
             "created": settings.created,
             **({"shared_database": True} if settings.shared_database else {}),
+            **({"id": settings.archive_id} if settings.archive_id else {}),
         },
         "retention": dict(settings.retention),
         "catalogue": {"add": [dict(x) for x in settings.catalogue_add], "remove": list(settings.catalogue_remove)},

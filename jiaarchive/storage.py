@@ -308,6 +308,9 @@ class Journal:
         self.dir = data_dir / "journal"
         self.tmp = data_dir / "tmp"
         self.areas = areas
+        # a shared (PostgreSQL) archive: the server holds each change's owner lock too, since a
+        # file lock on a network share is not seen by the other computers (``locks.OwnerLock``)
+        self.server_owner: Callable[[str], locks.PgOwnerLock] | None = None
 
     def allowed(self) -> tuple[str, ...]:
         return (TMP_DIR, VERSIONS_DIR, TRASH_DIR, *self.areas())
@@ -360,8 +363,9 @@ class Journal:
             return []
         return [p for p in self.tmp.iterdir() if change_of(p.name) == change_id]
 
-    def owner(self, change_id: str) -> locks.FileLock:
-        return locks.FileLock(self.dir / f"{change_id}.lock")
+    def owner(self, change_id: str) -> locks.FileLock | locks.OwnerLock:
+        lock = locks.FileLock(self.dir / f"{change_id}.lock")
+        return lock if self.server_owner is None else locks.OwnerLock(lock, self.server_owner(change_id))
 
 
 def change_of(name: str) -> str:

@@ -7,7 +7,10 @@ Kept in the user's configuration folder (``platformdirs``: ``~/.config/jiaarchiv
 * ``[user] name``: the clerk's name, recorded in every audit entry (操作人);
 * ``[files] last_folder``: where the file picker opened last;
 * ``[tui] theme``: the colour theme chosen in the TUI;
-* ``[[searches]]``: saved searches (常用检索), each a name, the query and its filters.
+* ``[[searches]]``: saved searches (常用检索), each a name, the query and its filters;
+* ``[[databases]]``: archives whose records live on a shared PostgreSQL server, each the
+  archive folder, its id and the database address without password (the password is kept in
+  the user's PostgreSQL password file, pgpass, where libpq looks for it).
 
 An archive that arrives on a USB stick is not trusted, so nothing here is read from or written to
 an archive; and a broken or unreadable file is treated as empty rather than stopping the program.
@@ -192,3 +195,112 @@ def delete_search(name: str) -> list[SavedSearch]:
     data["searches"] = [s.to_toml() for s in kept]
     save(data)
     return kept
+
+
+# ---------------------------------------------------------------- shared databases (共享数据库)
+
+
+@dataclass(frozen=True)
+class RememberedDatabase:
+    """This computer's note that the archive in ``folder`` keeps its records in ``url``."""
+
+    folder: str
+    archive_id: str
+    url: str  # without password
+
+
+def _folder_key(root: Path) -> str:
+    return os.path.normcase(str(Path(root).expanduser().resolve()))
+
+
+def remembered_databases() -> list[RememberedDatabase]:
+    out = []
+    for row in load().get("databases", []) or []:
+        if isinstance(row, dict) and all(isinstance(row.get(k), str) and row.get(k) for k in ("folder", "url")):
+            out.append(RememberedDatabase(row["folder"], str(row.get("id") or ""), row["url"]))
+    return out
+
+
+def database_for(root: Path) -> RememberedDatabase | None:
+    """The shared database remembered for the archive folder ``root`` (None when none)."""
+    key = _folder_key(root)
+    return next((d for d in remembered_databases() if _folder_key(Path(d.folder)) == key), None)
+
+
+def remember_database(root: Path, archive_id: str, url: str) -> Path:
+    """Remember (or replace) the database of the archive folder ``root``; a password in ``url``
+    goes to the pgpass file instead.  Returns the settings file written."""
+    bare, password = split_password(url)
+    if password is not None:
+        save_password(url)
+    key = _folder_key(root)
+    kept = [d for d in remembered_databases() if _folder_key(Path(d.folder)) != key]
+    kept.append(RememberedDatabase(key, archive_id, bare))
+    data = load()
+    data["databases"] = [{"folder": d.folder, "id": d.archive_id, "url": d.url} for d in kept]
+    return save(data)
+
+
+def forget_database(root: Path) -> bool:
+    key = _folder_key(root)
+    rows = remembered_databases()
+    kept = [d for d in rows if _folder_key(Path(d.folder)) != key]
+    if len(kept) == len(rows):
+        return False
+    data = load()
+    data["databases"] = [{"folder": d.folder, "id": d.archive_id, "url": d.url} for d in kept]
+    save(data)
+    return True
+
+
+def split_password(url: str) -> tuple[str, str | None]:
+    """(the URL without its password, the password or None)."""
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    if u.password is None:
+        return url, None
+    return u.set(password=None).render_as_string(hide_password=False), str(u.password)
+
+
+def pgpass_path() -> Path:
+    """Where libpq looks for passwords: $PGPASSFILE, else ~/.pgpass (%APPDATA%\\postgresql\\pgpass.conf on Windows)."""
+    env = os.environ.get("PGPASSFILE")
+    if env:
+        return Path(env).expanduser()
+    if os.name == "nt":  # pragma: no cover - Windows only
+        return Path(os.environ.get("APPDATA", Path.home())) / "postgresql" / "pgpass.conf"
+    return Path.home() / ".pgpass"
+
+
+def _pgpass_field(value: str) -> str:
+    return value.replace("\\", "\\\\").replace(":", "\\:")
+
+
+def save_password(url: str) -> Path:
+    """Put the password of ``url`` in the pgpass file (readable by this user only), replacing the
+    line of the same server, port, database and user."""
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    host = u.host or u.query.get("host") or "localhost"
+    if isinstance(host, tuple):
+        host = host[0]
+    fields = [host, str(u.port or u.query.get("port") or 5432), u.database or "*", u.username or "*"]
+    prefix = ":".join(_pgpass_field(f) for f in fields) + ":"
+    path = pgpass_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if not ln.startswith(prefix)]
+    except (OSError, UnicodeDecodeError):
+        lines = []
+    lines.append(prefix + _pgpass_field(str(u.password)))
+    tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write("\n".join(lines) + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.chmod(tmp, 0o600)  # libpq ignores a password file others can read
+    os.replace(tmp, path)
+    return path

@@ -14,6 +14,15 @@ CORPUS = REPO.parent / "shared" / "corpus"
 OFFICIAL = REPO.parent / "shared" / "official"
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest) -> str:
+    """The database of the archive a test makes, once per backend: "" (SQLite inside the
+    archive) or a new database on the tests' own PostgreSQL server (``tests/pg.py``)."""
+    if request.param == "sqlite":
+        return ""
+    return request.getfixturevalue("pg_url")
+
+
 @pytest.fixture
 def corpus_dir() -> Path:
     """../shared/corpus, or skip the test when it is not beside the checkout."""
@@ -34,6 +43,8 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Cancel the machine's state: no archive from the environment, a fixed user name, this
     computer's settings (操作人, last folder, saved searches) in a fresh folder of the test's own."""
     monkeypatch.delenv("JIAARCHIVE", raising=False)
+    monkeypatch.delenv("JIAARCHIVE_DB", raising=False)  # a shared database of this machine
+    monkeypatch.delenv("PGPASSFILE", raising=False)  # passwords go to the test's own home
     monkeypatch.setenv("JIAARCHIVE_USER", "测试员")
     # No background text recognition process outliving a test (tests run it in the foreground).
     monkeypatch.setenv("JIAARCHIVE_BACKGROUND_OCR", "0")
@@ -71,9 +82,9 @@ def new_archive(tmp_path: Path):
 
     opened = []
 
-    def make(fill=None, *, read_only: bool = False):
+    def make(fill=None, *, read_only: bool = False, database_url: str = ""):
         root = tmp_path / "档案"
-        arch = init_archive(root, unit=TUI_UNIT, unit_type="事业单位")
+        arch = init_archive(root, unit=TUI_UNIT, unit_type="事业单位", database_url=database_url)
         if fill is not None:
             fill(arch)
         if read_only:

@@ -20,6 +20,7 @@ import subprocess
 import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,36 +58,52 @@ def _as_server_user(cmd: list[str]) -> list[str]:
     return [runuser, "-u", "postgres", "--", *cmd] if runuser else ["su", "postgres", "-s", "/bin/sh", "-c", " ".join(cmd)]
 
 
-@pytest.fixture(scope="session")
-def pg_server() -> Iterator[PgServer]:
+class NoServer(Exception):
+    """The PostgreSQL server programs (or what they need) are missing: the reason, in Chinese."""
+
+
+@contextmanager
+def throwaway_server() -> Iterator[PgServer]:
+    """A new PostgreSQL cluster in a temporary folder, on a Unix socket only, removed at the end
+    (the tests' ``pg_server`` and ``bench/shared_db_bench.py`` use it)."""
     bindir = _bindir()
     if bindir is None:
-        pytest.skip("没有安装 PostgreSQL（bash setup.sh --test 会安装 postgresql）")
+        raise NoServer("没有安装 PostgreSQL（bash setup.sh --test 会安装 postgresql）")
     try:
         import psycopg  # noqa: F401
     except ImportError:
-        pytest.skip("没有安装 psycopg")
+        raise NoServer("没有安装 psycopg") from None
     base = Path(tempfile.mkdtemp(prefix="jia-pg-"))
     if os.geteuid() == 0:
         try:
             ids = pwd.getpwnam("postgres")
         except KeyError:
-            pytest.skip("以 root 运行测试时需要系统用户 postgres（Debian 的 postgresql 软件包会建立）")
+            shutil.rmtree(base, ignore_errors=True)
+            raise NoServer("以 root 运行测试时需要系统用户 postgres（Debian 的 postgresql 软件包会建立）") from None
         os.chown(base, ids.pw_uid, ids.pw_gid)
     data = base / "data"
     port = 40000 + (os.getpid() % 20000)
     log = base / "server.log"
-    subprocess.run(_as_server_user([str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8",
-                                    "--locale=C.UTF-8"]), check=True, capture_output=True, timeout=120)
-    opts = f"-k {base} -p {port} -c listen_addresses= -c fsync=off -c max_connections=200"
-    subprocess.run(_as_server_user([str(bindir / "pg_ctl"), "-D", str(data), "-o", opts, "-l", str(log), "-w", "start"]),
-                   check=True, capture_output=True, timeout=120)
     try:
+        subprocess.run(_as_server_user([str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8",
+                                        "--locale=C.UTF-8"]), check=True, capture_output=True, timeout=120)
+        opts = f"-k {base} -p {port} -c listen_addresses= -c fsync=off -c max_connections=200"
+        subprocess.run(_as_server_user([str(bindir / "pg_ctl"), "-D", str(data), "-o", opts, "-l", str(log), "-w", "start"]),
+                       check=True, capture_output=True, timeout=120)
         yield PgServer(base, port)
     finally:
         subprocess.run(_as_server_user([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
                        capture_output=True, timeout=120)
         shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    try:
+        with throwaway_server() as server:
+            yield server
+    except NoServer as exc:
+        pytest.skip(str(exc))
 
 
 @pytest.fixture

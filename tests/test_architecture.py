@@ -33,18 +33,30 @@ def test_head_revision_constant_matches_alembic() -> None:
     assert ScriptDirectory.from_config(cfg).get_current_head() == session.HEAD_REVISION
 
 
-def test_models_match_migrations(tmp_path: Path) -> None:
-    """A schema built by the migrations equals the models: no change was left without a migration."""
+def test_models_match_migrations(tmp_path: Path, db_url: str) -> None:
+    """On SQLite and on PostgreSQL: a schema built by the migrations equals the models (no change
+    was left without a migration), and every migration goes down and up again."""
+    from alembic import command
     from alembic.autogenerate import compare_metadata
+    from alembic.config import Config
     from alembic.migration import MigrationContext
 
     from jiaarchive.db import models, session
 
-    engine = session.make_engine(f"sqlite:///{tmp_path / 'x.db'}")
+    engine = session.make_engine(db_url or f"sqlite:///{tmp_path / 'x.db'}")
     session.upgrade(engine)
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), models.Base.metadata)
     assert diff == []
+    cfg = Config()
+    cfg.set_main_option("script_location", str(REPO / "jiaarchive" / "db" / "migrations"))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "base")
+    assert session.current_revision(engine) is None
+    session.upgrade(engine)
+    assert session.current_revision(engine) == session.HEAD_REVISION
+    engine.dispose()
 
 
 def test_wheel_ships_the_catalog(tmp_path: Path) -> None:

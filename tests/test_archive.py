@@ -27,8 +27,9 @@ from .helpers import make_docx, make_jpeg, make_text
 
 
 @pytest.fixture
-def arch(tmp_path: Path):
-    a = init_archive(tmp_path / "档案", unit="测试中学工会", unit_type="事业单位")
+def arch(tmp_path: Path, db_url: str):
+    """An archive on each backend: SQLite inside the folder, and a shared PostgreSQL database."""
+    a = init_archive(tmp_path / "档案", unit="测试中学工会", unit_type="事业单位", database_url=db_url)
     yield a
     a.close()
 
@@ -49,7 +50,8 @@ def test_init_creates_entry_folders_and_leaves_out_inapplicable(arch) -> None:
     # a 事业单位 keeps no 集体合同 entry (catalogue note 2)
     assert not any("B-2 " in n for n in names)
     assert (arch.root / "jiaarchive.toml").is_file()
-    assert (arch.root / ".jiaarchive" / "archive.db").is_file()
+    # the records are in the archive's own SQLite file, or only on the shared server
+    assert (arch.root / ".jiaarchive" / "archive.db").is_file() != arch.shared
     with pytest.raises(ArchiveExists):
         init_archive(arch.root, unit="x", unit_type="事业单位")
 

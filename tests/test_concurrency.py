@@ -23,9 +23,11 @@ from .procs import assert_clean, cli, finish, start
 
 
 @pytest.fixture
-def root(tmp_path: Path) -> Path:
+def root(tmp_path: Path, db_url: str) -> Path:
+    """An archive on each backend; the test processes find a PostgreSQL one as a clerk's computer
+    does, through what ``init --db`` remembered on this computer (they get no --db)."""
     r = tmp_path / "档案"
-    init_archive(r, unit="并发测试工会", unit_type="事业单位").close()
+    init_archive(r, unit="并发测试工会", unit_type="事业单位", database_url=db_url).close()
     return r
 
 
@@ -78,6 +80,7 @@ def test_five_concurrent_edits_of_one_record_all_land(root: Path, tmp_path: Path
     assert_clean(root)
 
 
+@pytest.mark.parametrize("db_url", [""])  # SQLite only: on PostgreSQL test_shared_db's running-change test goes further
 def test_temporary_copy_of_a_running_writer_survives_another_open(root: Path, tmp_path: Path) -> None:
     """The issue's first failure: every open emptied .jiaarchive/tmp, under running writers."""
     slow = start(root, "add", str(make_text(tmp_path / "慢.txt", "慢的文件")), "--code", "A-1", "--date", "2021-01-01",

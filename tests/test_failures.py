@@ -188,9 +188,9 @@ def test_tui_shows_the_sentence_for_a_full_disk_and_a_conflicting_edit(tmp_path:
         assert filing.list_records(a, code="E-1") == []
 
 
-def test_conflicting_edit_refused_other_fields_land_on_top(tmp_path: Path) -> None:
+def test_conflicting_edit_refused_other_fields_land_on_top(tmp_path: Path, db_url: str) -> None:
     root = tmp_path / "档案"
-    with init_archive(root, unit="u", unit_type="事业单位") as a:
+    with init_archive(root, unit="u", unit_type="事业单位", database_url=db_url) as a:
         v = filing.file_document(a, [make_text(tmp_path / "d.txt", "x")], filing.Draft(code="A-1", title="原", date=date(2021, 1, 1)))
         filing.edit_record(a, v.archive_no, title="别人改的", code="A-2")
         with pytest.raises(RecordChanged, match="该记录刚被修改，请重试"):

@@ -14,7 +14,8 @@ from . import emit_json, open_archive
 @click.option("--unit", required=True, help="单位（工会）名称")
 @click.option("--type", "unit_type", required=True, help="单位类型：公有制企业、非公有制企业、事业单位、机关单位")
 @click.option("--level", default="之家", show_default=True, help="层级：之家 或 小家")
-@click.option("--db", "database_url", default="", help="数据库地址（SQLAlchemy URL），默认用档案内的 SQLite")
+@click.option("--db", "database_url", default="",
+              help="共享数据库地址，如 postgresql://用户名@服务器/数据库名（也可用环境变量 JIAARCHIVE_DB）；默认用档案内的 SQLite")
 @click.pass_context
 def init_cmd(ctx: click.Context, path: Path, unit: str, unit_type: str, level: str, database_url: str) -> None:
     """建立新档案：按 A–F 目录建好文件夹、数据库和设置文件。"""
@@ -22,14 +23,58 @@ def init_cmd(ctx: click.Context, path: Path, unit: str, unit_type: str, level: s
 
     arch = init_archive(path, unit=unit, unit_type=unit_type, level=level, database_url=database_url or ctx.obj.get("db") or "")
     with arch:
-        if arch.settings.shared_database:
-            click.echo("提示：数据库在档案文件夹之外，设置文件不会记录它的地址；以后每次请用 --db 或环境变量 JIAARCHIVE_DB 指定。", err=True)
+        if arch.shared:
+            click.echo(shared_notice(arch), err=True)
         entries = arch.entries()
         left_out = [e for e in arch.catalogue.entries() if e not in entries]
         click.echo(f"已建立档案：{arch.root}")
         click.echo(f"单位：{unit}（{unit_type}，{level}），共 {len(entries)} 个目录。")
         for e in left_out:
             click.echo(f"  未设 {e.code} {e.title}：{e.basis}")
+
+
+def shared_notice(arch) -> str:  # noqa: ANN001
+    from ..settings import shown_url
+
+    return (f"提示：本档案的记录保存在共享数据库 {shown_url(arch.database_url)}，文件保存在档案文件夹中。"
+            "本机已记住这个数据库（密码只存在本机的 PostgreSQL 密码文件中，不写入档案文件夹），以后直接打开档案即可。"
+            f"其他电脑第一次使用时，请运行：jiaarchive connect “{arch.root}” --db 数据库地址")
+
+
+@click.command("connect")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--db", "database_url", default="", help="共享数据库地址，如 postgresql://用户名:密码@服务器/数据库名")
+@click.option("--forget", is_flag=True, help="本机不再记住这个档案的共享数据库")
+@click.pass_context
+def connect_cmd(ctx: click.Context, path: Path, database_url: str, forget: bool) -> None:
+    """让本机使用已建在共享数据库（PostgreSQL）上的档案：核对数据库确属本档案后，本机记住它的地址。"""
+    from .. import userconfig
+    from ..errors import BadValue
+    from ..settings import find_root
+
+    if forget:
+        root = find_root(path)
+        said = "本机已不再记住" if userconfig.forget_database(root) else "本机本来就没有记住"
+        click.echo(f"{said}“{root}”的共享数据库。")
+        return
+    url = database_url or ctx.obj.get("db") or ""
+    if not url:
+        import os
+
+        url = os.environ.get("JIAARCHIVE_DB", "")
+    if not url:
+        raise BadValue("请用 --db 给出共享数据库地址，如 jiaarchive connect 档案文件夹 --db postgresql://用户名@服务器/数据库名。")
+    from ..archive import connect_archive
+    from ..filing import count_records
+    from ..settings import shown_url
+
+    with connect_archive(path, url) as arch:
+        from . import say_notices
+
+        say_notices(arch)
+        click.echo(f"已连接：档案“{arch.root}”（{arch.settings.unit}）的记录在共享数据库 {shown_url(arch.database_url)}，"
+                   f"共 {count_records(arch)} 件。")
+        click.echo("本机已记住这个数据库，以后直接打开档案即可（密码只保存在本机的 PostgreSQL 密码文件中，不写入档案文件夹）。")
 
 
 @click.command("tui")
@@ -166,4 +211,4 @@ def repair_cmd(ctx: click.Context, force: bool) -> None:
         click.echo(line)
 
 
-COMMANDS = [init_cmd, tui_cmd, verify_cmd, log_cmd, user_cmd, catalogue_cmd, repair_cmd]
+COMMANDS = [init_cmd, connect_cmd, tui_cmd, verify_cmd, log_cmd, user_cmd, catalogue_cmd, repair_cmd]

@@ -25,7 +25,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from .. import audit
+from .. import audit, locks
 from ..archive import Archive
 from ..db.models import ProfileFact
 from ..errors import BadValue
@@ -333,6 +333,7 @@ def set_facts(archive: Archive, changes: dict[str, str]) -> Profile:
     now = archive.now()
     who = audit.current_user()
     with archive.session() as s, s.begin():
+        locks.lock_row(s, "profile", "*")
         before = {k: current.values.get(k) for k in parsed}
         for key, value in parsed.items():
             row = s.get(ProfileFact, key)

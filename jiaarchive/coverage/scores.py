@@ -16,7 +16,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from .. import audit
+from .. import audit, locks
 from ..archive import Archive
 from ..db.models import ItemScore
 from ..errors import BadValue
@@ -70,6 +70,7 @@ def set_score(archive: Archive, item_no: int, role: str, score: float | None, re
     now = archive.now()
     who = audit.current_user()
     with archive.session() as s, s.begin():
+        locks.lock_row(s, "item_scores", (sheet.id, item_no, role))
         row = s.get(ItemScore, (sheet.id, item_no, role))
         before = {"score": row.score, "remark": row.remark} if row else None
         if score is None:
@@ -116,6 +117,7 @@ def set_not_applicable(archive: Archive, item_no: int, reason: str | None) -> Sc
     now = archive.now()
     who = audit.current_user()
     with archive.session() as s, s.begin():
+        locks.lock_row(s, "item_scores", (sheet.id, item_no, NOT_APPLICABLE))
         row = s.get(ItemScore, (sheet.id, item_no, NOT_APPLICABLE))
         before = {"reason": row.remark} if row else None
         if not text:

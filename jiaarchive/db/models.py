@@ -221,3 +221,13 @@ class OcrPage(Base):
     text: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
     seconds: Mapped[float] = mapped_column(default=0.0)
     engine: Mapped[str] = mapped_column(String(40), default="")
+
+
+class ArchiveInfo(Base):
+    """Facts about the archive kept in its own database: ``archive_id`` (the id of the settings
+    file), so that a shared database is never used with another archive's folder."""
+
+    __tablename__ = "archive_info"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))

@@ -13,7 +13,7 @@ from .. import locks
 
 # The newest migration in db/migrations/versions; a test checks it against Alembic's head,
 # so that opening an archive needs no Alembic import when the schema is current.
-HEAD_REVISION = "0008"
+HEAD_REVISION = "0010"
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
@@ -24,6 +24,10 @@ def make_engine(url: str, *, read_only: bool = False, immutable: bool = False) -
     if read_only and url.startswith("sqlite:///"):
         uri = sqlite_uri(Path(url.removeprefix("sqlite:///")), **({"immutable": "1"} if immutable else {"mode": "ro"}))
         engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False))
+    elif url.startswith("postgresql"):
+        # read_only (write-protected media holding the files): the server refuses every write
+        options = locks.PG_KEEPALIVES + (" -c default_transaction_read_only=on" if read_only else "")
+        engine = create_engine(url, future=True, pool_pre_ping=True, connect_args={"options": options})
     else:
         engine = create_engine(url, future=True)
     if engine.dialect.name == "sqlite":
@@ -67,6 +71,13 @@ def upgrade(engine: Engine) -> None:
     cfg = Config()
     cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # several computers starting a new version at once: one upgrades, the others then
+            # find the schema current (PostgreSQL's DDL is transactional, so none half-done)
+            conn.execute(text("SELECT pg_advisory_xact_lock(:ns, :k)"), {"ns": locks.PG_SESSION_NS, "k": locks.PG_UPGRADE_KEY})
+            if inspect(conn).has_table("alembic_version") and \
+                    conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == HEAD_REVISION:
+                return
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
 

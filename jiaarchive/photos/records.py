@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from jiaarchive import audit, filing, storage
+from jiaarchive import audit, filing, locks, storage
 from jiaarchive.archive import Archive
 from jiaarchive.db.models import ACTIVE, File, PhotoLabelRow, Record
 from jiaarchive.errors import BadValue, JiaError, RecordChanged, RecordNotFound, UnreadableFile, UnsafePath
@@ -304,6 +304,7 @@ def _store(archive: Archive, file_ids: Sequence[int], reports: Sequence[PhotoRep
     times = []
     with archive.session() as s, s.begin():
         for fid, rep in zip(file_ids, reports):
+            locks.lock_row(s, "photo_labels", fid)
             row = s.get(PhotoLabelRow, fid)
             if row is None:
                 row = PhotoLabelRow(file_id=fid)
@@ -350,6 +351,7 @@ def note_filed(archive: Archive, views: Iterable[filing.RecordView], reports: Se
 
                 warns = tuple(renamed(w) for w in rep.warnings if w not in naming) + tuple(_name_warnings(f.name))
                 fixed = replace(rep, errors=tuple(renamed(e) for e in rep.errors), warnings=warns)
+                locks.lock_row(s, "photo_labels", f.id)
                 row = s.get(PhotoLabelRow, f.id) or PhotoLabelRow(file_id=f.id)
                 s.add(row)
                 _fill(row, fixed, now)

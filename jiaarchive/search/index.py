@@ -235,10 +235,32 @@ class _Locked:
                 raise IndexBusy(f"检索索引 {self.index_dir} 被其他程序长时间占用，请稍后再试。")
             time.sleep(delay)
             delay = min(delay * 2, 0.2)
+        shared = _SHARED_STATE_LOCKS.get(os.path.realpath(self.index_dir))
+        self._shared = shared() if shared is not None else None
+        if self._shared is not None:
+            try:
+                self._shared.__enter__()
+            except BaseException:
+                self.lock.release()
+                raise
         return self
 
     def __exit__(self, *exc):
-        self.lock.release()
+        try:
+            if self._shared is not None:
+                self._shared.__exit__(*exc)
+        finally:
+            self.lock.release()
+
+
+# Index folders on a shared drive whose small state files (pending.json) several computers
+# change: index folder -> a context-manager factory of a lock all of them see (the database's,
+# ``indexing.index_dir`` registers it), held inside the file lock.
+_SHARED_STATE_LOCKS: dict[str, Callable[[], object]] = {}
+
+
+def share_state_lock(index_dir: str | Path, factory: Callable[[], object]) -> None:
+    _SHARED_STATE_LOCKS[os.path.realpath(index_dir)] = factory
 
 
 def _write_json_atomic(path: Path, data) -> None:
@@ -435,6 +457,10 @@ class SearchIndex:
         self._store = None
         self._tpos_cache: dict = {}
         self._facet_cols = None
+        # One writer at a time across computers (an archive on a shared PostgreSQL database):
+        # a context-manager factory held around every write and rebuild; None on one computer,
+        # where Whoosh's own lock file suffices.  Readers never take it.
+        self.writer_lock: Callable[[], object] | None = None
 
     # opening ------------------------------------------------------------------------
     @classmethod
@@ -541,6 +567,15 @@ class SearchIndex:
     # writing -------------------------------------------------------------------------
     def _write(self, fn: Callable) -> None:
         """Run ``fn(writer)`` under the write lock of the current generation, with retries."""
+        with self._writer_held():
+            self._write_locked(fn)
+
+    def _writer_held(self):
+        from contextlib import nullcontext
+
+        return self.writer_lock() if self.writer_lock is not None else nullcontext()
+
+    def _write_locked(self, fn: Callable) -> None:
         from whoosh.index import LockError
 
         deadline = time.monotonic() + self.lock_timeout
@@ -612,11 +647,12 @@ class SearchIndex:
             return True
         mark_behind(self.dir, ids)
         try:
-            self.upsert(upserts)
-            self.delete(deletes)
+            with self._writer_held():
+                self.upsert(upserts)
+                self.delete(deletes)
+                clear_pending(self.dir, ids)
         except Exception:
             return False
-        clear_pending(self.dir, ids)
         return True
 
     def catch_up(self, load_docs: Callable[[set[int]], Iterable[SearchDoc]]) -> int:
@@ -630,9 +666,10 @@ class SearchIndex:
         if not ids:
             return 0
         docs = [d for d in load_docs(ids) if d.record_id in ids]
-        self.upsert(docs)
-        self.delete(ids - {d.record_id for d in docs})
-        clear_pending(self.dir, ids)
+        with self._writer_held():
+            self.upsert(docs)
+            self.delete(ids - {d.record_id for d in docs})
+            clear_pending(self.dir, ids)
         return len(ids)
 
     def check_space(self, text_bytes: int) -> int:
@@ -674,6 +711,10 @@ class SearchIndex:
         by it (``tpos`` is computed here before a document is handed over).  On the
         5,000-record bench archive: 46 → 93 documents/s with extraction, 112 index only.
         """
+        with self._writer_held():
+            self._rebuild_locked(docs, progress=progress, total=total, limitmb=limitmb)
+
+    def _rebuild_locked(self, docs: Iterable[SearchDoc], *, progress, total, limitmb) -> None:  # noqa: ANN001
         from whoosh import index as wi
 
         from ._writers import MpPackedWriter, PackedSegmentWriter
