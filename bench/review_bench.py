@@ -146,7 +146,7 @@ def main() -> int:
     print(f"bundles: {len(paths)} ({sum(p.stat().st_size for p in paths) / 1e6:.0f} MB) ready in {time.perf_counter() - t0:.0f} s")
 
     from jiaarchive.review.models import ReviewBase
-    from jiaarchive.review.workspace import import_bundles, init_workspace
+    from jiaarchive.review.workspace import UNIT_DB, import_bundles, init_workspace
 
     ws_dir = out / "workspace"
     shutil.rmtree(ws_dir, ignore_errors=True)
@@ -173,7 +173,6 @@ def main() -> int:
           f"runs {', '.join(f'{x:.2f}' for x in st)}")
 
     from jiaarchive import indexing
-    from jiaarchive.archive import open_archive
     from jiaarchive.review.search import search
     from jiaarchive.review.models import ReviewUnit
     from sqlalchemy import select
@@ -181,9 +180,9 @@ def main() -> int:
     with ws.session() as s:
         folder = s.scalar(select(ReviewUnit.folder).order_by(ReviewUnit.unit).limit(1))
     unit_root = ws_dir / "units" / folder
-    with open_archive(unit_root) as arch:
+    with ws.open_unit(folder, read_only=False) as arch:
         indexing.rebuild(arch)
-    with open_archive(unit_root, read_only=True) as arch:
+    with ws.open_unit(folder) as arch:
         idx = indexing.open_index(arch)
         for q in QUERIES:  # warm both
             search(ws, q)
@@ -204,7 +203,7 @@ def main() -> int:
     for q, tot, nu, ot in totals[:len(QUERIES)]:
         print(f"    {q:<24} all units {tot:>6} in {nu:>3} units | one unit {ot:>4}")
     fc = [fresh(cli + ["review", "--dir", str(ws_dir), "search", q, "--json"], env) for q in QUERIES[:5]]
-    fo = [fresh(cli + ["--archive", str(unit_root), "search", q, "--json"], env) for q in QUERIES[:5]]
+    fo = [fresh(cli + ["--archive", str(unit_root), "--db", UNIT_DB, "search", q, "--json"], env) for q in QUERIES[:5]]
     print(f"first answer, fresh process (real CLI), 5 queries: cross-unit median {statistics.median(fc):.2f} s "
           f"(max {max(fc):.2f}); one unit's own median {statistics.median(fo):.2f} s (max {max(fo):.2f})")
     print(f"done ({loadavg()})")

@@ -146,7 +146,6 @@ def test_reimport_replaces_only_after_it_verifies(tmp_path: Path, pg_url: str) -
 def test_review_search_matches_a_units_own_search(tmp_path: Path, pg_url: str) -> None:
     """The cross-unit search and the unit's own Whoosh search give the same totals on one unit."""
     from jiaarchive import indexing
-    from jiaarchive.archive import open_archive
     from jiaarchive.review.search import search
     from jiaarchive.review.workspace import import_bundles, init_workspace
 
@@ -157,12 +156,38 @@ def test_review_search_matches_a_units_own_search(tmp_path: Path, pg_url: str) -
     with init_workspace(tmp_path / "ws", pg_url) as ws:
         import_bundles(ws, [b])
         folder = next(p for p in (tmp_path / "ws" / "units").iterdir())
-        with open_archive(folder) as arch:
+        with ws.open_unit(folder.name, read_only=False) as arch:
             indexing.rebuild(arch)
             idx = indexing.open_index(arch)
             for q in ("职代会", "工会经费", "第12条", "困难职工", "\"劳动合同\"", "送温暖 -困难", "A-1", "code:B",
                       "竞赛 OR 慰问", "2021", "title:决议", "年"):
                 assert search(ws, q, limit=50).total == idx.search(q, limit=50).total, q
+
+
+def test_unit_archives_keep_their_own_database_whatever_jiaarchive_db_says(tmp_path: Path, pg_url: str,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A reviewer whose computer is connected to a unit's shared database ($JIAARCHIVE_DB) must not
+    load other units' records into it: each unit's archive in the workspace keeps its own SQLite."""
+    from jiaarchive.review.workspace import import_bundles, init_workspace
+
+    unit, t, recs = UNITS[1]
+    b = _make_bundle(tmp_path, unit, t, recs)
+    monkeypatch.setenv("JIAARCHIVE_DB", pg_url)
+    with init_workspace(tmp_path / "ws", pg_url) as ws:
+        [r] = import_bundles(ws, [b])
+        assert not r.error and r.records == 2
+        folder = next(p for p in (tmp_path / "ws" / "units").iterdir())
+        assert (folder / ".jiaarchive" / "archive.db").is_file()
+        with ws.open_unit(folder.name) as arch:
+            assert arch.database_url.startswith("sqlite:///") and len(select_records(arch, RecordQuery())) == 2
+    # the shared database got no archive tables
+    from sqlalchemy import create_engine, inspect
+
+    eng = create_engine(pg_url)
+    try:
+        assert "records" not in inspect(eng).get_table_names()
+    finally:
+        eng.dispose()
 
 
 def test_review_needs_postgresql(tmp_path: Path) -> None:

@@ -41,6 +41,10 @@ UNITS = "units"
 BUNDLES = "bundles"
 FORMAT = "jiaarchive-review/1"
 ENV_DB = "JIAARCHIVE_REVIEW_DB"
+# A unit's archive in the workspace always uses its own SQLite file, named relative to its folder
+# (so the folder can be renamed or the workspace moved), never $JIAARCHIVE_DB (a unit's shared
+# database on this computer, which must not receive other units' records).
+UNIT_DB = "sqlite:///.jiaarchive/archive.db"
 
 
 class NotAWorkspace(JiaError):
@@ -72,6 +76,12 @@ class Workspace:
     def session(self) -> Iterator[Session]:
         with Session(self.engine) as s:
             yield s
+
+    def open_unit(self, folder: str, *, read_only: bool = True):  # noqa: ANN201 - an Archive
+        """A unit's archive in the workspace (its own SQLite database, whatever $JIAARCHIVE_DB says)."""
+        from ..archive import open_archive
+
+        return open_archive(self.unit_dir(folder), read_only=read_only, database_url=UNIT_DB)
 
     def unit_dir(self, folder: str) -> Path:
         path = (self.root / UNITS / folder)
@@ -217,7 +227,8 @@ def import_one(ws: Workspace, path: Path, result: UnitImport, *, progress: Any =
         staging = ws.root / UNITS / f".incoming-{os.getpid()}-{sha[:12]}"
         shutil.rmtree(staging, ignore_errors=True)
         try:
-            arch = init_archive(staging, unit=b.unit, unit_type=str(b.info["unit_type"]), level=str(b.info["level"]))
+            arch = init_archive(staging, unit=b.unit, unit_type=str(b.info["unit_type"]), level=str(b.info["level"]),
+                                database_url=UNIT_DB)
             try:
                 report = import_bundle(arch, b, progress=progress)
                 result.conflicts = report.conflicts

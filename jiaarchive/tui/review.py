@@ -275,10 +275,8 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
             self._open(r)
 
     def _open(self, r: UnitStatus) -> None:
-        from ..archive import open_archive
-
         try:
-            arch = open_archive(self.ws.unit_dir(r.folder), read_only=True)
+            arch = self.ws.open_unit(r.folder)
         except JiaError as exc:
             self.app.report_error(exc)  # type: ignore[attr-defined]
             return
