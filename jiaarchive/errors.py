@@ -97,6 +97,10 @@ class RecordChanged(JiaError):
     """An edit based on values another process has just changed."""
 
 
+class BundleDamaged(JiaError):
+    """A bundle (数据包) whose checksums, manifest or metadata do not hold: nothing is imported."""
+
+
 class UnsafePath(JiaError):
     """A path from inside an archive (journal, database, log) that leads outside it."""
 

@@ -315,8 +315,13 @@ class LogState:
 def lines(root: Path) -> Iterator[dict[str, Any] | None]:
     """The log's lines, in order; None for a line that does not parse (but not for an unfinished
     last line, which a crash left and which never counted)."""
+    return lines_of(log_path(root))
+
+
+def lines_of(path: Path) -> Iterator[dict[str, Any] | None]:
+    """The lines of a log in this format at ``path`` (an archive's, or a bundle's copy)."""
     try:
-        fh = open(log_path(root), "rb")
+        fh = open(path, "rb")
     except FileNotFoundError:
         return
     with fh:
@@ -347,8 +352,13 @@ def snapshot(s: "Session") -> LogState:
 
 def read(root: Path) -> LogState:
     """The log replayed (see the module docstring)."""
+    return read_lines(lines(root))
+
+
+def read_lines(source: Iterable[dict[str, Any] | None]) -> LogState:
+    """Lines of this format replayed (an archive's log, or the metadata a bundle carries)."""
     state = LogState()
-    for line in lines(root):
+    for line in source:
         if line is None:
             state.bad_lines += 1
             continue

@@ -141,9 +141,9 @@ def main(ctx: click.Context, archive_path: Path | None, database_url: str | None
 
 
 def _register() -> None:
-    from . import archive_cmds, catalog_cmds, inbox_cmds, photos_cmds, records_cmds, report_cmds, search_cmds
+    from . import archive_cmds, catalog_cmds, inbox_cmds, photos_cmds, records_cmds, report_cmds, review_cmds, search_cmds
 
-    for mod in (archive_cmds, catalog_cmds, records_cmds, inbox_cmds, search_cmds, photos_cmds, report_cmds):
+    for mod in (archive_cmds, catalog_cmds, records_cmds, inbox_cmds, search_cmds, photos_cmds, report_cmds, review_cmds):
         for cmd in mod.COMMANDS:
             main.add_command(cmd)
     from .zh import localise

@@ -90,11 +90,29 @@ def tui_cmd(ctx: click.Context, path: Path | None, inspector: bool) -> None:
 
 
 @click.command("verify")
+@click.option("--bundle", "bundle", type=click.Path(dir_okay=False, path_type=Path),
+              help="只核对一个数据包（校验值、清单、元数据），不导入")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
 @click.pass_context
-def verify_cmd(ctx: click.Context, as_json: bool) -> None:
-    """核对全部文件：缺失、被修改、未登记的文件（有问题时返回非零）。"""
+def verify_cmd(ctx: click.Context, bundle: Path | None, as_json: bool) -> None:
+    """核对全部文件：缺失、被修改、未登记的文件（有问题时返回非零）。加 --bundle 时核对一个数据包。"""
     from ..fixity import KIND_LABELS, verify
+
+    if bundle is not None:
+        from ..bundles.check import open_bundle
+
+        with open_bundle(bundle) as b:
+            facts = {"bundle": str(bundle), "ok": True, "unit": b.unit, "unit_type": b.info.get("unit_type"),
+                     "level": b.info.get("level"), "application_year": b.info.get("application_year"),
+                     "records": len(b.state.records), "files": len(b.payload),
+                     "exported_by": b.info.get("exported_by"), "exported_at": b.info.get("exported_at")}
+        if as_json:
+            emit_json(facts)
+        else:
+            click.echo(f"数据包“{bundle.name}”完好：{facts['unit']}（{facts['unit_type']}，{facts['level']}），"
+                       f"{facts['records']} 件记录，已核对 {facts['files']} 个文件的校验值；"
+                       f"{facts['exported_by']} 于 {facts['exported_at']} 导出。")
+        return
 
     arch = open_archive(ctx)
     result = verify(arch)

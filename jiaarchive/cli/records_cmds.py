@@ -430,22 +430,26 @@ def restore_cmd(ctx: click.Context, archive_nos: tuple[str, ...]) -> None:
               help="把记录的文件连同归档文件目录打成一个压缩包（.zip）")
 @click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False, path_type=Path),
               help="导出归档文件目录（Excel，.xlsx）")
+@click.option("--bundle", "bundle_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="导出可校验的数据包（BagIt，.zip）：文件、校验值、记录元数据与历史、简况、评分和迎检报告，"
+                   "可用 jiaarchive import 导入另一个档案或市工会的审核工作区")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def export_cmd(ctx: click.Context, archive_nos: tuple[str, ...], zip_path: Path | None, xlsx_path: Path | None,
-               as_json: bool, **filters) -> None:  # noqa: ANN003
+               bundle_path: Path | None, as_json: bool, **filters) -> None:  # noqa: ANN003
     """导出一组记录给检查组或同事：文件压缩包（内含归档文件目录）和/或归档文件目录 Excel。
 
     \b
     记录可用档号指定，或用 --code、--year、--item、--tag、--text、--search 筛选（不指定时为全部档案）。
     例：jiaarchive export --code B-1 --year 2021 --zip 职代会2021.zip
         jiaarchive export -q 安全生产月 --xlsx 安全生产月目录.xlsx
+        jiaarchive export --bundle 本单位申报材料.zip
     """
     from ..export import write_list, write_zip
     from ..selection import select_records
 
-    if not zip_path and not xlsx_path:
-        raise click.UsageError("请用 --zip 或 --xlsx 指定导出的文件。")
+    if not zip_path and not xlsx_path and not bundle_path:
+        raise click.UsageError("请用 --zip、--xlsx 或 --bundle 指定导出的文件。")
     arch = open_archive(ctx, read_only=True)
     query = query_from(archive_nos, **filters)
     views = select_records(arch, query)
@@ -458,6 +462,11 @@ def export_cmd(ctx: click.Context, archive_nos: tuple[str, ...], zip_path: Path 
     if zip_path:
         summary = write_zip(arch, views, zip_path, described=query.describe(), progress=_progress())
         out.update(zip=str(summary.path), files=summary.files, missing=list(summary.missing))
+    if bundle_path:
+        from ..bundles.make import write_bundle
+
+        made = write_bundle(arch, views, bundle_path, described=query.describe(), progress=_progress())
+        out.update(bundle=str(made.path), files=made.files, bytes=made.bytes)
     if as_json:
         emit_json(out)
         return
@@ -467,6 +476,28 @@ def export_cmd(ctx: click.Context, archive_nos: tuple[str, ...], zip_path: Path 
         click.echo(f"已导出压缩包：{zip_path}（{len(views)} 件记录，{summary.files} 个文件，内含归档文件目录）")
         for m in summary.missing:
             click.echo(f"提示：文件缺失，未能导出：{m}", err=True)
+    if bundle_path:
+        click.echo(f"已导出数据包：{bundle_path}（{len(views)} 件记录，{made.files} 个文件，含校验值、元数据与历史、"
+                   "简况、评分和迎检报告）")
+
+
+@click.command("import")
+@click.argument("bundle", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def import_cmd(ctx: click.Context, bundle: Path, as_json: bool) -> None:
+    """导入数据包（jiaarchive export --bundle 导出的 .zip）：先核对全部校验值，再把记录连同档号和
+    修改历史载入本档案。已有的相同记录跳过，冲突的记录列出而不覆盖；重复导入不会重复登记。"""
+    from ..bundles.load import import_bundle
+
+    arch = open_archive(ctx)
+    report = import_bundle(arch, bundle, progress=_progress())
+    if as_json:
+        emit_json(report.to_json())
+    else:
+        for line in report.lines():
+            click.echo(line)
+    ctx.exit(1 if report.conflicts else 0)
 
 
 @click.command("undo")
@@ -495,4 +526,4 @@ def undo_cmd(ctx: click.Context, yes: bool, dry_run: bool) -> None:
         click.echo(f"已撤销  {v.archive_no}  {v.title}{where}")
 
 
-COMMANDS = [add_cmd, attach_cmd, ls_cmd, show_cmd, edit_cmd, rm_cmd, restore_cmd, export_cmd, undo_cmd]
+COMMANDS = [import_cmd, add_cmd, attach_cmd, ls_cmd, show_cmd, edit_cmd, rm_cmd, restore_cmd, export_cmd, undo_cmd]
