@@ -48,6 +48,8 @@ FLOORS: list[tuple[str, tuple[str, ...]]] = [
     )),
     ("the intake run", ("jiaarchive.filing.intake",)),
     ("the inbox", ("jiaarchive.inbox",)),
+    ("bundles: an archive's evidence packed, verified, loaded", ("jiaarchive.bundles",)),
+    ("the city union's review of many units' bundles", ("jiaarchive.review",)),
     ("faces", ("jiaarchive.cli", "jiaarchive.tui", "jiaarchive.__main__")),
 ]
 UI_LIBRARIES = ("textual", "click", "rich")
@@ -65,7 +67,8 @@ def floor_of(module: str) -> int | None:
     best: tuple[int, int] | None = None  # (length of the matching name, floor)
     for n, (_what, names) in enumerate(FLOORS):
         for name in names:
-            if module == name or module.startswith(name + "."):
+            # the package itself is placed, not everything in it: a new module must be placed
+            if module == name or (name != "jiaarchive" and module.startswith(name + ".")):
                 if best is None or len(name) > best[0]:
                     best = (len(name), n)
     return None if best is None else best[1]
