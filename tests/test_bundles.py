@@ -275,3 +275,44 @@ def test_a_file_and_a_folder_of_the_same_name_are_refused(bundle: Path, tmp_path
         zf.writestr("data/x/y.txt", "inside a folder of the same name")
     with pytest.raises(BundleDamaged, match="同名"):
         open_bundle(out)
+
+
+def _reseal(bundle: Path, tmp_path: Path, name: str, change) -> Path:  # noqa: ANN001
+    """``bundle`` unpacked, its metadata lines changed by ``change``, and sealed again with fresh manifests."""
+    import bagit
+
+    work = tmp_path / name
+    shutil.unpack_archive(bundle, work, "zip")
+    meta = work / "data" / "jiaarchive" / "metadata.jsonl"
+    lines = [json.loads(x) for x in meta.read_text(encoding="utf-8").splitlines()]
+    change(lines)
+    meta.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines), encoding="utf-8")
+    bagit.Bag(str(work)).save(manifests=True)
+    out = tmp_path / f"{name}.zip"
+    with zipfile.ZipFile(out, "w") as zf:
+        for p in sorted(work.rglob("*")):
+            if p.is_file():
+                zf.write(p, p.relative_to(work).as_posix())
+    return out
+
+
+def test_resealed_metadata_with_values_no_database_holds_is_a_conflict(bundle: Path, tmp_path: Path) -> None:
+    """Numbers too large for a database column, a score that is not a number, a 题名 longer than any
+    column: each such record (or score) is reported and left out, the rest imported, no internal error."""
+    def change(lines: list) -> None:
+        recs = lines[0]["records"]
+        recs[0]["seq"] = 10 ** 30
+        recs[1]["title"] = "题" * 5000
+        lines[-1]["scores"] = [{"sheet_id": "x", "item_no": 1, "role": "self", "score": "NaN", "at": "2021-01-01T00:00:00"},
+                               {"sheet_id": "x", "item_no": 10 ** 30, "role": "self", "score": 1, "at": "2021-01-01T00:00:00"}]
+
+    out = _reseal(bundle, tmp_path, "big", change)
+    runner = CliRunner()
+    runner.invoke(main, ["init", str(tmp_path / "dst"), "--unit", UNIT, "--type", "事业单位"])
+    res = runner.invoke(main, ["--archive", str(tmp_path / "dst"), "import", str(out), "--json"])
+    assert res.exit_code == 1, res.output
+    assert "内部错误" not in res.output and "Error" not in res.output
+    got = json.loads(res.stdout)
+    assert got["added"] == [] and len(got["conflicts"]) == 4, got
+    assert sum("元数据无效" in c for c in got["conflicts"]) == 2
+    assert sum("评分无法读取" in c for c in got["conflicts"]) == 2

@@ -279,3 +279,53 @@ async def _drive(app) -> None:  # noqa: ANN001
             await pilot.press("enter")
             await _settle(pilot)
             assert isinstance(app.screen, ReviewDashboardScreen) and app.screen.unit == found.hits[0].unit
+
+
+def _with_bundle_json(bundle: Path, out: Path, **changes) -> Path:  # noqa: ANN003
+    """``bundle`` with its bundle.json changed and sealed again (a bundle made by someone else)."""
+    import bagit
+
+    work = out.with_suffix("")
+    shutil.unpack_archive(bundle, work, "zip")
+    p = work / "data" / "jiaarchive" / "bundle.json"
+    p.write_text(json.dumps({**json.loads(p.read_text(encoding="utf-8")), **changes}, ensure_ascii=False), encoding="utf-8")
+    bagit.Bag(str(work)).save(manifests=True)
+    with zipfile.ZipFile(out, "w") as zf:
+        for f in sorted(work.rglob("*")):
+            if f.is_file():
+                zf.write(f, f.relative_to(work).as_posix())
+    return out
+
+
+def test_hostile_bundle_facts_are_said_and_the_batch_goes_on(tmp_path: Path, pg_url: str, bundles: list[Path]) -> None:
+    """A re-sealed bundle whose bundle.json says what no column holds (a 300-character unit name, a file
+    count that is not a number) is refused with a Chinese sentence, leaves nothing behind in the
+    workspace folder, and the other bundles of the same command are imported."""
+    long_name = _with_bundle_json(bundles[0], tmp_path / "long.zip", unit="长" * 300)
+    bad_count = _with_bundle_json(bundles[1], tmp_path / "count.zip", files="很多", application_year=10 ** 30)
+    ws = tmp_path / "ws"
+    assert _cli(pg_url, "init", str(ws), "--db", pg_url).exit_code == 0
+    res = _cli(pg_url, "--dir", str(ws), "import", str(long_name), str(bad_count), str(bundles[2]), "--json")
+    assert res.exit_code == 1, res.output
+    assert "内部错误" not in res.output
+    got = {r["bundle"]: r for r in json.loads(res.stdout)}
+    assert "long.zip" in got["long.zip"]["error"] or "单位名称" in got["long.zip"]["error"]
+    assert not got["count.zip"]["error"] and got["count.zip"]["records"] == 2
+    assert not got[bundles[2].name]["error"]
+    assert len(list((ws / "units").iterdir())) == 2 and len(list((ws / "bundles").iterdir())) == 2
+    rows = json.loads(_cli(pg_url, "--dir", str(ws), "status", "--json").stdout)
+    assert len(rows) == 2
+
+
+def test_review_search_and_score_refuse_impossible_numbers(tmp_path: Path, pg_url: str, bundles: list[Path]) -> None:
+    ws = tmp_path / "ws"
+    assert _cli(pg_url, "init", str(ws), "--db", pg_url).exit_code == 0
+    assert _cli(pg_url, "--dir", str(ws), "import", str(bundles[0])).exit_code == 0
+    for args in (("工会", "--item", "99999999999"), ("工会 item:99999999999",)):
+        res = _cli(pg_url, "--dir", str(ws), "search", *args)
+        assert res.exit_code == 0 and "内部错误" not in res.output and "共 0 件" in res.output, res.output
+    for bad in ("nan", "inf"):
+        res = _cli(pg_url, "--dir", str(ws), "score", "重庆市甲中学工会", "1", bad)
+        assert res.exit_code != 0 and "无效" in res.output, res.output
+    rows = json.loads(_cli(pg_url, "--dir", str(ws), "status", "--json").stdout)
+    assert rows[0]["inspector_total"] is None

@@ -144,32 +144,61 @@ def _import(archive: Archive, b: OpenedBundle, progress: Reporter | None) -> Imp
     return report
 
 
+def _values(table: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """``metalog.row_values`` and, since nothing in a bundle is trusted, a ValueError for a value no
+    database column holds: an integer beyond the column's range (SQLite's and PostgreSQL's), a
+    number that is not finite, a text longer than the column (PostgreSQL enforces it)."""
+    import math
+
+    from sqlalchemy import BigInteger
+
+    values = metalog.row_values(table, data)
+    for col in table.columns:
+        v = values.get(col.key)
+        if isinstance(v, bool) or v is None:
+            continue
+        if isinstance(v, int):
+            # a file's size may pass 2 GiB (SQLite keeps 64 bits); other counts and numbers never do
+            bound = 2 ** 63 if isinstance(col.type, BigInteger) or col.key == "size" else 2 ** 31
+            if not -bound <= v < bound:
+                raise ValueError(f"“{col.key}”的数值 {str(v)[:20]} 超出范围")
+        elif isinstance(v, float) and not math.isfinite(v):
+            raise ValueError(f"“{col.key}”不是有效的数值")
+        elif isinstance(v, str) and getattr(col.type, "length", None) and len(v) > col.type.length:
+            raise ValueError(f"“{col.key}”过长（{len(v)} 字，最多 {col.type.length} 字）")
+    return values
+
+
 def _parse(rec: dict[str, Any], entries: list[dict[str, Any]]) -> dict[str, Any]:
     """Every row of one record from the bundle's metadata, converted before anything is written
     (ValueError, TypeError or KeyError when the metadata is malformed)."""
-    values = metalog.row_values(Record.__table__, rec)
+    values = _values(Record.__table__, rec)
     values.pop("id", None)
     for key in ("archive_no", "code", "year", "seq", "title", "retention", "filed_at", "updated_at"):
         if values.get(key) is None:
             raise ValueError(f"缺少“{key}”")
-    numbers = [metalog.row_values(ArchiveNumber.__table__, n) for n in rec.get("numbers") or ()]
+    numbers = [_values(ArchiveNumber.__table__, n) for n in rec.get("numbers") or ()]
     if not any(n.get("archive_no") == values["archive_no"] for n in numbers):
         raise ValueError("缺少当前档号的编号记录")
-    files = [metalog.row_values(File.__table__, f) for f in rec.get("files") or ()]
+    files = [_values(File.__table__, f) for f in rec.get("files") or ()]
     for f in files:
         if not f.get("path") or not f.get("sha256") or f.get("filed_at") is None:
             raise ValueError("文件信息不完整")
-    photos = [metalog.row_values(PhotoLabelRow.__table__, {k: v for k, v in p.items() if k not in metalog.DERIVED_PHOTO})
+    photos = [_values(PhotoLabelRow.__table__, {k: v for k, v in p.items() if k not in metalog.DERIVED_PHOTO})
               for p in rec.get("photos") or () if isinstance(p, dict)]
     history = []
     for e in sorted((e for e in entries if isinstance(e, dict)), key=lambda e: int(e.get("id") or 0)):
-        vals = metalog.row_values(AuditEntry.__table__, e)
+        vals = _values(AuditEntry.__table__, e)
         vals.pop("id", None)
         if vals.get("at") is None or not vals.get("action"):
             continue  # an entry without its time or action says nothing: left out
         history.append(vals)
     tags = list(dict.fromkeys(str(t) for t in rec.get("tags") or ()))
     items = sorted({(str(a), int(c)) for a, c in rec.get("items") or ()})
+    for tag in tags:
+        _values(RecordTag.__table__, {"tag": tag})
+    for sheet, item in items:
+        _values(RecordItem.__table__, {"sheet_id": sheet, "item_no": item})
     return dict(values=values, numbers=numbers, files=files, photos=photos, history=history, tags=tags, items=items)
 
 
@@ -263,7 +292,7 @@ def _unit_facts(s: Any, b: OpenedBundle, report: ImportReport, now: Any) -> None
     new = []
     for row in b.state.profile:
         try:
-            vals = metalog.row_values(ProfileFact.__table__, row)
+            vals = _values(ProfileFact.__table__, row)
         except (ValueError, TypeError, AttributeError):
             report.conflicts.append("数据包中有一项单位简况无法读取，未导入。")
             continue
@@ -286,7 +315,7 @@ def _unit_facts(s: Any, b: OpenedBundle, report: ImportReport, now: Any) -> None
     added = 0
     for row in b.state.scores:
         try:
-            vals = metalog.row_values(ItemScore.__table__, row)
+            vals = _values(ItemScore.__table__, row)
         except (ValueError, TypeError, AttributeError):
             report.conflicts.append("数据包中有一项评分无法读取，未导入。")
             continue
