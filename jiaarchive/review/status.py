@@ -253,6 +253,7 @@ def write_html(rows: list[UnitStatus], path: Path, today: date | None = None) ->
 
 def set_score(ws: Workspace, unit: str, item: int, score: float | None, remark: str = "", who: str = "") -> None:
     """The inspection group's 评定分 for one item of one unit (None clears it)."""
+    import math
     from datetime import datetime
 
     from ..errors import BadValue
@@ -271,7 +272,7 @@ def set_score(ws: Workspace, unit: str, item: int, score: float | None, remark: 
             if row is not None:
                 s.delete(row)
             return
-        if score < 0 or (points is not None and score > points):
+        if not math.isfinite(score) or score < 0 or (points is not None and score > points):
             raise BadValue(f"第 {item} 项满分 {points:g} 分，评定分 {score:g} 无效。")
         if row is None:
             s.add(ReviewScore(unit=unit, sheet_id=sheet, item_no=item, score=score, remark=remark, who=who, at=datetime.now()))

@@ -217,6 +217,9 @@ def import_one(ws: Workspace, path: Path, result: UnitImport, *, progress: Any =
     sha = _sha256(path)
     with open_bundle(path) as b:  # verified completely before anything else happens
         result.unit = b.unit
+        room = ReviewUnit.__table__.c.unit.type.length
+        if len(b.unit) > room:
+            raise BadValue(f"数据包“{path.name}”的单位名称过长（{len(b.unit)} 字，审核工作区最多 {room} 字），未导入。")
         folder = f"{safe_name(b.unit, 60)}-{sha[:12]}"
         target = ws.root / UNITS / folder
         with ws.session() as s:
@@ -236,7 +239,8 @@ def import_one(ws: Workspace, path: Path, result: UnitImport, *, progress: Any =
             finally:
                 arch.close()
             kept = ws.root / BUNDLES / f"{folder}.zip"
-            if not kept.exists():
+            made_kept = not kept.exists()
+            if made_kept:
                 tmp = kept.with_name(f".{kept.name}.{os.getpid()}.tmp")
                 shutil.copyfile(path, tmp)
                 os.replace(tmp, kept)
@@ -246,7 +250,15 @@ def import_one(ws: Workspace, path: Path, result: UnitImport, *, progress: Any =
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-        old_folder = _switch(ws, b, folder, path.name, sha, docs)
+        try:
+            old_folder = _switch(ws, b, folder, path.name, sha, docs)
+        except BaseException:
+            # the unit stays as it was: what this import put in the folder goes again
+            if prev is None or prev.folder != folder:
+                shutil.rmtree(target, ignore_errors=True)
+                if made_kept:
+                    kept.unlink(missing_ok=True)
+            raise
     result.replaced = old_folder is not None
     result.records = len(docs)
     if old_folder and old_folder != folder:
@@ -265,7 +277,7 @@ def _switch(ws: Workspace, b: Any, folder: str, name: str, sha: str, docs: list[
                       application_year=_int(info.get("application_year")), folder=folder, bundle_name=name,
                       bundle_sha256=sha, exported_by=str(info.get("exported_by", ""))[:100],
                       exported_at=str(info.get("exported_at", ""))[:40], imported_at=datetime.now(),
-                      records=len(docs), files=int(info.get("files") or 0), coverage=cov)
+                      records=len(docs), files=_int(info.get("files")) or 0, coverage=cov)
         if row is None:
             unit_id = conn.execute(insert(ReviewUnit).values(**values).returning(ReviewUnit.id)).scalar_one()
             old = None
@@ -279,10 +291,12 @@ def _switch(ws: Workspace, b: Any, folder: str, name: str, sha: str, docs: list[
 
 
 def _int(v: Any) -> int | None:
+    """A count or a year from a bundle (not trusted): None unless it is an integer a column holds."""
     try:
-        return int(v)
-    except (TypeError, ValueError):
+        n = int(v)
+    except (TypeError, ValueError, OverflowError):
         return None
+    return n if -2 ** 31 <= n < 2 ** 31 else None
 
 
 def _coverage(b: Any) -> dict:
