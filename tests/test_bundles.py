@@ -316,3 +316,31 @@ def test_resealed_metadata_with_values_no_database_holds_is_a_conflict(bundle: P
     assert got["added"] == [] and len(got["conflicts"]) == 4, got
     assert sum("元数据无效" in c for c in got["conflicts"]) == 2
     assert sum("评分无法读取" in c for c in got["conflicts"]) == 2
+
+
+def test_export_bundle_from_read_only_media_with_texts_not_yet_extracted(tmp_path: Path) -> None:
+    """An archive on a write-protected stick whose files' texts were never extracted (imported, the
+    index not yet brought up to date): the bundle is still made, with the texts, and nothing is
+    written on the stick."""
+    from sqlalchemy import delete
+
+    from jiaarchive.db.models import FileText
+
+    from .test_readonly import _protect
+
+    arch, _a = _source(tmp_path)
+    with arch.session() as s, s.begin():
+        s.execute(delete(FileText))
+    arch.close()
+    where = tmp_path / "只读"
+    undo = _protect(tmp_path / "src", where)
+    if undo is None:
+        pytest.skip("这台机器上无法做只读挂载，root 用户也不受 chmod 限制")
+    try:
+        out = tmp_path / "ro.zip"
+        res = CliRunner().invoke(main, ["--archive", str(where), "export", "--bundle", str(out)])
+        assert res.exit_code == 0, res.output
+        with open_bundle(out) as b:
+            assert "送温暖" in json.dumps(b.texts(), ensure_ascii=False)
+    finally:
+        undo()
