@@ -344,3 +344,19 @@ def test_export_bundle_from_read_only_media_with_texts_not_yet_extracted(tmp_pat
             assert "送温暖" in json.dumps(b.texts(), ensure_ascii=False)
     finally:
         undo()
+
+
+def test_export_bundle_into_a_read_only_folder_names_the_bundle(bundle: Path, tmp_path: Path) -> None:
+    from .test_readonly import _protect
+
+    (tmp_path / "空").mkdir()
+    where = tmp_path / "只读"
+    undo = _protect(tmp_path / "空", where)
+    if undo is None:
+        pytest.skip("这台机器上无法做只读挂载，root 用户也不受 chmod 限制")
+    try:
+        res = CliRunner().invoke(main, ["--archive", str(tmp_path / "src"), "export", "--bundle", str(where / "申报.zip")])
+        assert res.exit_code == 1, res.output
+        assert "申报.zip" in res.output and ".bundle-" not in res.output and "内部错误" not in res.output
+    finally:
+        undo()

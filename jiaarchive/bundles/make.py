@@ -123,7 +123,10 @@ def write_bundle(archive: Archive, records: Sequence[RecordView], path: Path, *,
     files = [f for r in records for f in r.files]
     track = Tracker("正在导出数据包", len(files) + 3, progress)
     tmp_zip = _temp_beside(path)
-    bag = Path(tempfile.mkdtemp(prefix=".bundle-", dir=path.parent))
+    try:
+        bag = Path(tempfile.mkdtemp(prefix=".bundle-", dir=path.parent))
+    except OSError as exc:  # said of the bundle the clerk named, not of our temporary folder
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc
     total = 0
     try:
         for f in files:
