@@ -202,6 +202,13 @@ def test_not_a_bundle(tmp_path: Path) -> None:
     (tmp_path / "broken.zip").write_bytes(b"PK\x03\x04 not really")
     with pytest.raises(BundleDamaged, match="broken.zip"):
         open_bundle(tmp_path / "broken.zip")
+    # a zero-byte file and a text file: one Chinese sentence naming it, no English words of zipfile's
+    (tmp_path / "空的 数据包.zip").write_bytes(b"")
+    (tmp_path / "text.zip").write_text("hello", encoding="utf-8")
+    for name in ("空的 数据包.zip", "text.zip"):
+        res = CliRunner().invoke(main, ["verify", "--bundle", str(tmp_path / name)])
+        assert res.exit_code == 1 and name in res.output and "已损坏或不是 zip 文件" in res.output
+        assert "File is not" not in res.output and "内部错误" not in res.output, res.output
 
 
 def test_cli_export_verify_import(tmp_path: Path) -> None:

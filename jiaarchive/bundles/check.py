@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -219,8 +220,9 @@ def open_bundle(path: Path) -> OpenedBundle:
     try:
         try:
             _unpack(path, tmp)
-        except ZipRefused as exc:
-            raise BundleDamaged(f"{str(exc).rstrip('。')}；数据包未导入。") from None
+        except ZipRefused as exc:  # zipfile's own English words left out: the sentence says it
+            said = re.sub(r"（[\x00-\x7f]*）", "", str(exc)).rstrip("。")
+            raise BundleDamaged(f"{said}；数据包未导入。") from None
         bag_dir = _bag_root(tmp, name)
         bag = _validate(bag_dir, name)
         payload = _payload(bag)
