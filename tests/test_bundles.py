@@ -367,3 +367,53 @@ def test_export_bundle_into_a_read_only_folder_names_the_bundle(bundle: Path, tm
         assert "申报.zip" in res.output and ".bundle-" not in res.output and "内部错误" not in res.output
     finally:
         undo()
+
+
+def _retag(work: Path, out: Path) -> Path:
+    """``work`` zipped after its tag manifest was recomputed by hand (manifests kept as edited)."""
+    import hashlib
+
+    lines = [f"{hashlib.sha256((work / n).read_bytes()).hexdigest()}  {n}"
+             for n in ("bagit.txt", "bag-info.txt", "manifest-sha256.txt")]
+    (work / "tagmanifest-sha256.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with zipfile.ZipFile(out, "w") as zf:
+        for p in sorted(work.rglob("*")):
+            if p.is_file():
+                zf.write(p, p.relative_to(work).as_posix())
+    return out
+
+
+@pytest.mark.parametrize("change,word", [
+    (lambda w: (w / "manifest-sha256.txt").write_text(
+        (w / "manifest-sha256.txt").read_text(encoding="utf-8") + "0" * 64 + "  data/../../etc/passwd\n", encoding="utf-8"),
+     "数据包以外的路径"),
+    (lambda w: (w / "bag-info.txt").write_bytes((w / "bag-info.txt").read_bytes() + b"X-Note: \xff\xfe\n"), "UTF-8"),
+    (lambda w: (w / "bagit.txt").write_text("BagIt-Version: 99.0\nTag-File-Character-Encoding: UTF-8\n", encoding="utf-8"),
+     "版本"),
+    (lambda w: (w / "manifest-sha256.txt").write_text(
+        (w / "manifest-sha256.txt").read_text(encoding="utf-8") + "garbage\n", encoding="utf-8"), None),
+])
+def test_hostile_tag_files_are_one_chinese_sentence(bundle: Path, tmp_path: Path, change, word) -> None:  # noqa: ANN001
+    """Tag files edited and the tag manifest recomputed: what bagit says in English (with the name
+    of our temporary folder) never reaches the clerk."""
+    work = tmp_path / "w"
+    shutil.unpack_archive(bundle, work, "zip")
+    change(work)
+    out = _retag(work, tmp_path / "tags.zip")
+    res = CliRunner().invoke(main, ["verify", "--bundle", str(out)])
+    assert "jiaarchive-bundle-" not in res.output and "内部错误" not in res.output, res.output
+    assert not any(w in res.output for w in ("unsafe", "Unsupported", "Invalid", "codec")), res.output
+    if word:
+        assert res.exit_code == 1 and "tags.zip" in res.output and word in res.output, res.output
+
+
+def test_bundle_without_its_metadata_is_refused(bundle: Path, tmp_path: Path) -> None:
+    import bagit
+
+    work = tmp_path / "w"
+    shutil.unpack_archive(bundle, work, "zip")
+    (work / "data" / "jiaarchive" / "metadata.jsonl").unlink()
+    bagit.Bag(str(work)).save(manifests=True)
+    out = _retag(work, tmp_path / "nometa.zip")
+    with pytest.raises(BundleDamaged, match="nometa.zip.*metadata.jsonl"):
+        open_bundle(out)
