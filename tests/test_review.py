@@ -329,3 +329,25 @@ def test_review_search_and_score_refuse_impossible_numbers(tmp_path: Path, pg_ur
         assert res.exit_code != 0 and "无效" in res.output, res.output
     rows = json.loads(_cli(pg_url, "--dir", str(ws), "status", "--json").stdout)
     assert rows[0]["inspector_total"] is None
+
+
+def test_status_into_a_read_only_folder_names_the_file(tmp_path: Path, pg_url: str, bundles: list[Path]) -> None:
+    """--xlsx / --html where nothing can be written: one Chinese sentence naming the file the clerk
+    gave, not the temporary name beside it."""
+    from .test_readonly import _protect
+
+    ws = tmp_path / "ws"
+    assert _cli(pg_url, "init", str(ws), "--db", pg_url).exit_code == 0
+    assert _cli(pg_url, "--dir", str(ws), "import", str(bundles[0])).exit_code == 0
+    (tmp_path / "空").mkdir()
+    where = tmp_path / "只读"
+    undo = _protect(tmp_path / "空", where)
+    if undo is None:
+        pytest.skip("这台机器上无法做只读挂载，root 用户也不受 chmod 限制")
+    try:
+        for opt, name in (("--xlsx", "排名.xlsx"), ("--html", "排名.html")):
+            res = _cli(pg_url, "--dir", str(ws), "status", opt, str(where / name))
+            assert res.exit_code == 1 and f"“{where / name}”" in res.output and "只读" in res.output, res.output
+            assert ".tmp" not in res.output and "Read-only" not in res.output
+    finally:
+        undo()

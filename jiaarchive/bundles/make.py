@@ -107,7 +107,7 @@ def write_bundle(archive: Archive, records: Sequence[RecordView], path: Path, *,
     import bagit
 
     from ..coverage.assess import assess
-    from ..export import _cannot_write, _check_target, _temp_beside
+    from ..export import _cannot_write, _check_target, _drop, _temp_beside
     from ..reports import catalogue
     from ..reports.coverage_html import write_html
 
@@ -183,7 +183,7 @@ def write_bundle(archive: Archive, records: Sequence[RecordView], path: Path, *,
     except OSError as exc:
         raise _cannot_write(path, exc) from exc
     finally:
-        tmp_zip.unlink(missing_ok=True)
+        _drop(tmp_zip)
         shutil.rmtree(bag, ignore_errors=True)
     track.finish()
     return BundleSummary(path, len(records), len(files), total)

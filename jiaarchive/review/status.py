@@ -166,7 +166,7 @@ def write_xlsx(rows: list[UnitStatus], path: Path) -> Path:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
-    from ..export import _cannot_write, _check_target, _temp_beside
+    from ..export import _cannot_write, _check_target, _drop, _temp_beside
 
     path = _check_target(path, ".xlsx")
     wb = Workbook()
@@ -199,7 +199,7 @@ def write_xlsx(rows: list[UnitStatus], path: Path) -> Path:
     except OSError as exc:
         raise _cannot_write(path, exc) from exc
     finally:
-        tmp.unlink(missing_ok=True)
+        _drop(tmp)
     return path
 
 
@@ -235,7 +235,7 @@ def write_html(rows: list[UnitStatus], path: Path, today: date | None = None) ->
 
     from jinja2 import Environment
 
-    from ..export import _cannot_write, _check_target, _temp_beside
+    from ..export import _cannot_write, _check_target, _drop, _temp_beside
 
     path = _check_target(path, ".html")
     html = Environment(autoescape=True).from_string(_HTML).render(
@@ -247,7 +247,7 @@ def write_html(rows: list[UnitStatus], path: Path, today: date | None = None) ->
     except OSError as exc:
         raise _cannot_write(path, exc) from exc
     finally:
-        tmp.unlink(missing_ok=True)
+        _drop(tmp)
     return path
 
 
