@@ -176,6 +176,7 @@ def _hostile(bundle: Path, out: Path, name: str, data: bytes = b"x", link: bool 
     ("../../evil.txt", False, "zip-slip"),
     ("/etc/evil.txt", False, "绝对路径"),
     ("data/link.txt", True, "符号链接"),
+    ("data/" + "长" * 200 + ".txt", False, "名称过长"),
 ])
 def test_zip_hazards_are_refused(bundle: Path, tmp_path: Path, name: str, link: bool, word: str) -> None:
     bad = _hostile(bundle, tmp_path / "h.zip", name, b"/etc/passwd" if link else b"x", link)

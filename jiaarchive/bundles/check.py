@@ -11,6 +11,7 @@ anything read the payload.  A failure is one Chinese sentence naming the file.
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import re
@@ -85,14 +86,18 @@ def _unpack(path: Path, into: Path) -> None:
                 raise BundleDamaged(f"{m.refusal.rstrip('。')}；数据包不完整或不安全，未导入。")
         for m in members:
             dst = into / m.name
-            if not dst.resolve().is_relative_to(into.resolve()):  # zipsafe has refused such names already
-                raise BundleDamaged(f"数据包“{path.name}”中的文件“{m.name}”会解压到数据包以外的位置，未导入。")
             try:
+                if not dst.resolve().is_relative_to(into.resolve()):  # zipsafe has refused such names already
+                    raise BundleDamaged(f"数据包“{path.name}”中的文件“{m.name}”会解压到数据包以外的位置，未导入。")
                 if dst.exists():
                     raise FileExistsError(m.name)
                 dst.parent.mkdir(parents=True, exist_ok=True)
             except (FileExistsError, NotADirectoryError):
                 raise BundleDamaged(f"数据包“{path.name}”中的“{m.name}”与另一个成员冲突（文件与文件夹同名），未导入。") from None
+            except OSError as exc:
+                if exc.errno != errno.ENAMETOOLONG:
+                    raise
+                raise BundleDamaged(f"数据包“{path.name}”中的文件“{m.name[:120]}…”名称过长，无法解压，未导入。") from None
             zf.extract(m, dst)
 
 
