@@ -418,3 +418,45 @@ def test_bundle_without_its_metadata_is_refused(bundle: Path, tmp_path: Path) ->
     out = _retag(work, tmp_path / "nometa.zip")
     with pytest.raises(BundleDamaged, match="nometa.zip.*metadata.jsonl"):
         open_bundle(out)
+
+
+def test_profile_facts_travel_and_hostile_ones_never_poison_the_archive(bundle: Path, tmp_path: Path) -> None:
+    """The profile a clerk entered arrives unchanged; a re-sealed bundle's profile values that the
+    profile form would never store (not JSON, text for a number, an impossible date, an event
+    without its text) are reported and left out, so `report` and `profile show` still work."""
+    from jiaarchive.coverage import profile
+
+    src = init_archive(tmp_path / "p", unit=UNIT, unit_type="事业单位")
+    try:
+        file_document(src, [make_text(tmp_path / "in" / "p.txt", "职代会")], Draft(code="B-1", title="职代会", date=date(2021, 3, 1)))
+        facts = {"employees": "12000", "members": "11800", "elected_on": "2021-05-01", "term_years": "5",
+                 "funds_committee": "是", "incidents": "无", "titles": "2020-05-01 合格职工之家", "chair": "张三"}
+        want = profile.set_facts(src, facts).values
+        good = _bundle(src, tmp_path / "good.zip")
+    finally:
+        src.close()
+    dst = init_archive(tmp_path / "d1", unit=UNIT, unit_type="事业单位")
+    try:
+        import_bundle(dst, good)
+        assert profile.read(dst).values == want
+    finally:
+        dst.close()
+
+    at = "2021-01-01T00:00:00"
+
+    def change(lines: list) -> None:
+        lines[-1]["profile"] = [{"key": k, "value": v, "updated_at": at} for k, v in (
+            ("employees", "not json"), ("members", '"abc"'), ("elected_on", '"9999-99-99"'),
+            ("incidents", '[{"on": "x"}]'), ("no_such_fact", "1"), ("chair", '"李四"'))]
+
+    out = _reseal(bundle, tmp_path, "prof", change)
+    runner = CliRunner()
+    runner.invoke(main, ["init", str(tmp_path / "d2"), "--unit", UNIT, "--type", "事业单位"])
+    res = runner.invoke(main, ["--archive", str(tmp_path / "d2"), "import", str(out), "--json"])
+    got = json.loads(res.stdout)
+    assert sum("单位简况" in c for c in got["conflicts"]) == 5, got["conflicts"]
+    for cmd in (["report"], ["profile", "show"]):
+        res = runner.invoke(main, ["--archive", str(tmp_path / "d2"), *cmd])
+        assert res.exit_code == 0 and "内部错误" not in res.output, res.output
+    with open_archive(tmp_path / "d2", read_only=True) as arch:
+        assert profile.read(arch).values == {"chair": "李四"}

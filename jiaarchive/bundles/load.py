@@ -286,6 +286,23 @@ def _one(archive: Archive, s: Any, b: OpenedBundle, rec: dict[str, Any], temps: 
     added_ids.append(record.id)
 
 
+def _fact_ok(key: str, stored: Any) -> bool:
+    """A profile fact as the archive itself would have stored it: a field it knows, whose value is
+    what the clerk's form gives back for the same text (the reports read these values unchecked)."""
+    import json
+
+    from ..coverage import profile
+
+    f = profile.BY_KEY.get(key)
+    if f is None or not isinstance(stored, str):
+        return False
+    try:
+        value = json.loads(stored)
+        return value is not None and profile.parse_value(f, profile.show_value(f, value)) == value
+    except Exception:  # noqa: BLE001 - any value the form would not give is refused
+        return False
+
+
 def _unit_facts(s: Any, b: OpenedBundle, report: ImportReport, now: Any) -> None:
     """The profile and the scores: taken where this archive has none, differences reported."""
     have = {p.key: p for p in s.scalars(select(ProfileFact))}
@@ -300,6 +317,9 @@ def _unit_facts(s: Any, b: OpenedBundle, report: ImportReport, now: Any) -> None
         if vals.get("updated_at") is None:
             continue
         if not key:
+            continue
+        if not _fact_ok(key, vals.get("value")):
+            report.conflicts.append(f"数据包中的单位简况“{str(key)[:40]}”的值无效（{str(vals.get('value'))[:40]}），未导入。")
             continue
         if key not in have:
             new.append(vals)
