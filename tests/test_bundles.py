@@ -460,3 +460,28 @@ def test_profile_facts_travel_and_hostile_ones_never_poison_the_archive(bundle: 
         assert res.exit_code == 0 and "内部错误" not in res.output, res.output
     with open_archive(tmp_path / "d2", read_only=True) as arch:
         assert profile.read(arch).values == {"chair": "李四"}
+
+
+def test_scores_no_scoresheet_allows_are_left_out(bundle: Path, tmp_path: Path) -> None:
+    """A re-sealed bundle's 自查分 of 999 for a 5-point item (which would show the unit above 80),
+    a negative 评定分, an unknown role or sheet: reported and left out; a valid score arrives."""
+    from jiaarchive.coverage.assess import assess
+
+    dst = init_archive(tmp_path / "dst", unit=UNIT, unit_type="事业单位")
+    sheet = dst.scoresheet
+    at = "2021-01-01T00:00:00"
+    item = sheet.items[0]
+
+    def change(lines: list) -> None:
+        lines[-1]["scores"] = [{"sheet_id": sid, "item_no": no, "role": role, "score": score, "at": at} for sid, no, role, score in (
+            (sheet.id, item.no, "self", 999), (sheet.id, item.no, "inspector", -5), (sheet.id, item.no, "boss", 1),
+            ("no-such-sheet", 1, "self", 1), (sheet.id, 9999, "self", 1), (sheet.id, sheet.items[1].no, "self", 1.5))]
+
+    try:
+        rep = import_bundle(dst, _reseal(bundle, tmp_path, "scores", change))
+        assert sum("评分无效" in c for c in rep.conflicts) == 5, rep.conflicts
+        assert rep.scores == 1
+        totals = assess(dst).to_json()["totals"]
+        assert totals["self"] == 1.5 and totals["self_entered"] == 1
+    finally:
+        dst.close()

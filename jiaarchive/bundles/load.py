@@ -132,7 +132,7 @@ def _import(archive: Archive, b: OpenedBundle, progress: Reporter | None) -> Imp
             here = _Here(s)  # read once inside the transaction: what the checks compare against
             for rec in todo:
                 _one(archive, s, b, rec, temps, change, moves, added_ids, history.get(rec.get("id"), []), report, now, here)
-            _unit_facts(s, b, report, now)
+            _unit_facts(s, b, report, now, archive.standards)
             if not s.info.get("hooked"):
                 audit.log(s, "import", at=now, detail=f"导入数据包“{b.source.name}”（{b.unit}）：没有新记录")
             change.plan(moves)
@@ -303,7 +303,26 @@ def _fact_ok(key: str, stored: Any) -> bool:
         return False
 
 
-def _unit_facts(s: Any, b: OpenedBundle, report: ImportReport, now: Any) -> None:
+def _score_wrong(sheets: dict[str, Any], sheet_id: str, item_no: int, role: str, score: float) -> str:
+    """Why a score from a bundle is not one ``coverage.scores`` would have stored ("" when it is)."""
+    from ..coverage.scores import NOT_APPLICABLE, ROLE_LABELS
+
+    sheet = sheets.get(sheet_id)
+    if sheet is None:
+        return f"没有评分表“{sheet_id[:40]}”"
+    item = next((it for it in sheet.items if it.no == item_no), None)
+    if item is None:
+        return f"{sheet_id} 没有第{item_no}项"
+    if role == NOT_APPLICABLE:
+        return ""
+    if role not in ROLE_LABELS:
+        return f"评分类别“{role[:20]}”无效"
+    if not 0 <= score <= item.points or round(score * 2) != score * 2:
+        return f"第{item_no}项{ROLE_LABELS[role]} {score:g} 不在 0 到单项分 {item.points} 之间或不是整数、半分"
+    return ""
+
+
+def _unit_facts(s: Any, b: OpenedBundle, report: ImportReport, now: Any, standards: Any) -> None:
     """The profile and the scores: taken where this archive has none, differences reported."""
     have = {p.key: p for p in s.scalars(select(ProfileFact))}
     new = []
@@ -332,6 +351,7 @@ def _unit_facts(s: Any, b: OpenedBundle, report: ImportReport, now: Any) -> None
                   detail=f"由数据包“{b.source.name}”导入单位简况 {len(new)} 项")
         report.profile = len(new)
     scores = {(x.sheet_id, x.item_no, x.role): x for x in s.scalars(select(ItemScore))}
+    sheets = {sh.id: sh for sh in standards.scoresheets}
     added = 0
     for row in b.state.scores:
         try:
@@ -341,6 +361,10 @@ def _unit_facts(s: Any, b: OpenedBundle, report: ImportReport, now: Any) -> None
             continue
         key = (vals.get("sheet_id"), vals.get("item_no"), vals.get("role"))
         if None in key or vals.get("score") is None or vals.get("at") is None:
+            continue
+        why = _score_wrong(sheets, *key, vals["score"])
+        if why:
+            report.conflicts.append(f"数据包中的一项评分无效（{why}），未导入。")
             continue
         if key not in scores:
             s.add(ItemScore(**vals))
