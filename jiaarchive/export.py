@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,20 +73,27 @@ def _drop(tmp: Path) -> None:
         pass
 
 
-def write_list(archive: Archive, records: Sequence[RecordView], path: Path) -> Path:
-    """The 归档文件目录 of ``records`` as an XLSX file (one sheet per entry and year)."""
-    from .reports import catalogue
-
-    path = _check_target(path, ".xlsx")
+def write_file(path: Path, suffix: str, write: Callable[[Path], object]) -> Path:
+    """Write a file a person asked for at ``path`` (which must end in ``suffix``) whole or not at
+    all: ``write`` fills a temporary file beside it, which then replaces ``path``.  Failures are
+    one Chinese sentence naming the file."""
+    path = _check_target(path, suffix)
     tmp = _temp_beside(path)
     try:
-        catalogue.to_xlsx(archive, catalogue.sections_for(archive, records), tmp)
+        write(tmp)
         os.replace(tmp, path)
     except OSError as exc:
         raise _cannot_write(path, exc) from exc
     finally:
         _drop(tmp)
     return path
+
+
+def write_list(archive: Archive, records: Sequence[RecordView], path: Path) -> Path:
+    """The 归档文件目录 of ``records`` as an XLSX file (one sheet per entry and year)."""
+    from .reports import catalogue
+
+    return write_file(path, ".xlsx", lambda tmp: catalogue.to_xlsx(archive, catalogue.sections_for(archive, records), tmp))
 
 
 def _note(archive: Archive, records: Sequence[RecordView], described: str, missing: list[str]) -> str:
