@@ -353,18 +353,26 @@ def test_status_into_a_read_only_folder_names_the_file(tmp_path: Path, pg_url: s
         undo()
 
 
-def test_one_units_odd_coverage_report_does_not_stop_the_ranking(tmp_path: Path, pg_url: str, bundles: list[Path]) -> None:
-    """A re-sealed bundle whose coverage.json has another shape (totals a list, items without numbers,
-    a total that is text): status, its XLSX and HTML, and 评定分 entry still work for every unit."""
+def test_a_bundles_claimed_coverage_is_not_what_ranks_it(tmp_path: Path, pg_url: str, bundles: list[Path]) -> None:
+    """A re-sealed bundle (checksums made again) whose coverage.json claims a perfect, passing unit in
+    odd shapes (totals as text, items without numbers): the review ranks the unit on the assessment it
+    computes from the unit's evidence, the same as for the bundle as exported; status, its XLSX and
+    HTML, and 评定分 entry work for every unit."""
     import bagit
+
+    ws = tmp_path / "ws"
+    assert _cli(pg_url, "init", str(ws), "--db", pg_url).exit_code == 0
+    assert _cli(pg_url, "--dir", str(ws), "import", str(bundles[0]), str(bundles[1])).exit_code == 0
+    honest = {r["unit"]: r for r in json.loads(_cli(pg_url, "--dir", str(ws), "status", "--json").stdout)}
 
     work = tmp_path / "odd"
     shutil.unpack_archive(bundles[0], work, "zip")
     p = work / "data" / "jiaarchive" / "coverage.json"
     cov = json.loads(p.read_text(encoding="utf-8"))
     cov["totals"] = {"self": "九十", "self_entered": 3, "threshold": [80]}
-    cov["items"] = [{"name": "没有序号"}, "不是项目", {"no": 1, "name": "第一项", "points": "五", "status": "缺失"}]
+    cov["items"] = [{"name": "没有序号"}, "不是项目", {"no": 1, "name": "第一项", "points": "五", "status": "充分"}]
     cov["materials"], cov["deadlines"], cov["sheet"] = "无", [{"name": "截止", "date": 20210101}], ["x"]
+    cov["vetoes"] = {"verdict": "通过", "summary": "全部通过"}
     p.write_text(json.dumps(cov, ensure_ascii=False), encoding="utf-8")
     bagit.Bag(str(work)).save(manifests=True)
     odd = tmp_path / "odd.zip"
@@ -372,13 +380,13 @@ def test_one_units_odd_coverage_report_does_not_stop_the_ranking(tmp_path: Path,
         for f in sorted(work.rglob("*")):
             if f.is_file():
                 zf.write(f, f.relative_to(work).as_posix())
-    ws = tmp_path / "ws"
-    assert _cli(pg_url, "init", str(ws), "--db", pg_url).exit_code == 0
-    assert _cli(pg_url, "--dir", str(ws), "import", str(odd), str(bundles[1])).exit_code == 0
+    assert _cli(pg_url, "--dir", str(ws), "import", str(odd)).exit_code == 0
     res = _cli(pg_url, "--dir", str(ws), "status", "--xlsx", str(tmp_path / "r.xlsx"), "--html", str(tmp_path / "r.html"))
     assert res.exit_code == 0 and "内部错误" not in res.output, res.output
     rows = {r["unit"]: r for r in json.loads(_cli(pg_url, "--dir", str(ws), "status", "--json").stdout)}
-    assert len(rows) == 2 and rows["重庆市甲中学工会"]["self_total"] is None
-    assert rows["重庆市甲中学工会"]["missing_items"] == ["1.第一项"]
+    unit = "重庆市甲中学工会"
+    assert len(rows) == 2 and rows[unit]["missing_items"] and "1.第一项" not in rows[unit]["missing_items"]
+    for key in ("veto", "self_total", "missing_items", "weak_items", "materials_missing"):
+        assert rows[unit][key] == honest[unit][key], key
     res = _cli(pg_url, "--dir", str(ws), "score", "重庆市甲中学工会", "1", "3")
     assert res.exit_code == 0, res.output

@@ -236,6 +236,7 @@ def import_one(ws: Workspace, path: Path, result: UnitImport, *, progress: Any =
                 report = import_bundle(arch, b, progress=progress)
                 result.conflicts = report.conflicts
                 docs = _docs(arch, b, report.record_ids)
+                coverage = _coverage(arch, b)
             finally:
                 arch.close()
             kept = ws.root / BUNDLES / f"{folder}.zip"
@@ -251,7 +252,7 @@ def import_one(ws: Workspace, path: Path, result: UnitImport, *, progress: Any =
             shutil.rmtree(staging, ignore_errors=True)
             raise
         try:
-            old_folder = _switch(ws, b, folder, path.name, sha, docs)
+            old_folder = _switch(ws, b, folder, path.name, sha, docs, coverage)
         except BaseException:
             # the unit stays as it was: what this import put in the folder goes again
             if prev is None or prev.folder != folder:
@@ -266,10 +267,9 @@ def import_one(ws: Workspace, path: Path, result: UnitImport, *, progress: Any =
         (ws.root / BUNDLES / f"{old_folder}.zip").unlink(missing_ok=True)
 
 
-def _switch(ws: Workspace, b: Any, folder: str, name: str, sha: str, docs: list[dict]) -> str | None:
+def _switch(ws: Workspace, b: Any, folder: str, name: str, sha: str, docs: list[dict], cov: dict) -> str | None:
     """One transaction: the unit's row points at the new folder and its docs are replaced."""
     info = b.info
-    cov = _coverage(b)
     with ws.engine.begin() as conn:
         conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": "jiaarchive-review-unit:" + b.unit})
         row = conn.execute(select(ReviewUnit.id, ReviewUnit.folder).where(ReviewUnit.unit == b.unit).with_for_update()).first()
@@ -299,16 +299,20 @@ def _int(v: Any) -> int | None:
     return n if -2 ** 31 <= n < 2 ** 31 else None
 
 
-def _coverage(b: Any) -> dict:
-    import json
+def _coverage(arch: Any, b: Any) -> dict:
+    """The unit's assessment, computed here from what its archive in the workspace holds, on the
+    day the bundle was exported (the window of years the unit was judged on).
 
-    from ..bundles import COVERAGE
+    The bundle's own ``coverage.json`` is not read: a bundle can be re-sealed with new checksums,
+    so a claimed verdict or total would rank a unit on words, not on its evidence.
+    """
+    from ..coverage.assess import assess
 
     try:
-        data = json.loads((b.data / COVERAGE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+        as_of = datetime.fromisoformat(str(b.info.get("exported_at", ""))).date()
+    except ValueError:
+        as_of = None
+    return assess(arch, as_of).to_json()
 
 
 def _docs(arch: Any, b: Any, ids: dict[str, int]) -> list[dict]:
