@@ -326,6 +326,25 @@ def test_resealed_metadata_with_values_no_database_holds_is_a_conflict(bundle: P
     assert sum("评分无法读取" in c for c in got["conflicts"]) == 2
 
 
+def test_terminal_escapes_in_a_resealed_bundle_never_reach_the_screen(bundle: Path, tmp_path: Path) -> None:
+    """A 题名 or 档号 carrying an escape sequence (ESC [ … , a bell, a C1 CSI) would act on every
+    terminal that lists it: such a record is a conflict, its 档号 shown with “?” for the controls."""
+    def change(lines: list) -> None:
+        recs = lines[0]["records"]
+        recs[0]["title"] = "会议\x1b]0;owned\x07纪要"
+        recs[1]["archive_no"] = "B-1\x9b2J·2021-Y-0001"
+
+    out = _reseal(bundle, tmp_path, "esc", change)
+    runner = CliRunner()
+    runner.invoke(main, ["init", str(tmp_path / "dst"), "--unit", UNIT, "--type", "事业单位"])
+    res = runner.invoke(main, ["--archive", str(tmp_path / "dst"), "import", str(out)])
+    assert res.exit_code == 1, res.output
+    assert "\x1b" not in res.output and "\x9b" not in res.output and "\x07" not in res.output
+    assert res.output.count("含有控制字符") == 2 and "B-1?2J" in res.output, res.output
+    ls = runner.invoke(main, ["--archive", str(tmp_path / "dst"), "ls"])
+    assert "\x1b" not in ls.output and "\x9b" not in ls.output
+
+
 def test_export_bundle_from_read_only_media_with_texts_not_yet_extracted(tmp_path: Path) -> None:
     """An archive on a write-protected stick whose files' texts were never extracted (imported, the
     index not yet brought up to date): the bundle is still made, with the texts, and nothing is

@@ -221,6 +221,8 @@ def _read_info(data: Path, name: str) -> dict[str, Any]:
     for key in ("unit", "unit_type", "level"):
         if not isinstance(info.get(key), str) or not info[key].strip():
             raise BundleDamaged(f"数据包“{name}”的 {BUNDLE_JSON} 缺少“{key}”，未导入。")
+        if any(ord(ch) < 32 or 0x7F <= ord(ch) <= 0x9F for ch in info[key]):
+            raise BundleDamaged(f"数据包“{name}”的 {BUNDLE_JSON} 中“{key}”含有控制字符，未导入。")
     return info
 
 

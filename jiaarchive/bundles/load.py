@@ -18,6 +18,8 @@ commit hook, and the new records are marked for the search index.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -101,10 +103,10 @@ def _import(archive: Archive, b: OpenedBundle, progress: Reporter | None) -> Imp
             archive.entry(str(rec.get("code", "")))
             _check_paths(archive, rec)
         except UnsafePath as exc:
-            report.conflicts.append(f"{no[:80]}：{exc}")
+            report.conflicts.append(f"{_shown(no[:80])}：{_shown(str(exc))}")
             continue
         except Exception as exc:  # noqa: BLE001 - UnknownCode / CodeNotApplicable: said, the rest goes on
-            report.conflicts.append(f"{no[:80]}：{exc}")
+            report.conflicts.append(f"{_shown(no[:80])}：{_shown(str(exc))}")
             continue
         todo.append(rec)
     copy = [r for r in todo if r.get("archive_no") not in present]
@@ -166,7 +168,19 @@ def _values(table: Any, data: dict[str, Any]) -> dict[str, Any]:
             raise ValueError(f"“{col.key}”不是有效的数值")
         elif isinstance(v, str) and getattr(col.type, "length", None) and len(v) > col.type.length:
             raise ValueError(f"“{col.key}”过长（{len(v)} 字，最多 {col.type.length} 字）")
+        elif isinstance(v, str) and _CONTROL.search(v):
+            # an escape sequence in a 档号 or 题名 would reach every terminal that lists it
+            raise ValueError(f"“{col.key}”含有控制字符")
     return values
+
+
+# C0 controls but tab and line ends, DEL and the C1 controls (ESC and CSI start terminal sequences)
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _shown(text: str) -> str:
+    """A value from a bundle as it may be printed: control characters as “?”."""
+    return _CONTROL.sub("?", text)
 
 
 def _parse(rec: dict[str, Any], entries: list[dict[str, Any]]) -> dict[str, Any]:
@@ -218,7 +232,7 @@ def _one(archive: Archive, s: Any, b: OpenedBundle, rec: dict[str, Any], temps: 
     try:
         parsed = _parse(rec, entries)
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
-        report.conflicts.append(f"{no}：数据包中这件记录的元数据无效（{exc}），未导入。")
+        report.conflicts.append(f"{_shown(no)}：数据包中这件记录的元数据无效（{_shown(str(exc))}），未导入。")
         return
     values, numbers, files = parsed["values"], parsed["numbers"], parsed["files"]
     cur = s.scalar(select(Record).where(Record.archive_no == no)) if no in here.numbers else None
