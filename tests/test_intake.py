@@ -259,3 +259,41 @@ def test_a_folder_holding_the_archive_skips_its_files_and_a_folder_link_is_refus
     os.symlink(tmp_path / "收件", link)
     [o] = intake.intake(arch, [link], DRAFT).outcomes
     assert o.status == REFUSED and "指向文件夹的快捷方式" in o.reason
+
+
+# ---------------------------------------------------------------- found by the hostile review (review11)
+
+
+def test_a_file_of_the_archive_named_directly_is_refused(arch, tmp_path: Path) -> None:
+    """A folder holding the archive skips its files; naming one of them directly (a record's own
+    file, the settings file) must not file the archive into itself either."""
+    [done] = intake.intake(arch, [make_text(tmp_path / "通知.txt", "通知")], DRAFT).filed
+    own = arch.root / done.record.files[0].path
+    settings = next(arch.root.glob("*.toml"))
+    result = intake.intake(arch, [own, settings], DRAFT, policy=Policy(duplicates=FILE, bad_photos=FILE))
+    assert [o.status for o in result.outcomes] == [REFUSED, REFUSED], result.outcomes
+    assert all("档案自身的文件" in o.reason and Path(o.path).name in o.reason for o in result.outcomes)
+    assert len(filing.list_records(arch)) == 1
+
+
+def test_a_fifo_in_a_folder_is_listed_with_its_reason_not_dropped(arch, tmp_path: Path) -> None:
+    from jiaarchive.inbox.walk import Staging, walk
+
+    pile = tmp_path / "堆"
+    make_text(pile / "甲.txt", "甲")
+    os.mkfifo(pile / "管道")
+    result = intake.intake(arch, [pile], DRAFT)
+    by = {Path(o.path).name: o for o in result.outcomes}
+    assert by["甲.txt"].status == FILED
+    assert by["管道"].status == REFUSED and "命名管道" in by["管道"].reason and "管道" in by["管道"].reason
+    with Staging() as staging:  # the inbox lists it too, and never opens it (that would block)
+        [item] = [i for i in walk(pile, staging).items if i.name == "管道"]
+        assert item.path is None and "命名管道" in item.refusal
+
+
+def test_a_damaged_word_file_is_filed_like_any_damaged_document_not_opened_as_a_zip(arch, tmp_path: Path) -> None:
+    bad = tmp_path / "坏.docx"
+    bad.write_bytes(b"PK\x03\x04" + b"garbage" * 20)
+    [o] = intake.intake(arch, [bad], DRAFT).outcomes
+    assert o.status == FILED, o.reason
+    assert o.path == str(bad)

@@ -239,6 +239,8 @@ def collect(paths: Iterable[Path | str], staging: Staging, *, archive_root: Path
                 rest = "!".join(item.location[1:])
                 found.append(Source(f"{shown}!{rest}" if rest else shown, item.path, refusal=item.refusal,
                                     origin=_origin(p, f"!{rest}")))
+        elif inside and os.path.lexists(p) and _within(p, inside):  # named one by one: said, not just counted
+            found.append(Source(shown, None, refusal=f"“{shown}”在档案文件夹里，是档案自身的文件，不能再归档。"))
         else:
             found.append(Source(shown, p))  # checked like any file: a missing path, a FIFO … says why
         for src in found:

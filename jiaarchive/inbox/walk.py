@@ -168,6 +168,13 @@ def _walk_folder(folder: Path, prefix: str, folders: tuple[str, ...], staging: S
                 _walk_zip(p, (rel,), folders, staging, limits, Budget(limits.max_total_bytes), out)
             else:
                 out.items.append(Item(rel, (rel,), name, folders, p, _size(p)))
+        else:  # a FIFO, a socket, a device: listed with why, never opened (reading a FIFO blocks)
+            try:
+                kind = storage.kind_of(entry.stat(follow_symlinks=False).st_mode)
+            except OSError:
+                kind = "特殊文件"
+            out.items.append(Item(rel, (rel,), name, folders, None, 0,
+                                  f"“{rel}”是{kind}，不是普通文件，不能归档。", "not_regular"))
 
 
 def _hidden_on_windows(entry: os.DirEntry) -> str:
