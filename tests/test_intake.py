@@ -297,3 +297,34 @@ def test_a_damaged_word_file_is_filed_like_any_damaged_document_not_opened_as_a_
     [o] = intake.intake(arch, [bad], DRAFT).outcomes
     assert o.status == FILED, o.reason
     assert o.path == str(bad)
+
+
+def test_cli_ctrl_c_mid_batch_finishes_the_file_in_hand_and_says_what_was_filed(arch, tmp_path: Path,
+                                                                               monkeypatch) -> None:
+    """Ctrl-C between files used to print only 已取消。 although files were filed: now the file in
+    hand is finished, the rest left, and the list says which is which (exit 1)."""
+    import signal
+
+    from jiaarchive.filing import records
+
+    pile = tmp_path / "堆"
+    for n in "甲乙丙":
+        make_text(pile / f"{n}.txt", f"{n}通知")
+    real = records.file_document
+    calls = []
+
+    def interrupted_during_the_first(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        calls.append(1)
+        if len(calls) == 1:
+            os.kill(os.getpid(), signal.SIGINT)  # the clerk presses Ctrl-C while the first is being filed
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(records, "file_document", interrupted_during_the_first)
+    before = signal.getsignal(signal.SIGINT)
+    res = cli(arch.root, "add", str(pile), "--code", "F-4", "--batch")
+    assert signal.getsignal(signal.SIGINT) is before
+    assert res.exit_code == 1, res.output
+    assert res.stdout.count("已归档  F-4·") == 1 and "丙" in res.stdout  # files go in name order: 丙 乙 甲
+    assert "未处理" in res.stderr and "乙.txt" in res.stderr and "甲.txt" in res.stderr
+    assert "其余已取消" in res.stderr
+    assert len(filing.list_records(arch)) == 1

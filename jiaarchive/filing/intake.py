@@ -490,6 +490,7 @@ def _file_checked(archive: "Archive", checked: Checked, answer: Answer, progress
                 track.advance()
         track.finish()
     result.outcomes = [b or filed[id(c)] for c, b in zip(items, blocked)]
+    result.cancelled = any(o.status == LEFT for o in filed.values())  # stopped part-way: said in the summary
     return result
 
 
