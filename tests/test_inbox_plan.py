@@ -211,3 +211,19 @@ def test_inbox_accept_above_from_the_command_line(arch, tmp_path: Path) -> None:
     assert outcomes["杂/说明.txt"]["status"] == "left"
     assert outcomes["杂/空.docx"]["status"] == "refused" and "0 字节" in outcomes["杂/空.docx"]["message"]
     assert {v.code for v in filing.list_records(arch)} >= {"B-1", "E-2", "F-5", "C-4"}
+
+
+def test_a_pile_holding_the_archive_never_files_the_archive_into_itself(arch, tmp_path: Path) -> None:
+    """Review 11: ``inbox ..`` from inside the archive proposed (and --accept-above filed) the
+    archive's own files, e.g. its settings file; now they are skipped and counted, and a plan row
+    pointing at one is refused."""
+    pile = arch.root.parent
+    make_text(pile / "收件" / "通知.txt", "关于召开职工代表大会的通知\n2021年3月2日")
+    with Staging() as staging:
+        found = propose_pile(arch, pile, staging)
+    assert [f.rel for f in found.files] == ["收件/通知.txt"], [f.rel for f in found.files]
+    assert "档案自身的文件" in found.skipped_text
+    own = next(arch.root.glob("*.toml")).relative_to(pile).as_posix()
+    [out] = apply_decisions(arch, pile, [Decision((own,), FILE, "B-1")])
+    assert out.status == "refused" and "档案自身的文件" in out.message
+    assert filing.list_records(arch) == []

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from .. import audit, storage
 from ..errors import DuplicateFile, JiaError
-from ..inbox.walk import SKIP_REASONS, Staging, skip_reason, walk
+from ..inbox.walk import SKIP_REASONS, Staging, skip_reason, walk, within
 from ..inbox.zipsafe import is_zip
 from ..progress import Reporter, Tracker
 from . import records
@@ -227,7 +227,7 @@ def collect(paths: Iterable[Path | str], staging: Staging, *, archive_root: Path
             w = walk(p, staging)
             out.skipped.update(w.skipped)
             for item in w.items:
-                if inside and item.path is not None and not item.in_zip and _within(item.path, inside):
+                if inside and item.path is not None and not item.in_zip and within(item.path, inside):
                     out.skipped["archive"] += 1
                     continue
                 found.append(Source(f"{shown}/{item.rel}", item.path, refusal=item.refusal,
@@ -239,8 +239,6 @@ def collect(paths: Iterable[Path | str], staging: Staging, *, archive_root: Path
                 rest = "!".join(item.location[1:])
                 found.append(Source(f"{shown}!{rest}" if rest else shown, item.path, refusal=item.refusal,
                                     origin=_origin(p, f"!{rest}")))
-        elif inside and os.path.lexists(p) and _within(p, inside):  # named one by one: said, not just counted
-            found.append(Source(shown, None, refusal=f"“{shown}”在档案文件夹里，是档案自身的文件，不能再归档。"))
         else:
             found.append(Source(shown, p))  # checked like any file: a missing path, a FIFO … says why
         for src in found:
@@ -248,11 +246,6 @@ def collect(paths: Iterable[Path | str], staging: Staging, *, archive_root: Path
                 seen.add(src.shown)
                 out.sources.append(src)
     return out
-
-
-def _within(path: Path, root: str) -> bool:
-    real = os.path.realpath(path)
-    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def _regular(p: Path) -> bool:
@@ -287,6 +280,9 @@ def _check(archive: "Archive", sources: Sequence[Source], progress: Reporter | N
     with archive.session() as s:
         for c in out:
             track.start(Path(c.src.shown).name)
+            if not c.refusal and c.src.path is not None and within(c.src.path, archive.root):
+                # named one by one (a folder holding the archive skips them): the archive is never filed into itself
+                c.refusal = f"“{c.src.shown}”在档案文件夹里，是档案自身的文件，不能再归档。"
             if not c.refusal:
                 c.refusal, c.sha = _readable(c.src)
             if c.sha:

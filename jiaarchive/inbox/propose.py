@@ -25,7 +25,7 @@ from . import classify, dates, titles
 from .keywords import KeywordTable, load_table
 from .profiles import EntryProfiles, load_profiles
 from .progress import Report, Step, silent
-from .walk import Item, Staging, Walk, walk
+from .walk import Item, Staging, Walk, drop_archive_files, walk
 
 if TYPE_CHECKING:
     from ..archive import Archive
@@ -148,7 +148,7 @@ def propose_pile(archive: "Archive", source: Path, staging: Staging, *, report: 
     source = Path(source)
     started = time.monotonic()
     report(Step(0, 0, storage.display_path(source), "读取", started))
-    walked = walked if walked is not None else walk(source, staging)
+    walked = drop_archive_files(walked if walked is not None else walk(source, staging), archive.root)
     pile = Pile(source, skipped=walked.skipped, skipped_text=walked.skipped_text())
     work = [_Work(it) for it in walked.items]
     table = load_table(archive)

@@ -33,6 +33,7 @@ SKIP_REASONS = {
     "lock": "Office 临时锁定文件（~$ 开头）",
     "system": "系统文件（Thumbs.db、desktop.ini 等）",
     "link": "快捷方式或符号链接",
+    "archive": "档案自身的文件",
 }
 
 
@@ -226,6 +227,23 @@ def _walk_zip(path: Path, location: tuple[str, ...], folders: tuple[str, ...], s
                 _walk_zip(dst, mloc, inner, staging, limits, budget, out)
             else:
                 out.items.append(Item(mrel, mloc, m.basename, inner, dst, m.size))
+
+
+def within(path: Path, root: Path | str) -> bool:
+    """Whether ``path`` (links followed) is ``root`` or inside it."""
+    real, top = os.path.realpath(path), os.path.realpath(root)
+    return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
+
+
+def drop_archive_files(w: Walk, archive_root: Path) -> Walk:
+    """``w`` without the files of the archive at ``archive_root`` (a pile holding the archive
+    folder), counted as skipped: the archive is never filed into itself."""
+    kept = [it for it in w.items if it.in_zip or it.path is None or not within(it.path, archive_root)]
+    w.skipped["archive"] += len(w.items) - len(kept)
+    w.items = kept
+    if not w.skipped["archive"]:
+        del w.skipped["archive"]
+    return w
 
 
 def open_location(source: Path, location: tuple[str, ...], staging: Staging, *, limits: ZipLimits | None = None) -> Path:
