@@ -328,3 +328,26 @@ def test_cli_ctrl_c_mid_batch_finishes_the_file_in_hand_and_says_what_was_filed(
     assert "未处理" in res.stderr and "乙.txt" in res.stderr and "甲.txt" in res.stderr
     assert "其余已取消" in res.stderr
     assert len(filing.list_records(arch)) == 1
+
+
+def test_attach_with_skip_duplicates_attaches_the_rest(arch, tmp_path: Path) -> None:
+    """Review 11: ``attach N folder --skip-duplicates`` attached nothing when the folder held one
+    duplicate (skipping it on purpose blocked the others); a refused file still blocks them all."""
+    first = make_text(tmp_path / "纪要.txt", "会议纪要")
+    rec = intake.intake(arch, [first], DRAFT).records[0]
+    folder = tmp_path / "补充"
+    (folder).mkdir()
+    (folder / "纪要副本.txt").write_bytes(first.read_bytes())
+    make_text(folder / "签到表.txt", "签到表")
+    res = cli(arch.root, "attach", rec.archive_no, str(folder), "--skip-duplicates")
+    assert res.exit_code == 0, res.output
+    assert "重复，未归档" in res.output
+    assert sorted(f.original_name for f in filing.get_record(arch, rec.id).files) == ["签到表.txt", "纪要.txt"]
+    # the clerk's answer at the question is as deliberate as the flag
+    make_text(folder / "照片说明.txt", "说明")
+    result = intake.attach(arch, rec.archive_no, [folder], questions=Recorder(SKIP_DUPLICATES))
+    assert [o.status for o in result.outcomes].count(FILED) == 1
+    (folder / "空.txt").write_bytes(b"")  # a refusal still blocks the whole attach
+    make_text(folder / "又一份.txt", "又一份")
+    result = intake.attach(arch, rec.archive_no, [folder], policy=Policy(duplicates=SKIP))
+    assert not result.filed and len(filing.get_record(arch, rec.id).files) == 3

@@ -242,7 +242,7 @@ def _report(ctx: click.Context, arch, result, *, as_json: bool, explicit_skip: b
 @click.pass_context
 def attach_cmd(ctx: click.Context, archive_no: str, files: tuple[Path, ...], allow_duplicate: bool,
                skip_duplicates: bool, force: bool, skip_bad: bool, batch: bool) -> None:
-    """给已有记录追加文件（如会议纪要的签到表、照片）。照片同样先经检查；有一个不能追加则都不追加。"""
+    """给已有记录追加文件（如会议纪要的签到表、照片）。照片同样先经检查；有一个不能追加则都不追加（选择跳过的重复文件除外）。"""
     from ..filing.intake import attach
 
     arch = open_archive(ctx)

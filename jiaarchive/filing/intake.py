@@ -421,8 +421,11 @@ def check(archive: "Archive", sources: Sequence[Source], draft: Draft | None = N
 def file(archive: "Archive", checked: Checked, answer: Answer | None = None, *, progress: Reporter | None = None,
          cancelled: Callable[[], bool] = lambda: False) -> Result:
     """Steps 4 and 5: file what the checks and ``answer`` allow; one outcome per file."""
+    # a duplicate skipped by the clerk's own choice (a flag, or the answer to the question) is no
+    # failure: it does not keep the other files of one record (together / attach) out
+    chosen = checked.policy.duplicates == SKIP or (answer is not None and answer.duplicates == SKIP)
     try:
-        result = _file_checked(archive, checked, checked.settle(answer), progress, cancelled)
+        result = _file_checked(archive, checked, checked.settle(answer), progress, cancelled, chosen)
     finally:
         checked.close()
     result.answer = answer
@@ -457,12 +460,13 @@ def ask_and_file(archive: "Archive", checked: Checked, questions: Questions | No
 
 
 def _file_checked(archive: "Archive", checked: Checked, answer: Answer, progress: Reporter | None,
-                  cancelled: Callable[[], bool]) -> Result:
+                  cancelled: Callable[[], bool], duplicates_chosen: bool = False) -> Result:
     items, draft, together, attach_to = checked.items, checked.draft, checked.together, checked.attach_to
     result = Result(skipped=checked.skipped)
     blocked = [_blocked(c, answer) for c in items]
     good = [c for c, b in zip(items, blocked) if b is None]
-    if (checked.all_or_nothing or together or attach_to is not None) and any(blocked):
+    failed = [b for b in blocked if b is not None and not (duplicates_chosen and b.status == DUPLICATE)]
+    if (checked.all_or_nothing and any(blocked)) or ((together or attach_to is not None) and failed):
         why = ("同一件中的其他文件未能归档，这些文件也未归档。" if together else
                "一同追加的其他文件未能追加，这些文件也未追加。" if attach_to is not None else
                "本批中有文件未能归档，按“全部或不归档”（--all-or-nothing）的要求，本批均未归档。")
