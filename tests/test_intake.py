@@ -277,6 +277,7 @@ def test_a_file_of_the_archive_named_directly_is_refused(arch, tmp_path: Path) -
 
 
 def test_a_fifo_in_a_folder_is_listed_with_its_reason_not_dropped(arch, tmp_path: Path) -> None:
+    from jiaarchive.errors import UnreadableFile
     from jiaarchive.inbox.walk import Staging, walk
 
     pile = tmp_path / "堆"
@@ -289,6 +290,8 @@ def test_a_fifo_in_a_folder_is_listed_with_its_reason_not_dropped(arch, tmp_path
     with Staging() as staging:  # the inbox lists it too, and never opens it (that would block)
         [item] = [i for i in walk(pile, staging).items if i.name == "管道"]
         assert item.path is None and "命名管道" in item.refusal
+        with pytest.raises(UnreadableFile, match="命名管道"):  # the pile named is a FIFO: not “找不到”
+            walk(pile / "管道", staging)
 
 
 def test_a_damaged_word_file_is_filed_like_any_damaged_document_not_opened_as_a_zip(arch, tmp_path: Path) -> None:

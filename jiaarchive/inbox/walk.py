@@ -128,6 +128,9 @@ def walk(path: Path, staging: Staging, *, limits: ZipLimits | None = None) -> Wa
             _walk_zip(path, (name,), (), staging, limits, Budget(limits.max_total_bytes), out)
         else:
             out.items.append(Item(name, (name,), name, (), path, _size(path)))
+    elif os.path.lexists(path):  # a FIFO, a device, a dangling link: there, but not a file to read
+        storage.check_readable(path)  # raises the sentence that says what it is
+        raise UnreadableFile(f"“{storage.display_path(path)}”不是文件夹、压缩包或普通文件。")
     else:
         raise UnreadableFile(f"找不到“{storage.display_path(path)}”。请检查路径是否正确。")
     return out
