@@ -227,3 +227,40 @@ def test_a_pile_holding_the_archive_never_files_the_archive_into_itself(arch, tm
     [out] = apply_decisions(arch, pile, [Decision((own,), FILE, "B-1")])
     assert out.status == "refused" and "档案自身的文件" in out.message
     assert filing.list_records(arch) == []
+
+
+def test_inbox_apply_ctrl_c_finishes_the_file_in_hand_and_reports_every_row(arch, tmp_path: Path,
+                                                                            monkeypatch) -> None:
+    """Review 11: Ctrl-C during ``inbox apply`` printed only 已取消。 after filing some rows."""
+    import os
+    import signal
+
+    from jiaarchive.inbox import apply as apply_mod
+
+    root = tmp_path / "堆"
+    for n in "一二三":
+        make_text(root / f"{n}.txt", f"工会第{n}次会议纪要")
+    plan = tmp_path / "计划.xlsx"
+    with Staging() as staging:
+        pile = propose_pile(arch, root, staging)
+    write_plan(pile, plan, arch)
+    wb = load_workbook(plan)
+    ws = wb["归档计划"]
+    header = [c.value for c in ws[1]]
+    for row in ws.iter_rows(min_row=2):
+        row[header.index("处理")].value = "归档"
+        row[header.index("目录")].value = "F-6"
+    wb.save(plan)
+    real = apply_mod.file_one
+
+    def pressed_during_the_first(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        if not getattr(pressed_during_the_first, "done", False):
+            pressed_during_the_first.done = True
+            os.kill(os.getpid(), signal.SIGINT)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(apply_mod, "file_one", pressed_during_the_first)
+    res = CliRunner().invoke(main, ["--archive", str(arch.root), "inbox", "apply", str(plan), "--no-progress"])
+    assert res.exit_code == 1, res.output
+    assert "已归档 1 个，未处理 2 个" in res.output, res.output
+    assert len(filing.list_records(arch)) == 1

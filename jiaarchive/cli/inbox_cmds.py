@@ -181,8 +181,12 @@ def apply_cmd(ctx: click.Context, plan: Path, accept_above: float | None, source
         raise BadValue(f"计划“{plan.name}”中没有记录文件所在的位置，请用 --source 指定文件夹或压缩包。")
     if not where.exists():
         raise BadValue(f"计划中的文件位置“{where}”不存在（U 盘换了盘符？），请用 --source 指定文件夹或压缩包的新位置。")
+    from .progress import CtrlC
+
     shown = _Progress(progress)
-    outcomes = apply_decisions(arch, where, p.decisions, accept_above=accept_above, force=force, report=shown)
+    with CtrlC() as stop:  # Ctrl-C: the file in hand is finished, the rest reported as 未处理
+        outcomes = apply_decisions(arch, where, p.decisions, accept_above=accept_above, force=force, report=shown,
+                                   cancelled=stop)
     shown.done()
     if as_json:
         emit_json({"source": str(where), "outcomes": [o.to_json() for o in outcomes]})
@@ -190,7 +194,7 @@ def apply_cmd(ctx: click.Context, plan: Path, accept_above: float | None, source
         for o in outcomes:
             click.echo(f"{o.label:<6} {o.rel}" + (f"  {o.message}" if o.message else ""))
         click.echo(summary(outcomes) + "。")
-    if any(o.status == "refused" for o in outcomes):
+    if any(o.status == "refused" for o in outcomes) or stop.pressed:
         ctx.exit(1)
 
 

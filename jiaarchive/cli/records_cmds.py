@@ -102,46 +102,12 @@ def add_cmd(ctx: click.Context, files: tuple[Path, ...], code: str, title: str |
     draft = Draft(code=code.strip().upper(), title=title, date=when, year=year, doc_no=doc_no, responsible=responsible,
                   retention=retention, pages=pages, secrecy=secrecy, remarks=remarks, tags=tags, items=items)
     policy = _policy(allow_duplicate, skip_duplicates, force, skip_bad)
-    with _CtrlC() as stop:
+    from .progress import CtrlC
+
+    with CtrlC() as stop:
         result = intake(arch, files, draft, questions=_questions(batch), policy=policy, together=together,
                         all_or_nothing=all_or_nothing, progress=_progress(), cancelled=stop)
     _report(ctx, arch, result, as_json=as_json, explicit_skip=skip_duplicates)
-
-
-class _CtrlC:
-    """Ctrl-C while files are being filed one by one: the file in hand is finished and the rest
-    left, so the list at the end says what was filed.  Before filing starts, or pressed a second
-    time, it stops at once (as before: nothing of a file is half-filed either way)."""
-
-    def __init__(self) -> None:
-        self.filing = False
-        self.pressed = False
-        self._old = None
-
-    def __enter__(self) -> "_CtrlC":
-        import signal
-        import threading
-
-        if threading.current_thread() is threading.main_thread():
-            self._old = signal.signal(signal.SIGINT, self._handle)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        import signal
-
-        if self._old is not None:
-            signal.signal(signal.SIGINT, self._old)
-
-    def _handle(self, signum, frame) -> None:  # noqa: ANN001
-        if self.pressed or not self.filing:
-            raise KeyboardInterrupt
-        self.pressed = True
-        click.echo("\n正在归档的文件完成后停止（再按一次 Ctrl-C 立即停止）……", err=True)
-
-    def __call__(self) -> bool:
-        """The run asks before each file: from then on a Ctrl-C stops between files."""
-        self.filing = True
-        return self.pressed
 
 
 def _policy(allow_duplicate: bool, skip_duplicates: bool, force: bool, skip_bad: bool):  # noqa: ANN202
