@@ -264,3 +264,14 @@ def test_inbox_apply_ctrl_c_finishes_the_file_in_hand_and_reports_every_row(arch
     assert res.exit_code == 1, res.output
     assert "已归档 1 个，未处理 2 个" in res.output, res.output
     assert len(filing.list_records(arch)) == 1
+
+
+def test_a_plan_is_not_written_into_the_archive_folder(arch, tmp_path: Path) -> None:
+    """Review 11: run from inside the archive (where the CLI finds it), ``--plan 计划.xlsx`` wrote
+    the plan into the archive and ``jiaarchive verify`` then failed on an unregistered file."""
+    root = _pile(tmp_path / "堆")
+    res = CliRunner().invoke(main, ["--archive", str(arch.root), "inbox", str(root), "--plan",
+                                    str(arch.root / "计划.xlsx"), "--no-progress"])
+    assert res.exit_code != 0 and "不能保存在档案文件夹中" in res.output, res.output
+    assert not (arch.root / "计划.xlsx").exists()
+    assert CliRunner().invoke(main, ["--archive", str(arch.root), "verify"]).exit_code == 0

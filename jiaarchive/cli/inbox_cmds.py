@@ -94,6 +94,12 @@ def propose_cmd(ctx: click.Context, path: Path, as_json: bool, plan_path: Path |
     if not path.exists():
         raise UnreadableFile(f"找不到“{path}”。请检查路径是否正确。")
     arch = open_archive(ctx, read_only=accept_above is None)
+    if plan_path is not None:
+        from ..inbox.walk import within
+
+        if within(plan_path, arch.root):  # said before the work: verify would list it as unregistered
+            raise UnreadableFile(f"归档计划“{plan_path}”不能保存在档案文件夹中（会被当作未登记的文件），"
+                                 f"请保存到档案以外，如 ~/桌面/{plan_path.name}。")
     shown = _Progress(progress)
     t0 = time.monotonic()
     with Staging() as staging:
