@@ -354,3 +354,20 @@ def test_attach_with_skip_duplicates_attaches_the_rest(arch, tmp_path: Path) -> 
     make_text(folder / "又一份.txt", "又一份")
     result = intake.attach(arch, rec.archive_no, [folder], policy=Policy(duplicates=SKIP))
     assert not result.filed and len(filing.get_record(arch, rec.id).files) == 3
+
+
+def test_filing_plain_files_leaves_no_temporary_folder_behind(arch, tmp_path: Path, monkeypatch) -> None:
+    """Review 11: every run made an empty jiaarchive-inbox-* folder in the system's temp folder,
+    left there whenever the run did not finish (a killed process, a question left open in the TUI)."""
+    import tempfile
+
+    temp = tmp_path / "系统临时"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    checked = intake.check_paths(arch, [make_text(tmp_path / "a.txt", "甲")], DRAFT)
+    assert list(temp.iterdir()) == []  # nothing made, so nothing to leave behind
+    intake.file(arch, checked)
+    z = tmp_path / "包.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        zf.writestr("乙.txt", "乙")
+    assert intake.intake(arch, [z], DRAFT).filed and list(temp.iterdir()) == []  # a zip's staging is removed

@@ -96,8 +96,14 @@ class Staging:
     """
 
     def __init__(self) -> None:
-        self.root = Path(tempfile.mkdtemp(prefix="jiaarchive-inbox-"))
+        self._root: Path | None = None  # made on the first member: most runs never unpack one
         self._n = 0
+
+    @property
+    def root(self) -> Path:
+        if self._root is None:
+            self._root = Path(tempfile.mkdtemp(prefix="jiaarchive-inbox-"))
+        return self._root
 
     def new_file(self, name: str) -> Path:
         self._n += 1
@@ -106,7 +112,9 @@ class Staging:
         return folder / storage.safe_name(name)
 
     def close(self) -> None:
-        shutil.rmtree(self.root, ignore_errors=True)
+        if self._root is not None:
+            shutil.rmtree(self._root, ignore_errors=True)
+            self._root = None
 
     def __enter__(self) -> "Staging":
         return self
