@@ -114,7 +114,6 @@ class Staging:
     def close(self) -> None:
         if self._root is not None:
             shutil.rmtree(self._root, ignore_errors=True)
-            self._root = None
 
     def __enter__(self) -> "Staging":
         return self
