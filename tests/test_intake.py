@@ -371,3 +371,21 @@ def test_filing_plain_files_leaves_no_temporary_folder_behind(arch, tmp_path: Pa
     with zipfile.ZipFile(z, "w") as zf:
         zf.writestr("乙.txt", "乙")
     assert intake.intake(arch, [z], DRAFT).filed and list(temp.iterdir()) == []  # a zip's staging is removed
+
+
+def test_cli_enter_at_the_question_never_files_a_bad_photo(arch, tmp_path: Path, monkeypatch) -> None:
+    """Review 11: with a duplicate and a damaged photo in one batch the default answer (Enter) was
+    跳过重复, which files the damaged photo; now Enter skips both."""
+    from jiaarchive.cli import records_cmds
+
+    monkeypatch.setattr(records_cmds, "_questions", lambda batch: records_cmds._Prompt())
+    a = make_text(tmp_path / "甲.txt", "通知")
+    assert cli(arch.root, "add", str(a), "--code", "F-4").exit_code == 0
+    pile = tmp_path / "堆"
+    pile.mkdir()
+    (pile / "甲副本.txt").write_bytes(a.read_bytes())
+    broken_jpeg(pile / "现场.jpg")
+    make_text(pile / "乙.txt", "纪要")
+    res = CliRunner().invoke(main, ["--archive", str(arch.root), "add", str(pile), "--code", "F-4"], input="\n")
+    assert "[2]" in res.output, res.output  # the default shown is 跳过有问题的文件
+    assert res.exit_code == 1 and sorted(v.title for v in filing.list_records(arch)) == ["乙", "甲"]

@@ -138,7 +138,9 @@ class _Prompt:
         choices.append(("仍然归档", FILE_ANYWAY))
         menu = "  ".join(f"{i} {label}" for i, (label, _a) in enumerate(choices, 1)) + "  0 取消"
         click.echo(f"以上 {len(findings)} 个文件需要您决定：{menu}", err=True)
-        n = click.prompt("请选择", type=click.IntRange(0, len(choices)), default=1, err=True)
+        # Enter never files a photo the check found errors in: then the default skips the problems
+        default = next(i for i, (_l, a) in enumerate(choices, 1) if a is SKIP_PROBLEMS) if BAD_PHOTO in kinds else 1
+        n = click.prompt("请选择", type=click.IntRange(0, len(choices)), default=default, err=True)
         return None if n == 0 else choices[n - 1][1]
 
 
