@@ -300,6 +300,11 @@ def test_a_damaged_word_file_is_filed_like_any_damaged_document_not_opened_as_a_
     [o] = intake.intake(arch, [bad], DRAFT).outcomes
     assert o.status == FILED, o.reason
     assert o.path == str(bad)
+    from jiaarchive.inbox import Staging, propose_pile
+
+    with Staging() as staging:  # the inbox flags it as damaged, as it did when it opened it as a zip
+        [f] = propose_pile(arch, bad, staging).files
+    assert "unreadable" in f.flags and "已损坏" in f.notes[0] and "坏.docx" in f.notes[0]
 
 
 def test_cli_ctrl_c_mid_batch_finishes_the_file_in_hand_and_says_what_was_filed(arch, tmp_path: Path,

@@ -219,6 +219,9 @@ def _identify(archive: "Archive", work: list[_Work], report: Report, cancelled: 
         if ft.kind == "empty":
             w.flags.append("unreadable")
             w.notes.append(f"文件“{it.rel}”是空文件（0 字节），不能归档。")
+        elif ft.kind == "zip":  # named as a Word/Excel/OFD document (else walked as a zip), but not one inside
+            w.flags.append("unreadable")
+            w.notes.append(f"文件“{it.rel}”已损坏或不完整，看不出是什么文档，无法读取其中的文字。")
         elif ft.kind in _NOT_DOCUMENTS:
             w.flags.append("not_a_document")
             w.notes.append(f"文件“{it.rel}”不是文档或照片（{ft.label}），请确认是否需要归档。")
