@@ -275,3 +275,30 @@ def test_a_plan_is_not_written_into_the_archive_folder(arch, tmp_path: Path) -> 
     assert res.exit_code != 0 and "不能保存在档案文件夹中" in res.output, res.output
     assert not (arch.root / "计划.xlsx").exists()
     assert CliRunner().invoke(main, ["--archive", str(arch.root), "verify"]).exit_code == 0
+
+
+def test_inbox_accept_above_ctrl_c_reports_every_file(arch, tmp_path: Path, monkeypatch) -> None:
+    """Review 11: the same for ``inbox PATH --accept-above``."""
+    import os
+    import signal
+
+    from jiaarchive.inbox import apply as apply_mod
+
+    root = tmp_path / "堆"
+    for n in "一二三":
+        make_text(root / "2021职代会" / f"{n}.txt", f"第三届职工代表大会第{n}次会议决议")
+    real = apply_mod.file_one
+    pressed = []
+
+    def pressed_during_the_first(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        if not pressed:
+            pressed.append(1)
+            os.kill(os.getpid(), signal.SIGINT)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(apply_mod, "file_one", pressed_during_the_first)
+    res = CliRunner().invoke(main, ["--archive", str(arch.root), "inbox", str(root), "--accept-above", "0",
+                                    "--no-progress"])
+    assert res.exit_code == 1, res.output
+    assert "已归档 1 个，未处理 2 个" in res.output, res.output
+    assert len(filing.list_records(arch)) == 1

@@ -110,8 +110,12 @@ def propose_cmd(ctx: click.Context, path: Path, as_json: bool, plan_path: Path |
     if accept_above is not None:
         from ..inbox.apply import apply_decisions, decision_for
 
+        from .progress import CtrlC
+
         decisions = [decision_for(f) for f in pile.files]
-        outcomes = apply_decisions(arch, path, decisions, accept_above=accept_above, force=force, report=shown)
+        with CtrlC() as stop:  # Ctrl-C: the file in hand is finished, the rest reported as 未处理
+            outcomes = apply_decisions(arch, path, decisions, accept_above=accept_above, force=force, report=shown,
+                                       cancelled=stop)
         shown.done()
     if plan_path is not None:
         write_plan(pile, plan_path, arch)
@@ -124,7 +128,7 @@ def propose_cmd(ctx: click.Context, path: Path, as_json: bool, plan_path: Path |
         _print_pile(pile, outcomes, seconds)
         if plan_path is not None:
             click.echo(f"归档计划已写入：{plan_path}（核对后运行 jiaarchive inbox apply {plan_path}）")
-    if any(o.status == "refused" for o in outcomes):
+    if any(o.status == "refused" for o in outcomes) or (accept_above is not None and stop.pressed):
         ctx.exit(1)
 
 
