@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,20 +56,27 @@ def _cannot_write(path: Path, exc: OSError) -> BadValue:
     return BadValue(f"无法写出“{path}”：{exc.strerror or exc}。请换一个文件夹或检查磁盘空间。")
 
 
-def write_list(archive: Archive, records: Sequence[RecordView], path: Path) -> Path:
-    """The 归档文件目录 of ``records`` as an XLSX file (one sheet per entry and year)."""
-    from .reports import catalogue
-
-    path = _check_target(path, ".xlsx")
+def write_file(path: Path, suffix: str, write: Callable[[Path], object]) -> Path:
+    """Write a file a person asked for at ``path`` (which must end in ``suffix``) whole or not at
+    all: ``write`` fills a temporary file beside it, which then replaces ``path``.  Failures are
+    one Chinese sentence naming the file."""
+    path = _check_target(path, suffix)
     tmp = _temp_beside(path)
     try:
-        catalogue.to_xlsx(archive, catalogue.sections_for(archive, records), tmp)
+        write(tmp)
         os.replace(tmp, path)
     except OSError as exc:
         raise _cannot_write(path, exc) from exc
     finally:
         tmp.unlink(missing_ok=True)
     return path
+
+
+def write_list(archive: Archive, records: Sequence[RecordView], path: Path) -> Path:
+    """The 归档文件目录 of ``records`` as an XLSX file (one sheet per entry and year)."""
+    from .reports import catalogue
+
+    return write_file(path, ".xlsx", lambda tmp: catalogue.to_xlsx(archive, catalogue.sections_for(archive, records), tmp))
 
 
 def _note(archive: Archive, records: Sequence[RecordView], described: str, missing: list[str]) -> str:

@@ -166,9 +166,8 @@ def write_xlsx(rows: list[UnitStatus], path: Path) -> Path:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
-    from ..export import _cannot_write, _check_target, _temp_beside
+    from ..export import write_file
 
-    path = _check_target(path, ".xlsx")
     wb = Workbook()
     ws = wb.active
     ws.title = "单位排名"
@@ -190,17 +189,7 @@ def write_xlsx(rows: list[UnitStatus], path: Path) -> Path:
             detail.append([r.unit, "缺失", it])
         for it in r.weak_items:
             detail.append([r.unit, "薄弱", it])
-    tmp = _temp_beside(path)
-    try:
-        wb.save(tmp)
-        import os
-
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise _cannot_write(path, exc) from exc
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
+    return write_file(path, ".xlsx", wb.save)
 
 
 _HTML = """<!doctype html>
@@ -231,24 +220,13 @@ th{background:#eee}
 
 
 def write_html(rows: list[UnitStatus], path: Path, today: date | None = None) -> Path:
-    import os
-
     from jinja2 import Environment
 
-    from ..export import _cannot_write, _check_target, _temp_beside
+    from ..export import write_file
 
-    path = _check_target(path, ".html")
     html = Environment(autoescape=True).from_string(_HTML).render(
         rows=[(r, row_cells(r)) for r in rows], columns=COLUMNS, today=(today or date.today()).isoformat())
-    tmp = _temp_beside(path)
-    try:
-        tmp.write_text(html, encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise _cannot_write(path, exc) from exc
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
+    return write_file(path, ".html", lambda tmp: tmp.write_text(html, encoding="utf-8"))
 
 
 def set_score(ws: Workspace, unit: str, item: int, score: float | None, remark: str = "", who: str = "") -> None:
