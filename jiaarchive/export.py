@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import audit
 from .archive import Archive
-from .errors import BadValue
+from .errors import BadValue, JiaError
 from .filing import RecordView
 from .progress import Reporter, Tracker
 
@@ -52,8 +52,25 @@ def _temp_beside(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}.tmp")
 
 
-def _cannot_write(path: Path, exc: OSError) -> BadValue:
+def _cannot_write(path: Path, exc: OSError) -> JiaError:
+    """The sentence for a file the clerk named that cannot be written (never our temporary name)."""
+    import errno
+
+    from .errors import explain
+
+    if isinstance(exc, OSError) and exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        said = explain(OSError(exc.errno, exc.strerror, str(path)))
+        if said is not None:
+            return said
     return BadValue(f"无法写出“{path}”：{exc.strerror or exc}。请换一个文件夹或检查磁盘空间。")
+
+
+def _drop(tmp: Path) -> None:
+    """Remove a temporary file if it is there (on read-only media even trying fails: nothing to do)."""
+    try:
+        tmp.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def write_file(path: Path, suffix: str, write: Callable[[Path], object]) -> Path:
@@ -68,7 +85,7 @@ def write_file(path: Path, suffix: str, write: Callable[[Path], object]) -> Path
     except OSError as exc:
         raise _cannot_write(path, exc) from exc
     finally:
-        tmp.unlink(missing_ok=True)
+        _drop(tmp)
     return path
 
 
@@ -130,12 +147,12 @@ def write_zip(archive: Archive, records: Sequence[RecordView], path: Path, *, de
                 catalogue.to_xlsx(archive, catalogue.sections_for(archive, records), list_tmp)
                 zf.write(list_tmp, LIST_NAME)
             finally:
-                list_tmp.unlink(missing_ok=True)
+                _drop(list_tmp)
             zf.writestr(NOTE_NAME, _note(archive, records, described or f"{len(records)} 件记录", missing).encode("utf-8-sig"))
         os.replace(tmp, path)
     except OSError as exc:
         raise _cannot_write(path, exc) from exc
     finally:
-        tmp.unlink(missing_ok=True)
+        _drop(tmp)
     track.finish()
     return ZipSummary(path, len(records), written, tuple(missing))

@@ -169,9 +169,11 @@ def cached_texts(archive: Archive, shas: Iterable[str]) -> dict[str, tuple[str, 
     return out
 
 
-def _extract_missing(archive: Archive, files: list[File], *, reextract: bool, workers: int = 1) -> int:
+def _extract_missing(archive: Archive, files: list[File], *, reextract: bool, workers: int = 1,
+                     keep: dict[str, str] | None = None) -> int:
     """Fill the text cache for these files (parsed in sandboxed workers); returns how many
-    pages were queued for text recognition (OCR never runs here: filing stays fast)."""
+    pages were queued for text recognition (OCR never runs here: filing stays fast).  With
+    ``keep`` (an archive on read-only media, where no cache can be written) the texts go there."""
     from .extract import extract, extract_many
 
     with archive.session() as s:
@@ -194,6 +196,9 @@ def _extract_missing(archive: Archive, files: list[File], *, reextract: bool, wo
                 continue  # a missing file: `verify` reports it; nothing to index
     else:
         results = list(extract_many(list(by_path), workers=workers))
+    if keep is not None:
+        keep.update((by_path[p][0], ext.text or "") for p, ext in results)
+        return 0
     with archive.session() as s, s.begin():
         return sum(_store(s, *by_path[p], ext) for p, ext in results)
 
@@ -278,10 +283,12 @@ def _load(archive: Archive, ids: Iterable[int] | None, *, reextract: bool = Fals
                 )
             )
             files = [f for r in records for f in r.files]
-        _extract_missing(archive, files, reextract=reextract, workers=workers)
+        fresh: dict[str, str] | None = {} if archive.media_read_only else None
+        _extract_missing(archive, files, reextract=reextract, workers=workers, keep=fresh)
         with archive.session() as s:
             shas = {f.sha256 for f in files}
             texts = {row.sha256: _decode(row) for row in s.scalars(select(FileText).where(FileText.sha256.in_(shas)))}
+            texts.update(fresh or {})
             labels = {row.file_id: row for row in s.scalars(select(PhotoLabelRow).where(PhotoLabelRow.file_id.in_([f.id for f in files])))}
             ocr = _ocr_texts(s, shas)
         yield from _docs(archive, records, texts, labels, ocr)

@@ -279,3 +279,114 @@ async def _drive(app) -> None:  # noqa: ANN001
             await pilot.press("enter")
             await _settle(pilot)
             assert isinstance(app.screen, ReviewDashboardScreen) and app.screen.unit == found.hits[0].unit
+
+
+def _with_bundle_json(bundle: Path, out: Path, **changes) -> Path:  # noqa: ANN003
+    """``bundle`` with its bundle.json changed and sealed again (a bundle made by someone else)."""
+    import bagit
+
+    work = out.with_suffix("")
+    shutil.unpack_archive(bundle, work, "zip")
+    p = work / "data" / "jiaarchive" / "bundle.json"
+    p.write_text(json.dumps({**json.loads(p.read_text(encoding="utf-8")), **changes}, ensure_ascii=False), encoding="utf-8")
+    bagit.Bag(str(work)).save(manifests=True)
+    with zipfile.ZipFile(out, "w") as zf:
+        for f in sorted(work.rglob("*")):
+            if f.is_file():
+                zf.write(f, f.relative_to(work).as_posix())
+    return out
+
+
+def test_hostile_bundle_facts_are_said_and_the_batch_goes_on(tmp_path: Path, pg_url: str, bundles: list[Path]) -> None:
+    """A re-sealed bundle whose bundle.json says what no column holds (a 300-character unit name, a file
+    count that is not a number) is refused with a Chinese sentence, leaves nothing behind in the
+    workspace folder, and the other bundles of the same command are imported."""
+    long_name = _with_bundle_json(bundles[0], tmp_path / "long.zip", unit="长" * 300)
+    bad_count = _with_bundle_json(bundles[1], tmp_path / "count.zip", files="很多", application_year=10 ** 30)
+    ws = tmp_path / "ws"
+    assert _cli(pg_url, "init", str(ws), "--db", pg_url).exit_code == 0
+    res = _cli(pg_url, "--dir", str(ws), "import", str(long_name), str(bad_count), str(bundles[2]), "--json")
+    assert res.exit_code == 1, res.output
+    assert "内部错误" not in res.output
+    got = {r["bundle"]: r for r in json.loads(res.stdout)}
+    assert "long.zip" in got["long.zip"]["error"] or "单位名称" in got["long.zip"]["error"]
+    assert not got["count.zip"]["error"] and got["count.zip"]["records"] == 2
+    assert not got[bundles[2].name]["error"]
+    assert len(list((ws / "units").iterdir())) == 2 and len(list((ws / "bundles").iterdir())) == 2
+    rows = json.loads(_cli(pg_url, "--dir", str(ws), "status", "--json").stdout)
+    assert len(rows) == 2
+
+
+def test_review_search_and_score_refuse_impossible_numbers(tmp_path: Path, pg_url: str, bundles: list[Path]) -> None:
+    ws = tmp_path / "ws"
+    assert _cli(pg_url, "init", str(ws), "--db", pg_url).exit_code == 0
+    assert _cli(pg_url, "--dir", str(ws), "import", str(bundles[0])).exit_code == 0
+    for args in (("工会", "--item", "99999999999"), ("工会 item:99999999999",)):
+        res = _cli(pg_url, "--dir", str(ws), "search", *args)
+        assert res.exit_code == 0 and "内部错误" not in res.output and "共 0 件" in res.output, res.output
+    for bad in ("nan", "inf"):
+        res = _cli(pg_url, "--dir", str(ws), "score", "重庆市甲中学工会", "1", bad)
+        assert res.exit_code != 0 and "无效" in res.output, res.output
+    rows = json.loads(_cli(pg_url, "--dir", str(ws), "status", "--json").stdout)
+    assert rows[0]["inspector_total"] is None
+
+
+def test_status_into_a_read_only_folder_names_the_file(tmp_path: Path, pg_url: str, bundles: list[Path]) -> None:
+    """--xlsx / --html where nothing can be written: one Chinese sentence naming the file the clerk
+    gave, not the temporary name beside it."""
+    from .test_readonly import _protect
+
+    ws = tmp_path / "ws"
+    assert _cli(pg_url, "init", str(ws), "--db", pg_url).exit_code == 0
+    assert _cli(pg_url, "--dir", str(ws), "import", str(bundles[0])).exit_code == 0
+    (tmp_path / "空").mkdir()
+    where = tmp_path / "只读"
+    undo = _protect(tmp_path / "空", where)
+    if undo is None:
+        pytest.skip("这台机器上无法做只读挂载，root 用户也不受 chmod 限制")
+    try:
+        for opt, name in (("--xlsx", "排名.xlsx"), ("--html", "排名.html")):
+            res = _cli(pg_url, "--dir", str(ws), "status", opt, str(where / name))
+            assert res.exit_code == 1 and f"“{where / name}”" in res.output and "只读" in res.output, res.output
+            assert ".tmp" not in res.output and "Read-only" not in res.output
+    finally:
+        undo()
+
+
+def test_a_bundles_claimed_coverage_is_not_what_ranks_it(tmp_path: Path, pg_url: str, bundles: list[Path]) -> None:
+    """A re-sealed bundle (checksums made again) whose coverage.json claims a perfect, passing unit in
+    odd shapes (totals as text, items without numbers): the review ranks the unit on the assessment it
+    computes from the unit's evidence, the same as for the bundle as exported; status, its XLSX and
+    HTML, and 评定分 entry work for every unit."""
+    import bagit
+
+    ws = tmp_path / "ws"
+    assert _cli(pg_url, "init", str(ws), "--db", pg_url).exit_code == 0
+    assert _cli(pg_url, "--dir", str(ws), "import", str(bundles[0]), str(bundles[1])).exit_code == 0
+    honest = {r["unit"]: r for r in json.loads(_cli(pg_url, "--dir", str(ws), "status", "--json").stdout)}
+
+    work = tmp_path / "odd"
+    shutil.unpack_archive(bundles[0], work, "zip")
+    p = work / "data" / "jiaarchive" / "coverage.json"
+    cov = json.loads(p.read_text(encoding="utf-8"))
+    cov["totals"] = {"self": "九十", "self_entered": 3, "threshold": [80]}
+    cov["items"] = [{"name": "没有序号"}, "不是项目", {"no": 1, "name": "第一项", "points": "五", "status": "充分"}]
+    cov["materials"], cov["deadlines"], cov["sheet"] = "无", [{"name": "截止", "date": 20210101}], ["x"]
+    cov["vetoes"] = {"verdict": "通过", "summary": "全部通过"}
+    p.write_text(json.dumps(cov, ensure_ascii=False), encoding="utf-8")
+    bagit.Bag(str(work)).save(manifests=True)
+    odd = tmp_path / "odd.zip"
+    with zipfile.ZipFile(odd, "w") as zf:
+        for f in sorted(work.rglob("*")):
+            if f.is_file():
+                zf.write(f, f.relative_to(work).as_posix())
+    assert _cli(pg_url, "--dir", str(ws), "import", str(odd)).exit_code == 0
+    res = _cli(pg_url, "--dir", str(ws), "status", "--xlsx", str(tmp_path / "r.xlsx"), "--html", str(tmp_path / "r.html"))
+    assert res.exit_code == 0 and "内部错误" not in res.output, res.output
+    rows = {r["unit"]: r for r in json.loads(_cli(pg_url, "--dir", str(ws), "status", "--json").stdout)}
+    unit = "重庆市甲中学工会"
+    assert len(rows) == 2 and rows[unit]["missing_items"] and "1.第一项" not in rows[unit]["missing_items"]
+    for key in ("veto", "self_total", "missing_items", "weak_items", "materials_missing"):
+        assert rows[unit][key] == honest[unit][key], key
+    res = _cli(pg_url, "--dir", str(ws), "score", "重庆市甲中学工会", "1", "3")
+    assert res.exit_code == 0, res.output

@@ -11,8 +11,10 @@ anything read the payload.  A failure is one Chinese sentence naming the file.
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -84,14 +86,18 @@ def _unpack(path: Path, into: Path) -> None:
                 raise BundleDamaged(f"{m.refusal.rstrip('。')}；数据包不完整或不安全，未导入。")
         for m in members:
             dst = into / m.name
-            if not dst.resolve().is_relative_to(into.resolve()):  # zipsafe has refused such names already
-                raise BundleDamaged(f"数据包“{path.name}”中的文件“{m.name}”会解压到数据包以外的位置，未导入。")
             try:
+                if not dst.resolve().is_relative_to(into.resolve()):  # zipsafe has refused such names already
+                    raise BundleDamaged(f"数据包“{path.name}”中的文件“{m.name}”会解压到数据包以外的位置，未导入。")
                 if dst.exists():
                     raise FileExistsError(m.name)
                 dst.parent.mkdir(parents=True, exist_ok=True)
             except (FileExistsError, NotADirectoryError):
                 raise BundleDamaged(f"数据包“{path.name}”中的“{m.name}”与另一个成员冲突（文件与文件夹同名），未导入。") from None
+            except OSError as exc:
+                if exc.errno != errno.ENAMETOOLONG:
+                    raise
+                raise BundleDamaged(f"数据包“{path.name}”中的文件“{m.name[:120]}…”名称过长，无法解压，未导入。") from None
             zf.extract(m, dst)
 
 
@@ -107,11 +113,12 @@ def _bag_root(into: Path, name: str) -> Path:
 def _validate(bag_dir: Path, name: str) -> "Any":
     import bagit
 
-    logging.getLogger("bagit").setLevel(logging.ERROR)
+    # bagit logs in English (with our temporary folder's name): what matters becomes a sentence here
+    logging.getLogger("bagit").setLevel(logging.CRITICAL)
     try:
         bag = bagit.Bag(str(bag_dir))
-    except bagit.BagError as exc:
-        raise BundleDamaged(f"数据包“{name}”的结构无效（{exc}），未导入。") from None
+    except (bagit.BagError, UnicodeError, ValueError) as exc:
+        raise BundleDamaged(_structure(exc, name)) from None
     if "sha256" not in bag.algorithms:
         raise BundleDamaged(f"数据包“{name}”缺少 manifest-sha256.txt（SHA-256 校验值清单），未导入。")
     if not (bag_dir / "tagmanifest-sha256.txt").is_file():
@@ -124,9 +131,32 @@ def _validate(bag_dir: Path, name: str) -> "Any":
             if culprit:
                 raise BundleDamaged(culprit) from None
         raise BundleDamaged(_explain(exc, name)) from None
-    except bagit.BagError as exc:
-        raise BundleDamaged(f"数据包“{name}”无法核对（{exc}），未导入。") from None
+    except (bagit.BagError, UnicodeError, ValueError) as exc:
+        raise BundleDamaged(_structure(exc, name)) from None
     return bag
+
+
+_BAGIT_WORDS = (  # what bagit says (in English) → what it means
+    ("is unsafe", "清单列出了数据包以外的路径"),
+    ("Unsupported bag version", "BagIt 版本不受支持"),
+    ("Unsupported encoding", "说明文件的字符编码不受支持"),
+    ("bagit.txt", "bagit.txt 缺失或不完整"),
+    ("fetch.txt", "fetch.txt 无效"),
+    ("Payload-Oxum", "bag-info.txt 中的 Payload-Oxum 无效"),
+    ("manifest", "校验值清单无法读取"),
+)
+
+
+def _structure(exc: BaseException, name: str) -> str:
+    """A bag whose tag files bagit cannot read, in one Chinese sentence (no English, no temporary path)."""
+    text = str(exc)
+    if isinstance(exc, UnicodeError):
+        return f"数据包“{name}”的说明文件或清单不是 UTF-8 文本，无法读取，未导入。"
+    unsafe = re.search(r'Path "(.*?)" in manifest', text)
+    if unsafe:
+        return f"数据包“{name}”的校验值清单列出了数据包以外的路径“{unsafe.group(1)[:200]}”，不安全，未导入。"
+    why = next((zh for en, zh in _BAGIT_WORDS if en in text), "说明文件或清单无法读取")
+    return f"数据包“{name}”不是有效的 BagIt 数据包（{why}），未导入。"
 
 
 def _explain(exc: "Any", name: str) -> str:
@@ -135,7 +165,7 @@ def _explain(exc: "Any", name: str) -> str:
     details = list(getattr(exc, "details", None) or [])
     more = f"（另有 {len(details) - 1} 处问题）" if len(details) > 1 else ""
     if not details:
-        return f"数据包“{name}”校验未通过（{exc.message if hasattr(exc, 'message') else exc}），可能已损坏或被改动，未导入。"
+        return _structure(exc, name).replace("不是有效的 BagIt 数据包", "校验未通过")
     d = details[0]
     if isinstance(d, bagit.ChecksumMismatch):
         return (f"数据包“{name}”中的文件“{d.path}”校验值不符（应为 {str(d.expected)[:12]}…，实为 {str(d.found)[:12]}…），"
@@ -219,13 +249,16 @@ def open_bundle(path: Path) -> OpenedBundle:
     try:
         try:
             _unpack(path, tmp)
-        except ZipRefused as exc:
-            raise BundleDamaged(f"{str(exc).rstrip('。')}；数据包未导入。") from None
+        except ZipRefused as exc:  # zipfile's own English words left out: the sentence says it
+            said = re.sub(r"（[\x00-\x7f]*）", "", str(exc)).rstrip("。")
+            raise BundleDamaged(f"{said}；数据包未导入。") from None
         bag_dir = _bag_root(tmp, name)
         bag = _validate(bag_dir, name)
         payload = _payload(bag)
         data = bag_dir / "data"
         info = _read_info(data, name)
+        if not (data / METADATA).is_file():
+            raise BundleDamaged(f"数据包“{name}”缺少 {METADATA}（记录的元数据），未导入。")
         state = metalog.read_lines(metalog.lines_of(data / METADATA))
         _check_metadata(state, payload, name)
         bag_info = {k: (v if isinstance(v, str) else "；".join(v)) for k, v in bag.info.items()}

@@ -132,7 +132,7 @@ def _import(archive: Archive, b: OpenedBundle, progress: Reporter | None) -> Imp
             here = _Here(s)  # read once inside the transaction: what the checks compare against
             for rec in todo:
                 _one(archive, s, b, rec, temps, change, moves, added_ids, history.get(rec.get("id"), []), report, now, here)
-            _unit_facts(s, b, report, now)
+            _unit_facts(s, b, report, now, archive.standards)
             if not s.info.get("hooked"):
                 audit.log(s, "import", at=now, detail=f"导入数据包“{b.source.name}”（{b.unit}）：没有新记录")
             change.plan(moves)
@@ -144,32 +144,61 @@ def _import(archive: Archive, b: OpenedBundle, progress: Reporter | None) -> Imp
     return report
 
 
+def _values(table: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """``metalog.row_values`` and, since nothing in a bundle is trusted, a ValueError for a value no
+    database column holds: an integer beyond the column's range (SQLite's and PostgreSQL's), a
+    number that is not finite, a text longer than the column (PostgreSQL enforces it)."""
+    import math
+
+    from sqlalchemy import BigInteger
+
+    values = metalog.row_values(table, data)
+    for col in table.columns:
+        v = values.get(col.key)
+        if isinstance(v, bool) or v is None:
+            continue
+        if isinstance(v, int):
+            # a file's size may pass 2 GiB (SQLite keeps 64 bits); other counts and numbers never do
+            bound = 2 ** 63 if isinstance(col.type, BigInteger) or col.key == "size" else 2 ** 31
+            if not -bound <= v < bound:
+                raise ValueError(f"“{col.key}”的数值 {str(v)[:20]} 超出范围")
+        elif isinstance(v, float) and not math.isfinite(v):
+            raise ValueError(f"“{col.key}”不是有效的数值")
+        elif isinstance(v, str) and getattr(col.type, "length", None) and len(v) > col.type.length:
+            raise ValueError(f"“{col.key}”过长（{len(v)} 字，最多 {col.type.length} 字）")
+    return values
+
+
 def _parse(rec: dict[str, Any], entries: list[dict[str, Any]]) -> dict[str, Any]:
     """Every row of one record from the bundle's metadata, converted before anything is written
     (ValueError, TypeError or KeyError when the metadata is malformed)."""
-    values = metalog.row_values(Record.__table__, rec)
+    values = _values(Record.__table__, rec)
     values.pop("id", None)
     for key in ("archive_no", "code", "year", "seq", "title", "retention", "filed_at", "updated_at"):
         if values.get(key) is None:
             raise ValueError(f"缺少“{key}”")
-    numbers = [metalog.row_values(ArchiveNumber.__table__, n) for n in rec.get("numbers") or ()]
+    numbers = [_values(ArchiveNumber.__table__, n) for n in rec.get("numbers") or ()]
     if not any(n.get("archive_no") == values["archive_no"] for n in numbers):
         raise ValueError("缺少当前档号的编号记录")
-    files = [metalog.row_values(File.__table__, f) for f in rec.get("files") or ()]
+    files = [_values(File.__table__, f) for f in rec.get("files") or ()]
     for f in files:
         if not f.get("path") or not f.get("sha256") or f.get("filed_at") is None:
             raise ValueError("文件信息不完整")
-    photos = [metalog.row_values(PhotoLabelRow.__table__, {k: v for k, v in p.items() if k not in metalog.DERIVED_PHOTO})
+    photos = [_values(PhotoLabelRow.__table__, {k: v for k, v in p.items() if k not in metalog.DERIVED_PHOTO})
               for p in rec.get("photos") or () if isinstance(p, dict)]
     history = []
     for e in sorted((e for e in entries if isinstance(e, dict)), key=lambda e: int(e.get("id") or 0)):
-        vals = metalog.row_values(AuditEntry.__table__, e)
+        vals = _values(AuditEntry.__table__, e)
         vals.pop("id", None)
         if vals.get("at") is None or not vals.get("action"):
             continue  # an entry without its time or action says nothing: left out
         history.append(vals)
     tags = list(dict.fromkeys(str(t) for t in rec.get("tags") or ()))
     items = sorted({(str(a), int(c)) for a, c in rec.get("items") or ()})
+    for tag in tags:
+        _values(RecordTag.__table__, {"tag": tag})
+    for sheet, item in items:
+        _values(RecordItem.__table__, {"sheet_id": sheet, "item_no": item})
     return dict(values=values, numbers=numbers, files=files, photos=photos, history=history, tags=tags, items=items)
 
 
@@ -257,13 +286,49 @@ def _one(archive: Archive, s: Any, b: OpenedBundle, rec: dict[str, Any], temps: 
     added_ids.append(record.id)
 
 
-def _unit_facts(s: Any, b: OpenedBundle, report: ImportReport, now: Any) -> None:
+def _fact_ok(key: str, stored: Any) -> bool:
+    """A profile fact as the archive itself would have stored it: a field it knows, whose value is
+    what the clerk's form gives back for the same text (the reports read these values unchecked)."""
+    import json
+
+    from ..coverage import profile
+
+    f = profile.BY_KEY.get(key)
+    if f is None or not isinstance(stored, str):
+        return False
+    try:
+        value = json.loads(stored)
+        return value is not None and profile.parse_value(f, profile.show_value(f, value)) == value
+    except Exception:  # noqa: BLE001 - any value the form would not give is refused
+        return False
+
+
+def _score_wrong(sheets: dict[str, Any], sheet_id: str, item_no: int, role: str, score: float) -> str:
+    """Why a score from a bundle is not one ``coverage.scores`` would have stored ("" when it is)."""
+    from ..coverage.scores import NOT_APPLICABLE, ROLE_LABELS
+
+    sheet = sheets.get(sheet_id)
+    if sheet is None:
+        return f"没有评分表“{sheet_id[:40]}”"
+    item = next((it for it in sheet.items if it.no == item_no), None)
+    if item is None:
+        return f"{sheet_id} 没有第{item_no}项"
+    if role == NOT_APPLICABLE:
+        return ""
+    if role not in ROLE_LABELS:
+        return f"评分类别“{role[:20]}”无效"
+    if not 0 <= score <= item.points or round(score * 2) != score * 2:
+        return f"第{item_no}项{ROLE_LABELS[role]} {score:g} 不在 0 到单项分 {item.points} 之间或不是整数、半分"
+    return ""
+
+
+def _unit_facts(s: Any, b: OpenedBundle, report: ImportReport, now: Any, standards: Any) -> None:
     """The profile and the scores: taken where this archive has none, differences reported."""
     have = {p.key: p for p in s.scalars(select(ProfileFact))}
     new = []
     for row in b.state.profile:
         try:
-            vals = metalog.row_values(ProfileFact.__table__, row)
+            vals = _values(ProfileFact.__table__, row)
         except (ValueError, TypeError, AttributeError):
             report.conflicts.append("数据包中有一项单位简况无法读取，未导入。")
             continue
@@ -271,6 +336,9 @@ def _unit_facts(s: Any, b: OpenedBundle, report: ImportReport, now: Any) -> None
         if vals.get("updated_at") is None:
             continue
         if not key:
+            continue
+        if not _fact_ok(key, vals.get("value")):
+            report.conflicts.append(f"数据包中的单位简况“{str(key)[:40]}”的值无效（{str(vals.get('value'))[:40]}），未导入。")
             continue
         if key not in have:
             new.append(vals)
@@ -283,15 +351,20 @@ def _unit_facts(s: Any, b: OpenedBundle, report: ImportReport, now: Any) -> None
                   detail=f"由数据包“{b.source.name}”导入单位简况 {len(new)} 项")
         report.profile = len(new)
     scores = {(x.sheet_id, x.item_no, x.role): x for x in s.scalars(select(ItemScore))}
+    sheets = {sh.id: sh for sh in standards.scoresheets}
     added = 0
     for row in b.state.scores:
         try:
-            vals = metalog.row_values(ItemScore.__table__, row)
+            vals = _values(ItemScore.__table__, row)
         except (ValueError, TypeError, AttributeError):
             report.conflicts.append("数据包中有一项评分无法读取，未导入。")
             continue
         key = (vals.get("sheet_id"), vals.get("item_no"), vals.get("role"))
         if None in key or vals.get("score") is None or vals.get("at") is None:
+            continue
+        why = _score_wrong(sheets, *key, vals["score"])
+        if why:
+            report.conflicts.append(f"数据包中的一项评分无效（{why}），未导入。")
             continue
         if key not in scores:
             s.add(ItemScore(**vals))

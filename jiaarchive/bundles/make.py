@@ -107,7 +107,7 @@ def write_bundle(archive: Archive, records: Sequence[RecordView], path: Path, *,
     import bagit
 
     from ..coverage.assess import assess
-    from ..export import _cannot_write, _check_target, _temp_beside
+    from ..export import _cannot_write, _check_target, _drop, _temp_beside
     from ..reports import catalogue
     from ..reports.coverage_html import write_html
 
@@ -123,7 +123,10 @@ def write_bundle(archive: Archive, records: Sequence[RecordView], path: Path, *,
     files = [f for r in records for f in r.files]
     track = Tracker("正在导出数据包", len(files) + 3, progress)
     tmp_zip = _temp_beside(path)
-    bag = Path(tempfile.mkdtemp(prefix=".bundle-", dir=path.parent))
+    try:
+        bag = Path(tempfile.mkdtemp(prefix=".bundle-", dir=path.parent))
+    except OSError as exc:  # said of the bundle the clerk named, not of our temporary folder
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc
     total = 0
     try:
         for f in files:
@@ -180,7 +183,7 @@ def write_bundle(archive: Archive, records: Sequence[RecordView], path: Path, *,
     except OSError as exc:
         raise _cannot_write(path, exc) from exc
     finally:
-        tmp_zip.unlink(missing_ok=True)
+        _drop(tmp_zip)
         shutil.rmtree(bag, ignore_errors=True)
     track.finish()
     return BundleSummary(path, len(records), len(files), total)

@@ -147,6 +147,13 @@ def _text_match(text: str, column: Any, *, guard_left: bool = False, guard_right
     return _forms_match([Form(text, guard_left, guard_right)], column, use_tokens=use_tokens)
 
 
+def _has_item(n: int) -> Any:
+    """Records linked to scoresheet item ``n`` (none for a number no item has: the column is int4)."""
+    if not 0 <= n < 2 ** 31:
+        return false()
+    return ReviewDoc.items.op("@>", is_comparison=True)(cast(array([n]), ARRAY(Integer)))
+
+
 def _term(term: QTerm, synonyms: Any) -> tuple[Any, Any]:
     """(condition, title condition for ranking) of one query term."""
     text, f = term.text, term.field
@@ -158,7 +165,7 @@ def _term(term: QTerm, synonyms: Any) -> tuple[Any, Any]:
         return (ReviewDoc.year.between(*yr) if yr else false()), None
     if f == "item":
         digits = re.sub(r"\D", "", an.normalize(text))
-        return (ReviewDoc.items.op("@>", is_comparison=True)(cast(array([int(digits)]), ARRAY(Integer))) if digits else false()), None
+        return (_has_item(int(digits)) if digits else false()), None
     if f == "kind":
         return ReviewDoc.kinds.op("@>", is_comparison=True)(cast(array([text.strip()]), ARRAY(Text))), None
     if f == "doc_no":
@@ -205,7 +212,7 @@ def search(ws: Workspace, query: str | ParsedQuery, *, unit: str | None = None, 
     if code:
         conds.append(_term(QTerm(code, "code"), synonyms)[0])
     if item is not None:
-        conds.append(ReviewDoc.items.op("@>", is_comparison=True)(cast(array([int(item)]), ARRAY(Integer))))
+        conds.append(_has_item(int(item)))
     if years is not None:
         a, b = years if isinstance(years, tuple) else (years, years)
         conds.append(ReviewDoc.year.between(a, b))

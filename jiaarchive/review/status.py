@@ -14,6 +14,7 @@ items 缺失.  Renderers (XLSX, HTML) only lay this out.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -90,10 +91,43 @@ def default_threshold() -> float | None:
     return min(values) if values else None
 
 
+def _number(v: Any) -> float | None:
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return None
+    return float(v) if math.isfinite(v) else None
+
+
+def _dicts(v: Any) -> list[dict]:
+    return [x for x in v if isinstance(x, dict)] if isinstance(v, list) else []
+
+
+def clean_coverage(raw: Any) -> dict[str, Any]:
+    """A unit's coverage report as its bundle gave it (not trusted): only the parts of the shape
+    ``coverage.assess`` writes, so one odd bundle cannot stop the ranking of every unit."""
+    cov = raw if isinstance(raw, dict) else {}
+    t = cov.get("totals") if isinstance(cov.get("totals"), dict) else {}
+    totals = {k: _number(t.get(k)) for k in ("threshold", "self", "inspector")}
+    totals.update({k: int(_number(t.get(k)) or 0) for k in ("self_entered", "inspector_entered")})
+    items = []
+    for it in _dicts(cov.get("items")):
+        no = it.get("no")
+        if isinstance(no, int) and not isinstance(no, bool):
+            items.append({"no": no, "name": str(it.get("name") or ""), "points": _number(it.get("points")),
+                          "status": str(it.get("status") or "")})
+    materials = [{"name": str(m.get("name") or ""), "missing": [str(x) for x in m.get("missing")]}
+                 for m in _dicts(cov.get("materials")) if isinstance(m.get("missing"), list)]
+    deadlines = [{"name": str(d.get("name", "")), "date": d.get("date") if isinstance(d.get("date"), str) else None,
+                  "kind": str(d.get("kind", ""))} for d in _dicts(cov.get("deadlines"))]
+    sheet = cov.get("sheet") if isinstance(cov.get("sheet"), dict) else {}
+    return {"totals": totals, "items": items, "materials": materials, "deadlines": deadlines,
+            "sheet": {"id": str(sheet.get("id") or "")}, "veto_verdict": str(cov.get("veto_verdict") or "未知"),
+            "veto_summary": str(cov.get("veto_summary") or "")}
+
+
 def unit_status(u: ReviewUnit, scores: list[ReviewScore], today: date, fallback: float | None = None) -> UnitStatus:
-    cov = u.coverage or {}
-    totals = cov.get("totals") or {}
-    items = cov.get("items") or []
+    cov = clean_coverage(u.coverage)
+    totals = cov["totals"]
+    items = cov["items"]
     label = {it.get("no"): f"{it.get('no')}.{it.get('name') or ''}" for it in items}
     inspector = None
     if scores:
@@ -239,8 +273,9 @@ def set_score(ws: Workspace, unit: str, item: int, score: float | None, remark: 
         u = s.scalar(select(ReviewUnit).where(ReviewUnit.unit == unit))
         if u is None:
             raise BadValue(f"审核工作区中没有单位“{unit}”。")
-        items = {it.get("no"): it for it in (u.coverage or {}).get("items") or []}
-        sheet = str(((u.coverage or {}).get("sheet") or {}).get("id") or "")
+        cov = clean_coverage(u.coverage)
+        items = {it["no"]: it for it in cov["items"]}
+        sheet = cov["sheet"]["id"]
         if item not in items:
             raise BadValue(f"“{unit}”的评分表没有第 {item} 项。")
         points = items[item].get("points")
@@ -249,7 +284,7 @@ def set_score(ws: Workspace, unit: str, item: int, score: float | None, remark: 
             if row is not None:
                 s.delete(row)
             return
-        if score < 0 or (points is not None and score > points):
+        if not math.isfinite(score) or score < 0 or (points is not None and score > points):
             raise BadValue(f"第 {item} 项满分 {points:g} 分，评定分 {score:g} 无效。")
         if row is None:
             s.add(ReviewScore(unit=unit, sheet_id=sheet, item_no=item, score=score, remark=remark, who=who, at=datetime.now()))

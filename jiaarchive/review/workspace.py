@@ -217,6 +217,9 @@ def import_one(ws: Workspace, path: Path, result: UnitImport, *, progress: Any =
     sha = _sha256(path)
     with open_bundle(path) as b:  # verified completely before anything else happens
         result.unit = b.unit
+        room = ReviewUnit.__table__.c.unit.type.length
+        if len(b.unit) > room:
+            raise BadValue(f"数据包“{path.name}”的单位名称过长（{len(b.unit)} 字，审核工作区最多 {room} 字），未导入。")
         folder = f"{safe_name(b.unit, 60)}-{sha[:12]}"
         target = ws.root / UNITS / folder
         with ws.session() as s:
@@ -233,10 +236,12 @@ def import_one(ws: Workspace, path: Path, result: UnitImport, *, progress: Any =
                 report = import_bundle(arch, b, progress=progress)
                 result.conflicts = report.conflicts
                 docs = _docs(arch, b, report.record_ids)
+                coverage = _coverage(arch, b)
             finally:
                 arch.close()
             kept = ws.root / BUNDLES / f"{folder}.zip"
-            if not kept.exists():
+            made_kept = not kept.exists()
+            if made_kept:
                 tmp = kept.with_name(f".{kept.name}.{os.getpid()}.tmp")
                 shutil.copyfile(path, tmp)
                 os.replace(tmp, kept)
@@ -246,7 +251,15 @@ def import_one(ws: Workspace, path: Path, result: UnitImport, *, progress: Any =
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-        old_folder = _switch(ws, b, folder, path.name, sha, docs)
+        try:
+            old_folder = _switch(ws, b, folder, path.name, sha, docs, coverage)
+        except BaseException:
+            # the unit stays as it was: what this import put in the folder goes again
+            if prev is None or prev.folder != folder:
+                shutil.rmtree(target, ignore_errors=True)
+                if made_kept:
+                    kept.unlink(missing_ok=True)
+            raise
     result.replaced = old_folder is not None
     result.records = len(docs)
     if old_folder and old_folder != folder:
@@ -254,10 +267,9 @@ def import_one(ws: Workspace, path: Path, result: UnitImport, *, progress: Any =
         (ws.root / BUNDLES / f"{old_folder}.zip").unlink(missing_ok=True)
 
 
-def _switch(ws: Workspace, b: Any, folder: str, name: str, sha: str, docs: list[dict]) -> str | None:
+def _switch(ws: Workspace, b: Any, folder: str, name: str, sha: str, docs: list[dict], cov: dict) -> str | None:
     """One transaction: the unit's row points at the new folder and its docs are replaced."""
     info = b.info
-    cov = _coverage(b)
     with ws.engine.begin() as conn:
         conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": "jiaarchive-review-unit:" + b.unit})
         row = conn.execute(select(ReviewUnit.id, ReviewUnit.folder).where(ReviewUnit.unit == b.unit).with_for_update()).first()
@@ -265,7 +277,7 @@ def _switch(ws: Workspace, b: Any, folder: str, name: str, sha: str, docs: list[
                       application_year=_int(info.get("application_year")), folder=folder, bundle_name=name,
                       bundle_sha256=sha, exported_by=str(info.get("exported_by", ""))[:100],
                       exported_at=str(info.get("exported_at", ""))[:40], imported_at=datetime.now(),
-                      records=len(docs), files=int(info.get("files") or 0), coverage=cov)
+                      records=len(docs), files=_int(info.get("files")) or 0, coverage=cov)
         if row is None:
             unit_id = conn.execute(insert(ReviewUnit).values(**values).returning(ReviewUnit.id)).scalar_one()
             old = None
@@ -279,22 +291,28 @@ def _switch(ws: Workspace, b: Any, folder: str, name: str, sha: str, docs: list[
 
 
 def _int(v: Any) -> int | None:
+    """A count or a year from a bundle (not trusted): None unless it is an integer a column holds."""
     try:
-        return int(v)
-    except (TypeError, ValueError):
+        n = int(v)
+    except (TypeError, ValueError, OverflowError):
         return None
+    return n if -2 ** 31 <= n < 2 ** 31 else None
 
 
-def _coverage(b: Any) -> dict:
-    import json
+def _coverage(arch: Any, b: Any) -> dict:
+    """The unit's assessment, computed here from what its archive in the workspace holds, on the
+    day the bundle was exported (the window of years the unit was judged on).
 
-    from ..bundles import COVERAGE
+    The bundle's own ``coverage.json`` is not read: a bundle can be re-sealed with new checksums,
+    so a claimed verdict or total would rank a unit on words, not on its evidence.
+    """
+    from ..coverage.assess import assess
 
     try:
-        data = json.loads((b.data / COVERAGE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+        as_of = datetime.fromisoformat(str(b.info.get("exported_at", ""))).date()
+    except ValueError:
+        as_of = None
+    return assess(arch, as_of).to_json()
 
 
 def _docs(arch: Any, b: Any, ids: dict[str, int]) -> list[dict]:
