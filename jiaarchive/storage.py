@@ -129,13 +129,13 @@ def open_regular(path: Path) -> BinaryIO:
     st = os.fstat(fd)
     if not stat.S_ISREG(st.st_mode):
         os.close(fd)
-        raise UnreadableFile(_not_regular(path, _kind_of(st.st_mode)))
+        raise UnreadableFile(_not_regular(path, kind_of(st.st_mode)))
     if hasattr(os, "set_blocking"):
         os.set_blocking(fd, True)
     return os.fdopen(fd, "rb")
 
 
-def _kind_of(mode: int) -> str:
+def kind_of(mode: int) -> str:
     if stat.S_ISDIR(mode):
         return "文件夹"
     if stat.S_ISFIFO(mode):
@@ -178,7 +178,7 @@ def check_readable(path: Path) -> str:
     if stat.S_ISDIR(st.st_mode):
         raise UnreadableFile(f"“{shown}”是文件夹，不是文件。请选择文件夹里的具体文件。")
     if not stat.S_ISREG(st.st_mode):
-        raise UnreadableFile(_not_regular(path, _kind_of(st.st_mode)))
+        raise UnreadableFile(_not_regular(path, kind_of(st.st_mode)))
     try:
         with open_regular(path) as fh:
             first = fh.read(1)

@@ -211,3 +211,94 @@ def test_inbox_accept_above_from_the_command_line(arch, tmp_path: Path) -> None:
     assert outcomes["杂/说明.txt"]["status"] == "left"
     assert outcomes["杂/空.docx"]["status"] == "refused" and "0 字节" in outcomes["杂/空.docx"]["message"]
     assert {v.code for v in filing.list_records(arch)} >= {"B-1", "E-2", "F-5", "C-4"}
+
+
+def test_a_pile_holding_the_archive_never_files_the_archive_into_itself(arch, tmp_path: Path) -> None:
+    """Review 11: ``inbox ..`` from inside the archive proposed (and --accept-above filed) the
+    archive's own files, e.g. its settings file; now they are skipped and counted, and a plan row
+    pointing at one is refused."""
+    pile = arch.root.parent
+    make_text(pile / "收件" / "通知.txt", "关于召开职工代表大会的通知\n2021年3月2日")
+    with Staging() as staging:
+        found = propose_pile(arch, pile, staging)
+    assert [f.rel for f in found.files] == ["收件/通知.txt"], [f.rel for f in found.files]
+    assert "档案自身的文件" in found.skipped_text
+    own = next(arch.root.glob("*.toml")).relative_to(pile).as_posix()
+    [out] = apply_decisions(arch, pile, [Decision((own,), FILE, "B-1")])
+    assert out.status == "refused" and "档案自身的文件" in out.message
+    assert filing.list_records(arch) == []
+
+
+def test_inbox_apply_ctrl_c_finishes_the_file_in_hand_and_reports_every_row(arch, tmp_path: Path,
+                                                                            monkeypatch) -> None:
+    """Review 11: Ctrl-C during ``inbox apply`` printed only 已取消。 after filing some rows."""
+    import os
+    import signal
+
+    from jiaarchive.inbox import apply as apply_mod
+
+    root = tmp_path / "堆"
+    for n in "一二三":
+        make_text(root / f"{n}.txt", f"工会第{n}次会议纪要")
+    plan = tmp_path / "计划.xlsx"
+    with Staging() as staging:
+        pile = propose_pile(arch, root, staging)
+    write_plan(pile, plan, arch)
+    wb = load_workbook(plan)
+    ws = wb["归档计划"]
+    header = [c.value for c in ws[1]]
+    for row in ws.iter_rows(min_row=2):
+        row[header.index("处理")].value = "归档"
+        row[header.index("目录")].value = "F-6"
+    wb.save(plan)
+    real = apply_mod.file_one
+
+    def pressed_during_the_first(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        if not getattr(pressed_during_the_first, "done", False):
+            pressed_during_the_first.done = True
+            os.kill(os.getpid(), signal.SIGINT)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(apply_mod, "file_one", pressed_during_the_first)
+    res = CliRunner().invoke(main, ["--archive", str(arch.root), "inbox", "apply", str(plan), "--no-progress"])
+    assert res.exit_code == 1, res.output
+    assert "已归档 1 个，未处理 2 个" in res.output, res.output
+    assert len(filing.list_records(arch)) == 1
+
+
+def test_a_plan_is_not_written_into_the_archive_folder(arch, tmp_path: Path) -> None:
+    """Review 11: run from inside the archive (where the CLI finds it), ``--plan 计划.xlsx`` wrote
+    the plan into the archive and ``jiaarchive verify`` then failed on an unregistered file."""
+    root = _pile(tmp_path / "堆")
+    res = CliRunner().invoke(main, ["--archive", str(arch.root), "inbox", str(root), "--plan",
+                                    str(arch.root / "计划.xlsx"), "--no-progress"])
+    assert res.exit_code != 0 and "不能保存在档案文件夹中" in res.output, res.output
+    assert not (arch.root / "计划.xlsx").exists()
+    assert CliRunner().invoke(main, ["--archive", str(arch.root), "verify"]).exit_code == 0
+
+
+def test_inbox_accept_above_ctrl_c_reports_every_file(arch, tmp_path: Path, monkeypatch) -> None:
+    """Review 11: the same for ``inbox PATH --accept-above``."""
+    import os
+    import signal
+
+    from jiaarchive.inbox import apply as apply_mod
+
+    root = tmp_path / "堆"
+    for n in "一二三":
+        make_text(root / "2021职代会" / f"{n}.txt", f"第三届职工代表大会第{n}次会议决议")
+    real = apply_mod.file_one
+    pressed = []
+
+    def pressed_during_the_first(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        if not pressed:
+            pressed.append(1)
+            os.kill(os.getpid(), signal.SIGINT)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(apply_mod, "file_one", pressed_during_the_first)
+    res = CliRunner().invoke(main, ["--archive", str(arch.root), "inbox", str(root), "--accept-above", "0",
+                                    "--no-progress"])
+    assert res.exit_code == 1, res.output
+    assert "已归档 1 个，未处理 2 个" in res.output, res.output
+    assert len(filing.list_records(arch)) == 1

@@ -259,3 +259,138 @@ def test_a_folder_holding_the_archive_skips_its_files_and_a_folder_link_is_refus
     os.symlink(tmp_path / "收件", link)
     [o] = intake.intake(arch, [link], DRAFT).outcomes
     assert o.status == REFUSED and "指向文件夹的快捷方式" in o.reason
+
+
+# ---------------------------------------------------------------- found by the hostile review (review11)
+
+
+def test_a_file_of_the_archive_named_directly_is_refused(arch, tmp_path: Path) -> None:
+    """A folder holding the archive skips its files; naming one of them directly (a record's own
+    file, the settings file) must not file the archive into itself either."""
+    [done] = intake.intake(arch, [make_text(tmp_path / "通知.txt", "通知")], DRAFT).filed
+    own = arch.root / done.record.files[0].path
+    settings = next(arch.root.glob("*.toml"))
+    result = intake.intake(arch, [own, settings], DRAFT, policy=Policy(duplicates=FILE, bad_photos=FILE))
+    assert [o.status for o in result.outcomes] == [REFUSED, REFUSED], result.outcomes
+    assert all("档案自身的文件" in o.reason and Path(o.path).name in o.reason for o in result.outcomes)
+    assert len(filing.list_records(arch)) == 1
+
+
+def test_a_fifo_in_a_folder_is_listed_with_its_reason_not_dropped(arch, tmp_path: Path) -> None:
+    from jiaarchive.errors import UnreadableFile
+    from jiaarchive.inbox.walk import Staging, walk
+
+    pile = tmp_path / "堆"
+    make_text(pile / "甲.txt", "甲")
+    os.mkfifo(pile / "管道")
+    result = intake.intake(arch, [pile], DRAFT)
+    by = {Path(o.path).name: o for o in result.outcomes}
+    assert by["甲.txt"].status == FILED
+    assert by["管道"].status == REFUSED and "命名管道" in by["管道"].reason and "管道" in by["管道"].reason
+    with Staging() as staging:  # the inbox lists it too, and never opens it (that would block)
+        [item] = [i for i in walk(pile, staging).items if i.name == "管道"]
+        assert item.path is None and "命名管道" in item.refusal
+        with pytest.raises(UnreadableFile, match="命名管道"):  # the pile named is a FIFO: not “找不到”
+            walk(pile / "管道", staging)
+
+
+def test_a_damaged_word_file_is_filed_like_any_damaged_document_not_opened_as_a_zip(arch, tmp_path: Path) -> None:
+    bad = tmp_path / "坏.docx"
+    bad.write_bytes(b"PK\x03\x04" + b"garbage" * 20)
+    [o] = intake.intake(arch, [bad], DRAFT).outcomes
+    assert o.status == FILED, o.reason
+    assert o.path == str(bad)
+    from jiaarchive.inbox import Staging, propose_pile
+
+    with Staging() as staging:  # the inbox flags it as damaged, as it did when it opened it as a zip
+        [f] = propose_pile(arch, bad, staging).files
+    assert "unreadable" in f.flags and "已损坏" in f.notes[0] and "坏.docx" in f.notes[0]
+
+
+def test_cli_ctrl_c_mid_batch_finishes_the_file_in_hand_and_says_what_was_filed(arch, tmp_path: Path,
+                                                                               monkeypatch) -> None:
+    """Ctrl-C between files used to print only 已取消。 although files were filed: now the file in
+    hand is finished, the rest left, and the list says which is which (exit 1)."""
+    import signal
+
+    from jiaarchive.filing import records
+
+    pile = tmp_path / "堆"
+    for n in "甲乙丙":
+        make_text(pile / f"{n}.txt", f"{n}通知")
+    real = records.file_document
+    calls = []
+
+    def interrupted_during_the_first(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        calls.append(1)
+        if len(calls) == 1:
+            os.kill(os.getpid(), signal.SIGINT)  # the clerk presses Ctrl-C while the first is being filed
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(records, "file_document", interrupted_during_the_first)
+    before = signal.getsignal(signal.SIGINT)
+    res = cli(arch.root, "add", str(pile), "--code", "F-4", "--batch")
+    assert signal.getsignal(signal.SIGINT) is before
+    assert res.exit_code == 1, res.output
+    assert res.stdout.count("已归档  F-4·") == 1 and "丙" in res.stdout  # files go in name order: 丙 乙 甲
+    assert "未处理" in res.stderr and "乙.txt" in res.stderr and "甲.txt" in res.stderr
+    assert "其余已取消" in res.stderr
+    assert len(filing.list_records(arch)) == 1
+
+
+def test_attach_with_skip_duplicates_attaches_the_rest(arch, tmp_path: Path) -> None:
+    """Review 11: ``attach N folder --skip-duplicates`` attached nothing when the folder held one
+    duplicate (skipping it on purpose blocked the others); a refused file still blocks them all."""
+    first = make_text(tmp_path / "纪要.txt", "会议纪要")
+    rec = intake.intake(arch, [first], DRAFT).records[0]
+    folder = tmp_path / "补充"
+    (folder).mkdir()
+    (folder / "纪要副本.txt").write_bytes(first.read_bytes())
+    make_text(folder / "签到表.txt", "签到表")
+    res = cli(arch.root, "attach", rec.archive_no, str(folder), "--skip-duplicates")
+    assert res.exit_code == 0, res.output
+    assert "重复，未归档" in res.output
+    assert sorted(f.original_name for f in filing.get_record(arch, rec.id).files) == ["签到表.txt", "纪要.txt"]
+    # the clerk's answer at the question is as deliberate as the flag
+    make_text(folder / "照片说明.txt", "说明")
+    result = intake.attach(arch, rec.archive_no, [folder], questions=Recorder(SKIP_DUPLICATES))
+    assert [o.status for o in result.outcomes].count(FILED) == 1
+    (folder / "空.txt").write_bytes(b"")  # a refusal still blocks the whole attach
+    make_text(folder / "又一份.txt", "又一份")
+    result = intake.attach(arch, rec.archive_no, [folder], policy=Policy(duplicates=SKIP))
+    assert not result.filed and len(filing.get_record(arch, rec.id).files) == 3
+
+
+def test_filing_plain_files_leaves_no_temporary_folder_behind(arch, tmp_path: Path, monkeypatch) -> None:
+    """Review 11: every run made an empty jiaarchive-inbox-* folder in the system's temp folder,
+    left there whenever the run did not finish (a killed process, a question left open in the TUI)."""
+    import tempfile
+
+    temp = tmp_path / "系统临时"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    checked = intake.check_paths(arch, [make_text(tmp_path / "a.txt", "甲")], DRAFT)
+    assert list(temp.iterdir()) == []  # nothing made, so nothing to leave behind
+    intake.file(arch, checked)
+    z = tmp_path / "包.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        zf.writestr("乙.txt", "乙")
+    assert intake.intake(arch, [z], DRAFT).filed and list(temp.iterdir()) == []  # a zip's staging is removed
+
+
+def test_cli_enter_at_the_question_never_files_a_bad_photo(arch, tmp_path: Path, monkeypatch) -> None:
+    """Review 11: with a duplicate and a damaged photo in one batch the default answer (Enter) was
+    跳过重复, which files the damaged photo; now Enter skips both."""
+    from jiaarchive.cli import records_cmds
+
+    monkeypatch.setattr(records_cmds, "_questions", lambda batch: records_cmds._Prompt())
+    a = make_text(tmp_path / "甲.txt", "通知")
+    assert cli(arch.root, "add", str(a), "--code", "F-4").exit_code == 0
+    pile = tmp_path / "堆"
+    pile.mkdir()
+    (pile / "甲副本.txt").write_bytes(a.read_bytes())
+    broken_jpeg(pile / "现场.jpg")
+    make_text(pile / "乙.txt", "纪要")
+    res = CliRunner().invoke(main, ["--archive", str(arch.root), "add", str(pile), "--code", "F-4"], input="\n")
+    assert "[2]" in res.output, res.output  # the default shown is 跳过有问题的文件
+    assert res.exit_code == 1 and sorted(v.title for v in filing.list_records(arch)) == ["乙", "甲"]

@@ -366,6 +366,33 @@ async def test_folder_with_problems_files_the_good_ones_and_lists_every_outcome(
     assert sorted(v.title for v in filing.list_records(arch, code="D-3")) == ["记录", "通知"]
 
 
+@run_async
+async def test_enter_at_the_choice_never_files_a_bad_photo(make_archive, tmp_path: Path) -> None:
+    """Review 11: with a duplicate and a damaged photo the focused choice was 跳过重复, so Enter
+    filed the damaged photo; now the focus is on 跳过有问题的文件."""
+    from .helpers import make_jpeg
+
+    arch = make_archive()
+    folder = tmp_path / "现场"
+    (folder).mkdir()
+    (folder / "副本.txt").write_bytes((tmp_path / "来源" / "000.txt").read_bytes())
+    good = make_jpeg(tmp_path / "_good.jpg").read_bytes()
+    (folder / "坏.jpg").write_bytes(good[: len(good) // 2])
+    make_text(folder / "2023-05-04 通知.txt", "座谈会通知")
+    app = make_app(arch)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_file_form(pilot, "D-3")
+        form.query_one("#path", Input).value = str(folder)
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ChoiceModal) and app.screen.focused.id == "skip_problems"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, OutcomeModal)
+    assert [v.title for v in filing.list_records(arch, code="D-3")] == ["通知"]
+
+
 # ---------------------------------------------------------------- edit, delete, restore
 
 

@@ -94,6 +94,12 @@ def propose_cmd(ctx: click.Context, path: Path, as_json: bool, plan_path: Path |
     if not path.exists():
         raise UnreadableFile(f"找不到“{path}”。请检查路径是否正确。")
     arch = open_archive(ctx, read_only=accept_above is None)
+    if plan_path is not None:
+        from ..inbox.walk import within
+
+        if within(plan_path, arch.root):  # said before the work: verify would list it as unregistered
+            raise UnreadableFile(f"归档计划“{plan_path}”不能保存在档案文件夹中（会被当作未登记的文件），"
+                                 f"请保存到档案以外，如 ~/桌面/{plan_path.name}。")
     shown = _Progress(progress)
     t0 = time.monotonic()
     with Staging() as staging:
@@ -104,8 +110,12 @@ def propose_cmd(ctx: click.Context, path: Path, as_json: bool, plan_path: Path |
     if accept_above is not None:
         from ..inbox.apply import apply_decisions, decision_for
 
+        from .progress import CtrlC
+
         decisions = [decision_for(f) for f in pile.files]
-        outcomes = apply_decisions(arch, path, decisions, accept_above=accept_above, force=force, report=shown)
+        with CtrlC() as stop:  # Ctrl-C: the file in hand is finished, the rest reported as 未处理
+            outcomes = apply_decisions(arch, path, decisions, accept_above=accept_above, force=force, report=shown,
+                                       cancelled=stop)
         shown.done()
     if plan_path is not None:
         write_plan(pile, plan_path, arch)
@@ -118,7 +128,7 @@ def propose_cmd(ctx: click.Context, path: Path, as_json: bool, plan_path: Path |
         _print_pile(pile, outcomes, seconds)
         if plan_path is not None:
             click.echo(f"归档计划已写入：{plan_path}（核对后运行 jiaarchive inbox apply {plan_path}）")
-    if any(o.status == "refused" for o in outcomes):
+    if any(o.status == "refused" for o in outcomes) or (accept_above is not None and stop.pressed):
         ctx.exit(1)
 
 
@@ -181,8 +191,12 @@ def apply_cmd(ctx: click.Context, plan: Path, accept_above: float | None, source
         raise BadValue(f"计划“{plan.name}”中没有记录文件所在的位置，请用 --source 指定文件夹或压缩包。")
     if not where.exists():
         raise BadValue(f"计划中的文件位置“{where}”不存在（U 盘换了盘符？），请用 --source 指定文件夹或压缩包的新位置。")
+    from .progress import CtrlC
+
     shown = _Progress(progress)
-    outcomes = apply_decisions(arch, where, p.decisions, accept_above=accept_above, force=force, report=shown)
+    with CtrlC() as stop:  # Ctrl-C: the file in hand is finished, the rest reported as 未处理
+        outcomes = apply_decisions(arch, where, p.decisions, accept_above=accept_above, force=force, report=shown,
+                                   cancelled=stop)
     shown.done()
     if as_json:
         emit_json({"source": str(where), "outcomes": [o.to_json() for o in outcomes]})
@@ -190,7 +204,7 @@ def apply_cmd(ctx: click.Context, plan: Path, accept_above: float | None, source
         for o in outcomes:
             click.echo(f"{o.label:<6} {o.rel}" + (f"  {o.message}" if o.message else ""))
         click.echo(summary(outcomes) + "。")
-    if any(o.status == "refused" for o in outcomes):
+    if any(o.status == "refused" for o in outcomes) or stop.pressed:
         ctx.exit(1)
 
 

@@ -9,10 +9,14 @@ batch still shows it is alive without filling the log.
 from __future__ import annotations
 
 import shutil
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable
 from typing import TextIO
+
+import click
 
 from .. import textfmt
 from ..progress import SHOW_AFTER, Progress, Reporter, duration
@@ -78,3 +82,34 @@ def progress_line(stream: TextIO | None = None, *, clock: Callable[[], float] | 
         out.flush()
 
     return report
+
+
+class CtrlC:
+    """Ctrl-C while files are being filed one by one: the file in hand is finished and the rest
+    left, so the list at the end says what was filed.  Before filing starts, or pressed a second
+    time, it stops at once (as before: nothing of a file is half-filed either way)."""
+
+    def __init__(self) -> None:
+        self.filing = False
+        self.pressed = False
+        self._old = None
+
+    def __enter__(self) -> "CtrlC":
+        if threading.current_thread() is threading.main_thread():
+            self._old = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._old is not None:
+            signal.signal(signal.SIGINT, self._old)
+
+    def _handle(self, signum, frame) -> None:  # noqa: ANN001
+        if self.pressed or not self.filing:
+            raise KeyboardInterrupt
+        self.pressed = True
+        click.echo("\n正在归档的文件完成后停止（再按一次 Ctrl-C 立即停止）……", err=True)
+
+    def __call__(self) -> bool:
+        """The run asks before each file: from then on a Ctrl-C stops between files."""
+        self.filing = True
+        return self.pressed

@@ -102,8 +102,11 @@ def add_cmd(ctx: click.Context, files: tuple[Path, ...], code: str, title: str |
     draft = Draft(code=code.strip().upper(), title=title, date=when, year=year, doc_no=doc_no, responsible=responsible,
                   retention=retention, pages=pages, secrecy=secrecy, remarks=remarks, tags=tags, items=items)
     policy = _policy(allow_duplicate, skip_duplicates, force, skip_bad)
-    result = intake(arch, files, draft, questions=_questions(batch), policy=policy, together=together,
-                    all_or_nothing=all_or_nothing, progress=_progress())
+    from .progress import CtrlC
+
+    with CtrlC() as stop:
+        result = intake(arch, files, draft, questions=_questions(batch), policy=policy, together=together,
+                        all_or_nothing=all_or_nothing, progress=_progress(), cancelled=stop)
     _report(ctx, arch, result, as_json=as_json, explicit_skip=skip_duplicates)
 
 
@@ -135,7 +138,9 @@ class _Prompt:
         choices.append(("仍然归档", FILE_ANYWAY))
         menu = "  ".join(f"{i} {label}" for i, (label, _a) in enumerate(choices, 1)) + "  0 取消"
         click.echo(f"以上 {len(findings)} 个文件需要您决定：{menu}", err=True)
-        n = click.prompt("请选择", type=click.IntRange(0, len(choices)), default=1, err=True)
+        # Enter never files a photo the check found errors in: then the default skips the problems
+        default = next(i for i, (_l, a) in enumerate(choices, 1) if a is SKIP_PROBLEMS) if BAD_PHOTO in kinds else 1
+        n = click.prompt("请选择", type=click.IntRange(0, len(choices)), default=default, err=True)
         return None if n == 0 else choices[n - 1][1]
 
 
@@ -205,7 +210,7 @@ def _report(ctx: click.Context, arch, result, *, as_json: bool, explicit_skip: b
 @click.pass_context
 def attach_cmd(ctx: click.Context, archive_no: str, files: tuple[Path, ...], allow_duplicate: bool,
                skip_duplicates: bool, force: bool, skip_bad: bool, batch: bool) -> None:
-    """给已有记录追加文件（如会议纪要的签到表、照片）。照片同样先经检查；有一个不能追加则都不追加。"""
+    """给已有记录追加文件（如会议纪要的签到表、照片）。照片同样先经检查；有一个不能追加则都不追加（选择跳过的重复文件除外）。"""
     from ..filing.intake import attach
 
     arch = open_archive(ctx)

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from .. import audit, storage
 from ..errors import DuplicateFile, JiaError
-from ..inbox.walk import SKIP_REASONS, Staging, skip_reason, walk
+from ..inbox.walk import SKIP_REASONS, Staging, skip_reason, walk, within
 from ..inbox.zipsafe import is_zip
 from ..progress import Reporter, Tracker
 from . import records
@@ -227,7 +227,7 @@ def collect(paths: Iterable[Path | str], staging: Staging, *, archive_root: Path
             w = walk(p, staging)
             out.skipped.update(w.skipped)
             for item in w.items:
-                if inside and item.path is not None and not item.in_zip and _within(item.path, inside):
+                if inside and item.path is not None and not item.in_zip and within(item.path, inside):
                     out.skipped["archive"] += 1
                     continue
                 found.append(Source(f"{shown}/{item.rel}", item.path, refusal=item.refusal,
@@ -246,11 +246,6 @@ def collect(paths: Iterable[Path | str], staging: Staging, *, archive_root: Path
                 seen.add(src.shown)
                 out.sources.append(src)
     return out
-
-
-def _within(path: Path, root: str) -> bool:
-    real = os.path.realpath(path)
-    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def _regular(p: Path) -> bool:
@@ -285,6 +280,9 @@ def _check(archive: "Archive", sources: Sequence[Source], progress: Reporter | N
     with archive.session() as s:
         for c in out:
             track.start(Path(c.src.shown).name)
+            if not c.refusal and c.src.path is not None and within(c.src.path, archive.root):
+                # named one by one (a folder holding the archive skips them): the archive is never filed into itself
+                c.refusal = f"“{c.src.shown}”在档案文件夹里，是档案自身的文件，不能再归档。"
             if not c.refusal:
                 c.refusal, c.sha = _readable(c.src)
             if c.sha:
@@ -423,8 +421,11 @@ def check(archive: "Archive", sources: Sequence[Source], draft: Draft | None = N
 def file(archive: "Archive", checked: Checked, answer: Answer | None = None, *, progress: Reporter | None = None,
          cancelled: Callable[[], bool] = lambda: False) -> Result:
     """Steps 4 and 5: file what the checks and ``answer`` allow; one outcome per file."""
+    # a duplicate skipped by the clerk's own choice (a flag, or the answer to the question) is no
+    # failure: it does not keep the other files of one record (together / attach) out
+    chosen = checked.policy.duplicates == SKIP or (answer is not None and answer.duplicates == SKIP)
     try:
-        result = _file_checked(archive, checked, checked.settle(answer), progress, cancelled)
+        result = _file_checked(archive, checked, checked.settle(answer), progress, cancelled, chosen)
     finally:
         checked.close()
     result.answer = answer
@@ -459,12 +460,13 @@ def ask_and_file(archive: "Archive", checked: Checked, questions: Questions | No
 
 
 def _file_checked(archive: "Archive", checked: Checked, answer: Answer, progress: Reporter | None,
-                  cancelled: Callable[[], bool]) -> Result:
+                  cancelled: Callable[[], bool], duplicates_chosen: bool = False) -> Result:
     items, draft, together, attach_to = checked.items, checked.draft, checked.together, checked.attach_to
     result = Result(skipped=checked.skipped)
     blocked = [_blocked(c, answer) for c in items]
     good = [c for c, b in zip(items, blocked) if b is None]
-    if (checked.all_or_nothing or together or attach_to is not None) and any(blocked):
+    failed = [b for b in blocked if b is not None and not (duplicates_chosen and b.status == DUPLICATE)]
+    if (checked.all_or_nothing and any(blocked)) or ((together or attach_to is not None) and failed):
         why = ("同一件中的其他文件未能归档，这些文件也未归档。" if together else
                "一同追加的其他文件未能追加，这些文件也未追加。" if attach_to is not None else
                "本批中有文件未能归档，按“全部或不归档”（--all-or-nothing）的要求，本批均未归档。")
@@ -488,6 +490,7 @@ def _file_checked(archive: "Archive", checked: Checked, answer: Answer, progress
                 track.advance()
         track.finish()
     result.outcomes = [b or filed[id(c)] for c, b in zip(items, blocked)]
+    result.cancelled = any(o.status == LEFT for o in filed.values())  # stopped part-way: said in the summary
     return result
 
 

@@ -25,7 +25,7 @@ from . import classify, dates, titles
 from .keywords import KeywordTable, load_table
 from .profiles import EntryProfiles, load_profiles
 from .progress import Report, Step, silent
-from .walk import Item, Staging, Walk, walk
+from .walk import Item, Staging, Walk, drop_archive_files, walk
 
 if TYPE_CHECKING:
     from ..archive import Archive
@@ -148,7 +148,7 @@ def propose_pile(archive: "Archive", source: Path, staging: Staging, *, report: 
     source = Path(source)
     started = time.monotonic()
     report(Step(0, 0, storage.display_path(source), "读取", started))
-    walked = walked if walked is not None else walk(source, staging)
+    walked = drop_archive_files(walked if walked is not None else walk(source, staging), archive.root)
     pile = Pile(source, skipped=walked.skipped, skipped_text=walked.skipped_text())
     work = [_Work(it) for it in walked.items]
     table = load_table(archive)
@@ -219,6 +219,9 @@ def _identify(archive: "Archive", work: list[_Work], report: Report, cancelled: 
         if ft.kind == "empty":
             w.flags.append("unreadable")
             w.notes.append(f"文件“{it.rel}”是空文件（0 字节），不能归档。")
+        elif ft.kind == "zip":  # named as a Word/Excel/OFD document (else walked as a zip), but not one inside
+            w.flags.append("unreadable")
+            w.notes.append(f"文件“{it.rel}”已损坏或不完整，看不出是什么文档，无法读取其中的文字。")
         elif ft.kind in _NOT_DOCUMENTS:
             w.flags.append("not_a_document")
             w.notes.append(f"文件“{it.rel}”不是文档或照片（{ft.label}），请确认是否需要归档。")

@@ -33,6 +33,7 @@ SKIP_REASONS = {
     "lock": "Office 临时锁定文件（~$ 开头）",
     "system": "系统文件（Thumbs.db、desktop.ini 等）",
     "link": "快捷方式或符号链接",
+    "archive": "档案自身的文件",
 }
 
 
@@ -95,8 +96,14 @@ class Staging:
     """
 
     def __init__(self) -> None:
-        self.root = Path(tempfile.mkdtemp(prefix="jiaarchive-inbox-"))
+        self._root: Path | None = None  # made on the first member: most runs never unpack one
         self._n = 0
+
+    @property
+    def root(self) -> Path:
+        if self._root is None:
+            self._root = Path(tempfile.mkdtemp(prefix="jiaarchive-inbox-"))
+        return self._root
 
     def new_file(self, name: str) -> Path:
         self._n += 1
@@ -105,7 +112,8 @@ class Staging:
         return folder / storage.safe_name(name)
 
     def close(self) -> None:
-        shutil.rmtree(self.root, ignore_errors=True)
+        if self._root is not None:
+            shutil.rmtree(self._root, ignore_errors=True)
 
     def __enter__(self) -> "Staging":
         return self
@@ -127,6 +135,9 @@ def walk(path: Path, staging: Staging, *, limits: ZipLimits | None = None) -> Wa
             _walk_zip(path, (name,), (), staging, limits, Budget(limits.max_total_bytes), out)
         else:
             out.items.append(Item(name, (name,), name, (), path, _size(path)))
+    elif os.path.lexists(path):  # a FIFO, a device, a dangling link: there, but not a file to read
+        storage.check_readable(path)  # raises the sentence that says what it is
+        raise UnreadableFile(f"“{storage.display_path(path)}”不是文件夹、压缩包或普通文件。")
     else:
         raise UnreadableFile(f"找不到“{storage.display_path(path)}”。请检查路径是否正确。")
     return out
@@ -168,6 +179,13 @@ def _walk_folder(folder: Path, prefix: str, folders: tuple[str, ...], staging: S
                 _walk_zip(p, (rel,), folders, staging, limits, Budget(limits.max_total_bytes), out)
             else:
                 out.items.append(Item(rel, (rel,), name, folders, p, _size(p)))
+        else:  # a FIFO, a socket, a device: listed with why, never opened (reading a FIFO blocks)
+            try:
+                kind = storage.kind_of(entry.stat(follow_symlinks=False).st_mode)
+            except OSError:
+                kind = "特殊文件"
+            out.items.append(Item(rel, (rel,), name, folders, None, 0,
+                                  f"“{rel}”是{kind}，不是普通文件，不能归档。", "not_regular"))
 
 
 def _hidden_on_windows(entry: os.DirEntry) -> str:
@@ -219,6 +237,23 @@ def _walk_zip(path: Path, location: tuple[str, ...], folders: tuple[str, ...], s
                 _walk_zip(dst, mloc, inner, staging, limits, budget, out)
             else:
                 out.items.append(Item(mrel, mloc, m.basename, inner, dst, m.size))
+
+
+def within(path: Path, root: Path | str) -> bool:
+    """Whether ``path`` (links followed) is ``root`` or inside it."""
+    real, top = os.path.realpath(path), os.path.realpath(root)
+    return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
+
+
+def drop_archive_files(w: Walk, archive_root: Path) -> Walk:
+    """``w`` without the files of the archive at ``archive_root`` (a pile holding the archive
+    folder), counted as skipped: the archive is never filed into itself."""
+    kept = [it for it in w.items if it.in_zip or it.path is None or not within(it.path, archive_root)]
+    w.skipped["archive"] += len(w.items) - len(kept)
+    w.items = kept
+    if not w.skipped["archive"]:
+        del w.skipped["archive"]
+    return w
 
 
 def open_location(source: Path, location: tuple[str, ...], staging: Staging, *, limits: ZipLimits | None = None) -> Path:

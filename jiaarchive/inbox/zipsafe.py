@@ -327,10 +327,18 @@ def _mb(n: int) -> str:
     return f"{n / (1024 * 1024 * 1024):.1f} GB" if n >= 1024 ** 3 else f"{n / (1024 * 1024):.0f} MB"
 
 
+# A damaged Word/Excel/OFD file may not show which it is inside; its name still says it is a
+# document, to be filed (with its damage noted) like any damaged document, not opened as a pile.
+_DOCUMENT_SUFFIXES = frozenset({".docx", ".docm", ".dotx", ".xlsx", ".xlsm", ".xltx", ".xlsb", ".pptx", ".ppsx",
+                                ".odt", ".ods", ".odp", ".ofd"})
+
+
 def is_zip(path: Path) -> bool:
     """True for a plain zip (not a Word/Excel/OFD file, which are zips too)."""
     from ..extract.sniff import sniff
 
+    if Path(path).suffix.lower() in _DOCUMENT_SUFFIXES:
+        return False
     try:
         return sniff(Path(path), deep=False).kind == "zip"
     except OSError:

@@ -70,7 +70,8 @@ class ChoiceModal(ModalScreen[Answer | None]):
                 yield JiaButton("取消(Esc)", id="cancel", compact=True)
 
     def on_mount(self) -> None:
-        self.query(Button).first().focus()
+        # Enter never files a photo the check found errors in: then the focus is on skipping the problems
+        (self.query_one("#skip_problems", Button) if self.has_bad else self.query(Button).first()).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "choose" and parameters:
