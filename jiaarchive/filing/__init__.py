@@ -28,6 +28,7 @@ from .records import (
     Rewrite,
     _check_items,  # noqa: F401 - bulk checks a change's items and tags before it starts
     _check_tags,  # noqa: F401
+    active_file,
     attach_files,
     check_date,
     check_title,
@@ -48,7 +49,7 @@ from .records import (
 
 __all__ = [
     "EDITABLE", "FIELD_LABELS", "MAX_TITLE", "SECRECY_LEVELS", "Draft", "FileView", "RecordView", "Rewrite",
-    "attach_files", "check_date", "check_title", "count_records", "counts", "edit_record", "file_document",
+    "active_file", "attach_files", "check_date", "check_title", "count_records", "counts", "edit_record", "file_document",
     "get_record", "list_records", "mark_for_index", "parse_date", "reindex", "restore_record",
     "rewrite_file", "tag_counts", "trash_record",
 ]

@@ -910,6 +910,23 @@ def _version_dst(archive: Archive, change: storage.Change, sha: str, ext: str) -
     return f"{VERSIONS_DIR}/{sha}{ext}"
 
 
+def active_file(archive: Archive, file_id: int, *, noun: str = "文件", doing: str = "修改") -> tuple[str, str, Path]:
+    """(path, sha256, place on disk) of a filed file that is in use and present, read before a
+    change to it (which checks again inside its transaction); a Chinese sentence otherwise."""
+    with archive.session() as s:
+        f = s.get(File, file_id)
+        if f is None:
+            raise RecordNotFound(f"找不到编号为 {file_id} 的{noun}。")
+        rec = s.get(Record, f.record_id)
+        if rec.status != ACTIVE or f.status != ACTIVE:
+            raise BadValue(f"记录 {rec.archive_no} 在回收站中，请先恢复再{doing}。")
+        cur_path, cur_sha = f.path, f.sha256
+    src = archive.file_path(cur_path)
+    if not src.is_file():
+        raise UnreadableFile(f"{noun}“{cur_path}”不在档案文件夹中，请先运行 jiaarchive verify 检查。")
+    return cur_path, cur_sha, src
+
+
 def rewrite_file(archive: Archive, file_id: int, how: Rewrite) -> RecordView:
     """Change a filed file's bytes and/or name in one journaled change, keeping what it held.
 
@@ -920,18 +937,8 @@ def rewrite_file(archive: Archive, file_id: int, how: Rewrite) -> RecordView:
     (该记录刚被修改，请重试).
     """
     archive.require_writable()
-    with archive.session() as s:
-        f = s.get(File, file_id)
-        if f is None:
-            raise RecordNotFound(f"找不到编号为 {file_id} 的文件。")
-        rec = s.get(Record, f.record_id)
-        if rec.status != ACTIVE or f.status != ACTIVE:
-            raise BadValue(f"记录 {rec.archive_no} 在回收站中，请先恢复再修改。")
-        cur_path, cur_sha = f.path, f.sha256
-    src = archive.file_path(cur_path)
+    cur_path, cur_sha, src = active_file(archive, file_id)
     shown = cur_path.rsplit("/", 1)[-1]
-    if not src.is_file():
-        raise UnreadableFile(f"文件“{cur_path}”不在档案文件夹中，请先运行 jiaarchive verify 检查。")
     now = archive.now()
     with archive.change() as change:
         tmp = change.temp()

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from jiaarchive import filing, locks, storage
 from jiaarchive.archive import Archive
 from jiaarchive.db.models import ACTIVE, File, PhotoLabelRow, Record
-from jiaarchive.errors import BadValue, RecordNotFound, UnreadableFile, UnsafePath
+from jiaarchive.errors import BadValue, RecordNotFound, UnsafePath
 from jiaarchive.extract.sniff import IMAGE_KINDS
 from jiaarchive.storage import VERSIONS_DIR
 from jiaarchive.photos import meta
@@ -440,18 +440,8 @@ def label_photo(archive: Archive, file_id: int, label: PhotoLabel, *, apply_name
     )
     if label.taken_at is not None and not meta.plausible(label.taken_at, archive.now()):
         raise BadValue(f"拍摄时间 {label.taken_at:%Y-%m-%d %H:%M} 不合理（应在 {meta.MIN_PHOTO_YEAR} 年之后且不晚于今天）。")
-    with archive.session() as s:
-        f = s.get(File, file_id)
-        if f is None:
-            raise RecordNotFound(f"找不到编号为 {file_id} 的照片文件。")
-        rec = s.get(Record, f.record_id)
-        if rec.status != ACTIVE or f.status != ACTIVE:
-            raise BadValue(f"记录 {rec.archive_no} 在回收站中，请先恢复再著录照片说明。")
-        cur_path = f.path
-    src = archive.file_path(cur_path)
+    cur_path, _sha, src = filing.active_file(archive, file_id, noun="照片文件", doing="著录照片说明")
     name_shown = cur_path.rsplit("/", 1)[-1]
-    if not src.is_file():
-        raise UnreadableFile(f"照片“{cur_path}”不在档案文件夹中，请先运行 jiaarchive verify 检查。")
     kind = sniff(read_head(src))
     if kind is None:
         raise NotAPhoto(f"“{name_shown}”不是 JPEG、PNG、WebP 或 HEIC 照片，无法著录照片说明。")

@@ -30,7 +30,7 @@ from sqlalchemy.types import Integer, Text
 from ..search import analyzer as an
 from ..search.numerals import CN_DIGITS
 from ..search.query import (ParsedQuery, QTerm, make_snippet, highlight_pattern, normalize_code, parse_query,
-                            synonym_variants, term_variants, variant_words, year_range)
+                            term_variants, variant_words, year_range)
 from ..search.synonyms import load_synonyms
 from .models import ReviewDoc, ReviewUnit
 from .workspace import Workspace
