@@ -117,7 +117,7 @@ async def test_main_screen_shows_counts_records_and_detail(make_archive) -> None
         assert labels[Selection(code="C", kind="volume")] == "C 温暖之家"  # nothing filed: no count
         table = app.screen.query_one(RecordTable)
         assert [r.archive_no for r in table.records][:2] == ["A-1·2022-D30-0001", "A-1·2023-D30-0001"]
-        assert [str(c.label) for c in table.columns.values()] == ["档号", "日期", "标题", "文件"]
+        assert [str(c.label) for c in table.columns.values()] == ["档号", "日期", "题名", "文件"]
         assert list(table.columns) == ["archive_no", "date", "title", "files"]
         detail = app.screen.query_one(RecordDetail).record
         assert detail is not None and detail.title == "2022年教职工岗位技能比武实施方案"

@@ -38,7 +38,7 @@ def quiet(pilot: Pilot) -> None:
 def test_browse_80x24(clerk_archive, snap_compare) -> None:
     """Main screen at 80×24 on 全部档案: the tree (全部档案 10件, volumes A–F with counts before
     their whole titles, C 3 温暖之家, E and F dim, then 标签), the table of ten records (档号 / 日期 /
-    标题 / 文件), the first record's detail (档号, 题名, 日期（手工填写）, 年度, 保管期限 …), the status
+    题名 / 文件), the first record's detail (档号, 题名, 日期（手工填写）, 年度, 保管期限 …), the status
     line "全部档案：共 10 件", and the footer a 归档 e 修改 d 删除 u 撤销 F1 帮助 / 检索 · Ctrl+P 命令."""
     app = make_app(clerk_archive())
 

@@ -313,7 +313,7 @@ def files_summary(r: RecordView, problems: int = 0) -> str:
 
 
 class RecordTable(DataTable):
-    """The records of the current selection: 档号, 日期, 标题, 文件; marked rows carry ✓."""
+    """The records of the current selection: 档号, 日期, 题名, 文件; marked rows carry ✓."""
 
     BINDINGS = TABLE_BINDINGS
 
@@ -350,7 +350,7 @@ class RecordTable(DataTable):
         left = self.size.width - (no_w + 10 + files_w) - 2 * 4 - 1
         self.add_column("档号", key="archive_no", width=no_w)
         self.add_column("日期", key="date", width=10)
-        self.add_column("标题", key="title", width=max(12, left))
+        self.add_column("题名", key="title", width=max(12, left))
         self.add_column("文件", key="files", width=files_w)
         self._built_width = self.size.width
 
